@@ -1,0 +1,51 @@
+"""The trampoline a worker process starts in.
+
+A function from a scenario file loaded by path cannot be pickled by reference, so the child gets
+the file's path and the worker's index, runs the file's top level itself (its declarations get
+the session's real primitives back, in order), and runs the worker.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from ipc_tui.engine.declare import Declarations
+from ipc_tui.engine.loader import execute, read_info
+from ipc_tui.engine.runtime import Runtime, format_failure, run_worker
+
+
+def child_main(path: str, index: int, reals: list, gate: Any, conn: Any, flags: Any) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the session stops its workers, not ctrl+c
+    _exit_with_parent()
+    runtime = Runtime(path, gate, flags, conn.send, time.sleep)
+    try:
+        decl = Declarations(path, None, reals)
+        execute(read_info(Path(path)), decl)
+        worker = decl.workers[index]
+    except BaseException as exc:
+        conn.send(("failed", format_failure(exc, path), time.monotonic()))
+        sys.exit(1)
+    code = run_worker(worker, runtime)
+    conn.close()
+    sys.exit(code)
+
+
+def _exit_with_parent() -> None:
+    """End this worker when the session's process is gone, however it went."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="ipc-tui-parent-watch", daemon=True).start()

@@ -1,0 +1,170 @@
+"""Finding scenario files, reading what they say about themselves, and running their top level."""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import importlib.util
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+import ipc_tui
+from ipc_tui.engine.declare import Declarations, declaring
+from ipc_tui.engine.errors import ScenarioError
+from ipc_tui.engine.primitives import Resource
+from ipc_tui.engine.workers import Worker
+
+MODES = ("thread", "process")
+MAX_BYTES = 1_000_000  # a scenario is a lesson, not a library
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioInfo:
+    """What a scenario file says about itself, read without running it."""
+
+    name: str
+    path: str
+    title: str
+    lesson: str
+    modes: tuple[str, ...]  # the first is the default
+    source: str
+
+
+def builtin_dir() -> Path:
+    """The built-in scenarios: inside the installed package, or the source tree's scenarios/."""
+    package = Path(ipc_tui.__file__).resolve().parent
+    shipped = package / "scenarios"
+    return shipped if shipped.is_dir() else package.parent / "scenarios"
+
+
+def list_scenarios() -> list[ScenarioInfo]:
+    return [read_info(p) for p in sorted(builtin_dir().glob("*.py")) if not p.name.startswith("_")]
+
+
+def find_scenario(name_or_path: str) -> ScenarioInfo:
+    """A built-in scenario by name, or any scenario file by path."""
+    if "/" in name_or_path or name_or_path.endswith(".py") or Path(name_or_path).is_file():
+        return read_info(Path(name_or_path))
+    path = builtin_dir() / f"{name_or_path.replace('_', '-')}.py"
+    if path.is_file():
+        return read_info(path)
+    known = sorted(p.stem for p in builtin_dir().glob("*.py") if not p.name.startswith("_"))
+    close = difflib.get_close_matches(name_or_path, known, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise ScenarioError(
+        f"unknown scenario {name_or_path!r}; {hint}known: {', '.join(known)} (or give a file path)"
+    )
+
+
+def read_info(path: Path) -> ScenarioInfo:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ScenarioError(f"cannot read scenario file {str(path)!r}: {exc.strerror}") from None
+    if len(data) > MAX_BYTES:
+        raise ScenarioError(f"{path}: {len(data)} bytes is too big for a scenario (1 MB at most)")
+    if b"\0" in data:
+        raise ScenarioError(f"{path}: not a Python file (it holds binary data)")
+    try:
+        source = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path}: not a Python file (not UTF-8 text)") from None
+    try:
+        tree = ast.parse(source, filename=str(path))
+    except SyntaxError as exc:
+        raise ScenarioError(f"{path}:{exc.lineno}: syntax error: {exc.msg}") from None
+    doc = (ast.get_docstring(tree) or "").strip()
+    title, _, lesson = doc.partition("\n")
+    return ScenarioInfo(
+        name=path.stem,
+        path=str(path.resolve()),
+        title=title.strip() or path.stem,
+        lesson=lesson.strip(),
+        modes=_declared_modes(tree, path),
+        source=source,
+    )
+
+
+def _declared_modes(tree: ast.Module, path: Path) -> tuple[str, ...]:
+    """`MODES = ("process", "thread")` at the top level; the first is the default."""
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "MODES" for t in node.targets
+        ):
+            try:
+                modes = ast.literal_eval(node.value)
+            except ValueError:
+                modes = None
+            if isinstance(modes, str):
+                modes = (modes,)
+            if not modes or not all(m in MODES for m in modes):
+                raise ScenarioError(
+                    f"{path}:{node.lineno}: MODES must list 'process' and/or 'thread'"
+                )
+            return tuple(modes)
+    return ("process", "thread")
+
+
+def module_name(path: str) -> str:
+    return "ipc_tui_scenario_" + "".join(c if c.isalnum() else "_" for c in Path(path).stem)
+
+
+def execute(info: ScenarioInfo, decl: Declarations) -> ModuleType:
+    """Run the scenario file's top level, sending its declarations to `decl`."""
+    name = module_name(info.path)
+    spec = importlib.util.spec_from_file_location(name, info.path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        with declaring(decl):
+            spec.loader.exec_module(module)
+    except ScenarioError:
+        raise
+    except Exception as exc:
+        raise ScenarioError(f"{_where(exc, info.path)}: {type(exc).__name__}: {exc}") from None
+    _name_declarations(module, decl, info.path)
+    return module
+
+
+def _where(exc: BaseException, path: str) -> str:
+    if isinstance(exc, SyntaxError) and exc.filename == path:
+        return f"{path}:{exc.lineno}"
+    lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == path]
+    return f"{path}:{lines[-1]}" if lines else path
+
+
+def _name_declarations(module: ModuleType, decl: Declarations, path: str) -> None:
+    """Resources are named after their variable; workers by `name=` or w0, w1, ..."""
+    for var, obj in vars(module).items():
+        if isinstance(obj, Resource) and obj.name is None:
+            obj.name = var
+    for res in decl.resources:
+        if res.name is None:
+            raise ScenarioError(
+                f"{path}:{res.line}: {res.declaration()} is not kept in a top-level variable, "
+                "or its name is used twice (give each one a name of its own, e.g. `counter = Value('i', 0)`)"
+            )
+    if not decl.workers:
+        raise ScenarioError(
+            f"{path}: no workers; declare at least one, e.g. `Process(target=work)` "
+            "at the top level"
+        )
+    seen: dict[str, int] = {}
+    for worker in decl.workers:
+        if worker._target is None and type(worker).run is Worker.run:
+            raise ScenarioError(f"{path}:{worker.line}: a worker needs a target or a run method")
+        if worker._target is not None and not callable(worker._target):
+            raise ScenarioError(
+                f"{path}:{worker.line}: target={worker._target!r} is not a function"
+            )
+        worker.name = worker.declared_name or f"w{worker.index}"
+        if worker.name in seen:
+            raise ScenarioError(
+                f"{path}:{worker.line}: two workers are named {worker.name!r} "
+                f"(lines {seen[worker.name]} and {worker.line})"
+            )
+        seen[worker.name] = worker.line

@@ -1,0 +1,41 @@
+"""Schedules: `w0,w1x3,w2*` = one step of w0, three of w1, then w2 until it ends or blocks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ipc_tui.engine.errors import ScheduleError
+
+_TOKEN = re.compile(r"^(?P<name>[A-Za-z_][\w-]*?)(?:x(?P<count>[1-9]\d*)|(?P<star>\*))?$")
+UNTIL_BLOCKED = -1
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    worker: str
+    steps: int  # UNTIL_BLOCKED for `name*`
+
+
+def parse_schedule(text: str, workers: list[str]) -> list[Turn]:
+    turns = []
+    for pos, raw in enumerate(text.split(","), 1):
+        token = raw.strip()
+        if token in workers:
+            turns.append(Turn(token, 1))
+            continue
+        m = _TOKEN.match(token)
+        if not m:
+            raise ScheduleError(
+                f"schedule token {pos} {token!r} is malformed; "
+                "write NAME (one step), NAMExN (N steps) or NAME* (until it ends or blocks)"
+            )
+        name = m["name"]
+        if name not in workers:
+            raise ScheduleError(
+                f"schedule token {pos} {token!r}: no worker {name!r}; "
+                f"this scenario's workers are {', '.join(workers)}"
+            )
+        steps = UNTIL_BLOCKED if m["star"] else int(m["count"] or 1)
+        turns.append(Turn(name, steps))
+    return turns

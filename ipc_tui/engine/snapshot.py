@@ -1,0 +1,116 @@
+"""Immutable pictures of a session, for every front-end to draw."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+WORKER_STATES = ("ready", "running", "blocked", "sleeping", "done", "failed")
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A Value (one cell) or an Array (several), read from the real shared memory."""
+
+    name: str
+    kind: str  # "value" or "array"
+    typecode: str
+    value: Any  # a number or bytes for a Value, a tuple of them for an Array
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class LockState:
+    name: str
+    holder: str | None
+    waiters: tuple[str, ...]  # in the order they started waiting
+    locked: bool  # the real lock's state
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class SemaphoreState:
+    name: str
+    value: int  # the real get_value()
+    initial: int
+    holders: tuple[str, ...]  # one entry per permit a worker took and has not released
+    waiters: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Waiter:
+    worker: str
+    deadline: float | None  # time.monotonic() at which its wait(timeout) gives up
+
+
+@dataclass(frozen=True, slots=True)
+class EventState:
+    name: str
+    is_set: bool  # the real is_set()
+    waiters: tuple[Waiter, ...]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerState:
+    name: str
+    kind: str  # "thread" or "process"
+    state: str  # one of WORKER_STATES
+    blocked_on: str | None
+    op: str | None  # the next step (ready) or the one being done
+    file: str
+    line: int  # the line of the next step, or of the last one while running free
+    steps: int
+    daemon: bool
+    pid: int | None
+    tid: int | None
+    alive: bool
+    exitcode: int | None
+    error: str | None  # the traceback of a failed worker
+    target: str  # how the scenario spells the worker's code
+
+
+@dataclass(frozen=True, slots=True)
+class TraceEvent:
+    """One step (or one thing that happened to a worker), for the trace and the timeline."""
+
+    t: float  # seconds since the session started
+    worker: str
+    seq: int  # the worker's own step number, 1, 2, ... (0 for lifecycle events)
+    kind: str  # "step", or "blocked", "sleeping", "finished", "failed"
+    op: str
+    resource: str | None
+    index: Any
+    before: Any
+    after: Any
+    result: Any
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    scenario: str
+    mode: str
+    t: float
+    cells: tuple[Cell, ...]
+    locks: tuple[LockState, ...]
+    semaphores: tuple[SemaphoreState, ...]
+    events: tuple[EventState, ...]
+    workers: tuple[WorkerState, ...]
+    running_free: bool
+
+    def worker(self, name: str) -> WorkerState:
+        return next(w for w in self.workers if w.name == name)
+
+    def cell(self, name: str) -> Cell:
+        return next(c for c in self.cells if c.name == name)
+
+    def lock(self, name: str) -> LockState:
+        return next(x for x in self.locks if x.name == name)
+
+    def semaphore(self, name: str) -> SemaphoreState:
+        return next(x for x in self.semaphores if x.name == name)
+
+    def event(self, name: str) -> EventState:
+        return next(x for x in self.events if x.name == name)
