@@ -95,13 +95,13 @@ class Board:
         elif kind == "done":
             self._done(w, *msg[1:])
         elif kind == "blocked":
-            _, seq, op, res, timeout, t = msg
+            _, seq, op, res, timeout, t, w.line = msg
             w.state, w.blocked_on = "blocked", res
             deadline = None if timeout is None else t + timeout
             self.tallies[res].waiters.append(Waiter(w.name, deadline))
             self._record(t, w, seq, "blocked", op, res)
         elif kind == "sleeping":
-            _, seq, seconds, t = msg
+            _, seq, seconds, t, w.line = msg
             w.state = "sleeping"
             self._record(t, w, seq, "sleeping", "sleep", None, result=seconds)
         elif kind == "started":
@@ -135,7 +135,10 @@ class Board:
                     tally.released += 1
                     if w.name in tally.holders:
                         tally.holders.remove(w.name)
-        self._record(t1, w, seq, "step", op, res, index, before, after, result, line)
+        # A step that lets others go (release, set) is placed where it began, so that it comes
+        # before the steps it ended; any other step where it ended.
+        t = t0 if op in ("release", "set") else t1
+        self._record(t, w, seq, "step", op, res, index, before, after, result, line)
 
     def fail(self, w: WorkerRecord, error: str, t: float) -> None:
         w.state, w.error, w.blocked_on = "failed", error, None

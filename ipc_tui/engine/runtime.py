@@ -5,8 +5,8 @@ the session runs free) and `done` after it. Reports are plain tuples sent to the
 
     ("started", pid, native_thread_id)
     ("gate", seq, op, resource, index, line)         waiting to take step `seq`
-    ("blocked", seq, op, resource, timeout, t)       the real primitive is blocking it
-    ("sleeping", seq, seconds, t)
+    ("blocked", seq, op, resource, timeout, t, line)  the real primitive is blocking it
+    ("sleeping", seq, seconds, t, line)
     ("done", seq, op, resource, index, before, after, result, line, t0, t1)
     ("finished", t) | ("failed", traceback_text, t) | ("stopped",)
 
@@ -53,6 +53,7 @@ class Runtime:
         self.send = send
         self.sleep = sleep
         self.seq = 0
+        self.at = 0  # the line of the step being taken
 
     def line(self) -> int:
         """The scenario line that called the operation now being done."""
@@ -66,7 +67,7 @@ class Runtime:
     def enter(self, op: str, resource: str | None, index: Any = None) -> int:
         """Wait at the gate before a step; return the scenario line of the step."""
         self.seq += 1
-        line = self.line()
+        line = self.at = self.line()
         flags = self.flags
         if flags[STOP]:
             raise Stopped
@@ -78,10 +79,10 @@ class Runtime:
         return line
 
     def blocked(self, op: str, resource: str, timeout: float | None) -> None:
-        self.send(("blocked", self.seq, op, resource, timeout, monotonic()))
+        self.send(("blocked", self.seq, op, resource, timeout, monotonic(), self.at))
 
     def sleeping(self, seconds: float) -> None:
-        self.send(("sleeping", self.seq, seconds, monotonic()))
+        self.send(("sleeping", self.seq, seconds, monotonic(), self.at))
 
     def done(
         self,

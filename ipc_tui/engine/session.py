@@ -128,16 +128,16 @@ class Session:
         inbox = self._inbox
         while not self._closed:
             try:
-                item = inbox.get(timeout=0.05)
+                item = inbox.get(timeout=0.1)
             except queue.Empty:
                 continue
             with self._cond:
-                self._apply(*item)
-                while True:
+                while item is not None:  # None only wakes the loop at close
+                    self._apply(*item)
                     try:
-                        self._apply(*inbox.get_nowait())
+                        item = inbox.get_nowait()
                     except queue.Empty:
-                        break
+                        item = None
                 self._cond.notify_all()
 
     def _collect_processes(self) -> None:
@@ -329,6 +329,7 @@ class Session:
         else:
             self._end_processes()
         self._closed = True
+        self._inbox.put(None)
         if self._collector is not None:
             self._collector.join(1)
         for conn in self._conns:

@@ -1,0 +1,89 @@
+"""Command-line options and one-line error messages; nothing else.
+
+Kept light on purpose: a worker process under forkserver or spawn re-imports the main module,
+so nothing heavy (Textual, Rich) is imported here at the top level.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+EXIT_BAD_INPUT = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, no usage dump
+        print(f"ipc-tui: {message} (see ipc-tui --help)", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--timeout wants seconds, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"--timeout must be more than 0 seconds, got {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="ipc-tui",
+        description="Watch and step Python's real concurrency primitives.",
+    )
+    parser.add_argument("--list", action="store_true", help="list the built-in scenarios")
+    parser.add_argument("--scenario", metavar="NAME|PATH", help="a built-in scenario or a file")
+    parser.add_argument(
+        "--mode",
+        choices=("thread", "process"),
+        help="run the workers as threads or as processes (default: the scenario's)",
+    )
+    parser.add_argument(
+        "--headless", action="store_true", help="run without the app and print what happened"
+    )
+    parser.add_argument(
+        "--schedule",
+        metavar="S",
+        help="steps to take first, e.g. 'w0,w1x2,w0*' (headless); the rest then runs free",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=10.0,
+        metavar="SECS",
+        help="give up on a headless run after this long (default 10)",
+    )
+    parser.add_argument("--json", action="store_true", help="headless: print JSON lines")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from ipc_tui.engine import ScenarioError, find_scenario, list_scenarios
+
+    try:
+        if args.list:
+            for info in list_scenarios():
+                print(f"{info.name:<18} {info.title}")
+            return 0
+        if args.headless:
+            if not args.scenario:
+                raise ScenarioError("--headless needs --scenario NAME|PATH (see ipc-tui --list)")
+            from ipc_tui.headless import run_headless
+
+            return run_headless(
+                find_scenario(args.scenario), args.mode, args.schedule, args.timeout, args.json
+            )
+        if args.schedule or args.json:
+            raise ScenarioError("--schedule and --json go with --headless")
+        raise ScenarioError(
+            "the interactive app is not built yet; run a scenario with --headless "
+            "(see ipc-tui --list)"
+        )
+    except ScenarioError as exc:
+        print(f"ipc-tui: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130

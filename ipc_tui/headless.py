@@ -1,0 +1,224 @@
+"""The headless front-end: run a schedule, then the rest free, and print what happened.
+
+Exit codes: 0 every worker finished, 1 a worker failed, 2 bad input, 3 no progress (every live
+worker waits for ever, or the timeout ran out).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from time import monotonic, sleep
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ipc_tui.engine import ScenarioInfo, Session, Snapshot, TraceEvent, parse_schedule
+from ipc_tui.engine.context import start_helpers
+
+EXIT_OK, EXIT_FAILED, EXIT_STUCK = 0, 1, 3
+
+
+def run_headless(
+    info: ScenarioInfo, mode: str | None, schedule: str | None, timeout: float, as_json: bool
+) -> int:
+    session = Session(info, mode)  # bad scenario files fail here, before any process starts
+    turns = parse_schedule(schedule, session.worker_names) if schedule else []
+    printer = JsonPrinter() if as_json else RichPrinter(info, session.mode)
+    if session.mode == "process":
+        start_helpers()
+    deadline = monotonic() + timeout
+    outcome, waits = "finished", []
+    try:
+        session.start()
+        try:
+            printer.notes(session.run_schedule(turns, timeout))
+        except TimeoutError:
+            outcome = "timeout"
+        if outcome == "finished":
+            session.run()
+        while outcome == "finished" and not session.finished():
+            printer.events(session.drain_events())
+            stall = session.stall()
+            if stall:
+                outcome, waits = "stalled", stall
+            elif monotonic() > deadline:
+                outcome = "timeout"
+            else:
+                sleep(0.01)
+        if outcome == "timeout":
+            waits = _who_waits(session.snapshot())
+        printer.events(session.drain_events())
+        final = session.snapshot()
+    finally:
+        session.close()
+    printer.final(final, outcome, waits)
+    if outcome != "finished":
+        why = "every live worker waits for ever" if outcome == "stalled" else "timed out"
+        print(f"ipc-tui: no progress ({why}): {'; '.join(waits) or 'workers still running'}",
+              file=sys.stderr)
+        return EXIT_STUCK
+    if any(w.state == "failed" for w in final.workers):
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _who_waits(snap: Snapshot) -> list[str]:
+    return [
+        f"{w.name} is {w.state}" + (f" on {w.blocked_on}" if w.blocked_on else "")
+        for w in snap.workers
+        if w.state not in ("done", "failed")
+    ]
+
+
+def plain(value: Any) -> Any:
+    """A value as JSON has it: bytes as text, tuples as lists."""
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    if isinstance(value, (tuple, list)):
+        return [plain(v) for v in value]
+    return value
+
+
+def cell_value(cell: Any) -> Any:
+    """A 'c' array reads as its byte string, as `.value` gives it; other cells as they are."""
+    if cell.kind == "array" and cell.typecode == "c":
+        return b"".join(cell.value).split(b"\0", 1)[0].decode("latin-1")
+    return plain(cell.value)
+
+
+def final_state(snap: Snapshot, outcome: str, waits: list[str]) -> dict:
+    return {
+        "scenario": snap.scenario,
+        "mode": snap.mode,
+        "outcome": outcome,
+        "waits": waits,
+        "cells": {c.name: cell_value(c) for c in snap.cells},
+        "semaphores": {
+            s.name: {"value": s.value, "initial": s.initial, "holders": list(s.holders)}
+            for s in snap.semaphores
+        },
+        "locks": {lk.name: {"holder": lk.holder, "waiters": list(lk.waiters)} for lk in snap.locks},
+        "events": {e.name: e.is_set for e in snap.events},
+        "workers": {
+            w.name: {
+                "state": w.state,
+                "exitcode": w.exitcode,
+                "steps": w.steps,
+                "kind": w.kind,
+                "pid": w.pid,
+                "daemon": w.daemon,
+                "alive": w.alive,
+                "blocked_on": w.blocked_on,
+                "error": w.error,
+            }
+            for w in snap.workers
+        },
+    }
+
+
+def event_dict(e: TraceEvent) -> dict:
+    return {
+        "t": round(e.t, 6),
+        "worker": e.worker,
+        "seq": e.seq,
+        "kind": e.kind,
+        "op": e.op,
+        "resource": e.resource,
+        "index": e.index,
+        "before": plain(e.before),
+        "after": plain(e.after),
+        "result": plain(e.result),
+        "line": e.line,
+    }
+
+
+class JsonPrinter:
+    def notes(self, notes: list[str]) -> None:
+        for note in notes:
+            print(f"ipc-tui: schedule: {note}", file=sys.stderr)
+
+    def events(self, events: list[TraceEvent]) -> None:
+        for e in events:
+            print(json.dumps(event_dict(e)))
+
+    def final(self, snap: Snapshot, outcome: str, waits: list[str]) -> None:
+        print(json.dumps({"final": final_state(snap, outcome, waits)}), flush=True)
+
+
+class RichPrinter:
+    def __init__(self, info: ScenarioInfo, mode: str):
+        self.console = Console(highlight=False)
+        self.console.print(Text(f"{info.name} ({mode} mode): {info.title}", style="bold"))
+
+    def notes(self, notes: list[str]) -> None:
+        for note in notes:
+            self.console.print(Text(f"schedule: {note}", style="yellow"))
+
+    def events(self, events: list[TraceEvent]) -> None:
+        for e in events:
+            self.console.print(trace_line(e))
+            if e.kind == "failed":
+                self.console.print(Text(str(e.result), style="red"))
+
+    def final(self, snap: Snapshot, outcome: str, waits: list[str]) -> None:
+        c = self.console
+        if snap.cells:
+            table = Table("cell", "value", title="Shared memory", title_justify="left")
+            for cell in snap.cells:
+                table.add_row(cell.name, repr(cell_value(cell)))
+            c.print(table)
+        if snap.locks:
+            table = Table("lock", "holder", "waiters", title="Locks", title_justify="left")
+            for lk in snap.locks:
+                table.add_row(lk.name, lk.holder or "free", ", ".join(lk.waiters))
+            c.print(table)
+        if snap.semaphores:
+            table = Table("semaphore", "value", "inside", "waiters", title="Semaphores",
+                          title_justify="left")
+            for s in snap.semaphores:
+                table.add_row(s.name, f"{s.value}/{s.initial}", ", ".join(s.holders),
+                              ", ".join(s.waiters))
+            c.print(table)
+        if snap.events:
+            table = Table("event", "flag", "waiters", title="Events", title_justify="left")
+            for e in snap.events:
+                table.add_row(e.name, "set" if e.is_set else "clear",
+                              ", ".join(x.worker for x in e.waiters))
+            c.print(table)
+        table = Table("worker", "kind", "pid", "state", "steps", "exit code", title="Workers",
+                      title_justify="left")
+        for w in snap.workers:
+            state = w.state + (f" on {w.blocked_on}" if w.blocked_on else "")
+            table.add_row(w.name, w.kind, str(w.pid or ""), state, str(w.steps),
+                          "" if w.exitcode is None else str(w.exitcode))
+        c.print(table)
+        for wait in waits:
+            c.print(Text(wait, style="red"))
+        c.print(Text(outcome, style="green" if outcome == "finished" else "bold red"))
+
+
+def trace_line(e: TraceEvent) -> Text:
+    where = e.resource or ""
+    if e.index is not None:
+        where += f"[{e.index}]"
+    text = Text(f"{e.t:9.4f}  {e.worker:<8} ")
+    text.append(f"#{e.seq:<4}" if e.seq else "     ", style="dim")
+    text.append(f" {e.op} {where}".rstrip(), style="bold" if e.kind == "step" else "yellow")
+    if e.kind == "step":
+        if e.op == "write" or (e.before != e.after and e.before is not None):
+            text.append(f"  {e.before!r} -> {e.after!r}")
+        elif e.op in ("read", "get_value"):
+            text.append(f"  = {e.after!r}")
+        elif e.op == "sleep":
+            text.append(f"  {e.result:g} s")
+        elif e.result is not None:
+            text.append(f"  -> {e.result!r}")
+    elif e.kind == "blocked":
+        text.append("  (blocked)", style="red")
+    elif e.kind == "sleeping":
+        text.append(f"  {e.result:g} s (sleeping)", style="yellow")
+    text.append(f"  line {e.line}", style="dim")
+    return text

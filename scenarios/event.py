@@ -1,0 +1,37 @@
+"""Event: one set() releases every waiter; a wait(timeout) gives up and returns False.
+
+An Event starts unset. `wait()` blocks while it is unset; `set()` sets it and releases every
+worker waiting on it at once; `clear()` unsets it again; `is_set()` reads it.
+w0 and w1 wait for ever; w2 waits at most 0.2 s and gives up (its wait returns False);
+w3 sleeps, then sets the event.
+
+Watch: the Events pane (the flag and who is parked on it) and the result of each wait in the
+trace. Try: step w0, w1 and w2 into their waits, let w2's timeout run out, then step w3.
+"""
+
+from ipc_tui.scenario import Event, Process, Value, sleep
+
+MODES = ("process", "thread")
+
+go = Event()
+gave_up = Value("i", 0)  # 1 once a wait(timeout) has returned False
+
+
+def waiter():
+    go.wait()  # blocks while the event is unset
+
+
+def impatient(timeout):
+    if not go.wait(timeout):  # False: the timeout ran out before anyone called set()
+        gave_up.value = 1
+
+
+def starter(delay):
+    sleep(delay)
+    go.set()  # every waiter is released at once
+
+
+Process(target=waiter)
+Process(target=waiter)
+Process(target=impatient, args=(0.2,))
+Process(target=starter, args=(0.5,))
