@@ -57,8 +57,10 @@ def run_headless(
     printer.final(final, outcome, waits)
     if outcome != "finished":
         why = "every live worker waits for ever" if outcome == "stalled" else "timed out"
-        print(f"ipc-tui: no progress ({why}): {'; '.join(waits) or 'workers still running'}",
-              file=sys.stderr)
+        print(
+            f"ipc-tui: no progress ({why}): {'; '.join(waits) or 'workers still running'}",
+            file=sys.stderr,
+        )
         return EXIT_STUCK
     if any(w.state == "failed" for w in final.workers):
         return EXIT_FAILED
@@ -176,24 +178,41 @@ class RichPrinter:
                 table.add_row(lk.name, lk.holder or "free", ", ".join(lk.waiters))
             c.print(table)
         if snap.semaphores:
-            table = Table("semaphore", "value", "inside", "waiters", title="Semaphores",
-                          title_justify="left")
+            table = Table(
+                "semaphore", "value", "inside", "waiters", title="Semaphores", title_justify="left"
+            )
             for s in snap.semaphores:
-                table.add_row(s.name, f"{s.value}/{s.initial}", ", ".join(s.holders),
-                              ", ".join(s.waiters))
+                table.add_row(
+                    s.name, f"{s.value}/{s.initial}", ", ".join(s.holders), ", ".join(s.waiters)
+                )
             c.print(table)
         if snap.events:
             table = Table("event", "flag", "waiters", title="Events", title_justify="left")
             for e in snap.events:
-                table.add_row(e.name, "set" if e.is_set else "clear",
-                              ", ".join(x.worker for x in e.waiters))
+                table.add_row(
+                    e.name, "set" if e.is_set else "clear", ", ".join(x.worker for x in e.waiters)
+                )
             c.print(table)
-        table = Table("worker", "kind", "pid", "state", "steps", "exit code", title="Workers",
-                      title_justify="left")
+        table = Table(
+            "worker",
+            "kind",
+            "pid",
+            "state",
+            "steps",
+            "exit code",
+            title="Workers",
+            title_justify="left",
+        )
         for w in snap.workers:
             state = w.state + (f" on {w.blocked_on}" if w.blocked_on else "")
-            table.add_row(w.name, w.kind, str(w.pid or ""), state, str(w.steps),
-                          "" if w.exitcode is None else str(w.exitcode))
+            table.add_row(
+                w.name,
+                w.kind,
+                str(w.pid or ""),
+                state,
+                str(w.steps),
+                "" if w.exitcode is None else str(w.exitcode),
+            )
         c.print(table)
         for wait in waits:
             c.print(Text(wait, style="red"))

@@ -1,6 +1,6 @@
 """What a scenario file imports: the stdlib's names, instrumented so that each use is a step.
 
-    from ipc_tui.scenario import Array, Event, Lock, Process, Semaphore, Thread, Value, sleep
+from ipc_tui.scenario import Array, Event, Lock, Process, Semaphore, Thread, Value, sleep
 """
 
 from ipc_tui.engine.primitives import Array, Event, Lock, Semaphore, Value, sleep

@@ -146,11 +146,21 @@ class Board:
             tally.waiters = [x for x in tally.waiters if x.worker != w.name]
         self._record(t, w, 0, "failed", "failed", None, result=error)
 
-    def _record(self, t, w, seq, kind, op, res, index=None, before=None, after=None, result=None,
-                line=None) -> None:
+    def _record(
+        self, t, w, seq, kind, op, res, index=None, before=None, after=None, result=None, line=None
+    ) -> None:
         event = TraceEvent(
-            t=t - self.t0, worker=w.name, seq=seq, kind=kind, op=op, resource=res, index=index,
-            before=before, after=after, result=result, line=w.line if line is None else line,
+            t=t - self.t0,
+            worker=w.name,
+            seq=seq,
+            kind=kind,
+            op=op,
+            resource=res,
+            index=index,
+            before=before,
+            after=after,
+            result=result,
+            line=w.line if line is None else line,
         )
         log = self.log
         if len(log) == log.maxlen:
@@ -224,21 +234,41 @@ class Board:
             elif isinstance(res, Lock):
                 locks.append(LockState(res.name, tally.holder, waiting, res.peek(), res.line))
             elif isinstance(res, Semaphore):
-                sems.append(SemaphoreState(res.name, res.peek(), res.initial,
-                                           tuple(tally.holders), waiting, res.line))
+                sems.append(
+                    SemaphoreState(
+                        res.name, res.peek(), res.initial, tuple(tally.holders), waiting, res.line
+                    )
+                )
             elif isinstance(res, Event):
                 events.append(EventState(res.name, res.peek(), tuple(tally.waiters), res.line))
         workers = tuple(
             WorkerState(
-                name=w.name, kind=w.kind, state="done" if w.state == "stopped" else w.state,
-                blocked_on=w.blocked_on, op=w.op, file=self.path, line=w.line,
-                steps=w.steps, daemon=w.daemon, pid=w.pid, tid=w.tid, alive=alive[w.name],
-                exitcode=exitcodes[w.name], error=w.error, target=w.target,
+                name=w.name,
+                kind=w.kind,
+                state="done" if w.state == "stopped" else w.state,
+                blocked_on=w.blocked_on,
+                op=w.op,
+                file=self.path,
+                line=w.line,
+                steps=w.steps,
+                daemon=w.daemon,
+                pid=w.pid,
+                tid=w.tid,
+                alive=alive[w.name],
+                exitcode=exitcodes[w.name],
+                error=w.error,
+                target=w.target,
             )
             for w in self.workers
         )
         return Snapshot(
-            scenario=self.scenario, mode=self.mode, t=monotonic() - self.t0, cells=tuple(cells),
-            locks=tuple(locks), semaphores=tuple(sems), events=tuple(events), workers=workers,
+            scenario=self.scenario,
+            mode=self.mode,
+            t=monotonic() - self.t0,
+            cells=tuple(cells),
+            locks=tuple(locks),
+            semaphores=tuple(sems),
+            events=tuple(events),
+            workers=workers,
             running_free=self.running_free,
         )

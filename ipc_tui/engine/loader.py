@@ -146,7 +146,8 @@ def _name_declarations(module: ModuleType, decl: Declarations, path: str) -> Non
         if res.name is None:
             raise ScenarioError(
                 f"{path}:{res.line}: {res.declaration()} is not kept in a top-level variable, "
-                "or its name is used twice (give each one a name of its own, e.g. `counter = Value('i', 0)`)"
+                "or its name is used twice (give each one a name of its own, "
+                "e.g. `counter = Value('i', 0)`)"
             )
     if not decl.workers:
         raise ScenarioError(

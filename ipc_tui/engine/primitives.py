@@ -110,7 +110,9 @@ class Array(Resource):
         if typecode not in typecode_to_type:
             raise self._wrong(f"unknown typecode {typecode!r}; use {TYPECODES}")
         if isinstance(init, bool) or not isinstance(init, (int, list, tuple, bytes, str)):
-            raise self._wrong("give a size (an int) or the initial items (a list, or bytes for 'c')")
+            raise self._wrong(
+                "give a size (an int) or the initial items (a list, or bytes for 'c')"
+            )
         if isinstance(init, int) and init < 0:
             raise self._wrong("the size must be 0 or more")
 
@@ -173,7 +175,10 @@ class Array(Resource):
         return self._raw.get_lock()
 
     def peek(self) -> tuple:
-        return tuple(self._raw.get_obj()[:])
+        items = self._raw.get_obj()[:]
+        if isinstance(items, bytes):  # a 'c' array: one bytes object per cell, as indexing gives
+            return tuple(items[i : i + 1] for i in range(len(items)))
+        return tuple(items)
 
 
 def _index_label(index: Any) -> Any:
@@ -242,7 +247,7 @@ class Lock(Resource):
 
 
 class Semaphore(Resource):
-    """`Semaphore(value)`: `acquire()` takes a permit and blocks at 0, `release()`, `get_value()`."""
+    """`Semaphore(value)`: `acquire()` takes a permit, blocking at 0; `release()`; `get_value()`."""
 
     kind = "semaphore"
 
@@ -306,7 +311,7 @@ class Semaphore(Resource):
 
 
 class Event(Resource):
-    """`Event()`: starts unset; `wait(timeout=None)` returns True/False, `set`, `clear`, `is_set`."""
+    """`Event()`: starts unset; `wait(timeout=None)` gives True/False; `set`, `clear`, `is_set`."""
 
     kind = "event"
 

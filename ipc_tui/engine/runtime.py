@@ -95,7 +95,9 @@ class Runtime:
         line: int,
         t0: float,
     ) -> None:
-        self.send(("done", self.seq, op, resource, index, before, after, result, line, t0, monotonic()))
+        self.send(
+            ("done", self.seq, op, resource, index, before, after, result, line, t0, monotonic())
+        )
 
 
 def run_worker(worker: Any, runtime: Runtime) -> int:

@@ -25,7 +25,7 @@ def parse_schedule(text: str, workers: list[str]) -> list[Turn]:
             turns.append(Turn(token, 1))
             continue
         m = _TOKEN.match(token)
-        if not m:
+        if not m or (token.endswith("x") and token[:-1] in workers):
             raise ScheduleError(
                 f"schedule token {pos} {token!r} is malformed; "
                 "write NAME (one step), NAMExN (N steps) or NAME* (until it ends or blocks)"

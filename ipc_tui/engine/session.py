@@ -50,8 +50,7 @@ class Session:
             for w in decl.workers
         ]
         self._by_name = {w.name: w for w in self._workers}
-        self.board = Board(self.info.name, self.info.path, self.mode, decl.resources,
-                           self._workers)
+        self.board = Board(self.info.name, self.info.path, self.mode, decl.resources, self._workers)
         self._cond = threading.Condition()
         self._flags: Any = self._ctx.RawArray("b", 2) if self._ctx else [0, 0]
         self._stopping = threading.Event()
@@ -83,7 +82,7 @@ class Session:
             return
         self._started = True
         _open_sessions.add(self)
-        for w, decl in zip(self._workers, self._decl.workers):
+        for w, decl in zip(self._workers, self._decl.workers, strict=True):
             if self._ctx is None:
                 self._start_thread(w, decl)
             else:
@@ -261,7 +260,9 @@ class Session:
 
     def run_schedule(self, schedule: str | list[Turn], timeout: float = 10.0) -> list[str]:
         """Follow a schedule step by step; return notes on turns that could not be taken."""
-        turns = parse_schedule(schedule, self.worker_names) if isinstance(schedule, str) else schedule
+        turns = (
+            parse_schedule(schedule, self.worker_names) if isinstance(schedule, str) else schedule
+        )
         deadline = monotonic() + timeout
         notes = []
         for turn in turns:

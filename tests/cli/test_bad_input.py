@@ -1,0 +1,99 @@
+"""Bad input gets one line on stderr and exit code 2, never a traceback."""
+
+import pytest
+
+from tests.conftest import run_cli
+
+
+def refused(*args: str) -> str:
+    done = run_cli(*args)
+    assert done.returncode == 2, (done.returncode, done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    return lines[0]
+
+
+def test_unknown_scenario_lists_the_known_ones_and_suggests_the_closest():
+    line = refused("--scenario", "race-conditon", "--headless")
+    assert "unknown scenario 'race-conditon'" in line
+    assert "did you mean 'race-condition'" in line and "lock-contention" in line
+
+
+def test_missing_file(tmp_path):
+    line = refused("--scenario", str(tmp_path / "nope.py"), "--headless")
+    assert "cannot read" in line and "nope.py" in line
+
+
+def test_unreadable_file(tmp_path):
+    path = tmp_path / "dir.py"
+    path.mkdir()
+    assert "cannot read" in refused("--scenario", str(path), "--headless")
+
+
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("x = (\n", "scenario.py:1: syntax error"),
+        (
+            "from ipc_tui.scenario import Value\nn = Value('x', 0)\n",
+            "scenario.py:2: Value('x', 0): unknown typecode 'x'",
+        ),
+        (
+            "from ipc_tui.scenario import Value\nn = Value('i', 'abc')\n",
+            "scenario.py:2: Value('i', 'abc')",
+        ),
+        (
+            "from ipc_tui.scenario import Semaphore\ns = Semaphore(-1)\n",
+            "scenario.py:2: Semaphore(-1): the initial value must be 0 or more",
+        ),
+        (
+            "from ipc_tui.scenario import Array\na = Array('i', 2.5)\n",
+            "scenario.py:2: Array('i', 2.5): give a size",
+        ),
+        (
+            "from ipc_tui.scenario import Value\nValue('i', 0)\n",
+            "is not kept in a top-level variable",
+        ),
+        ("from ipc_tui.scenario import Value\nn = Value('i', 0)\n", "no workers"),
+        ("from ipc_tui.scenario import Process\nProcess(target=3)\n", "is not a function"),
+        ("import no_such_module\n", "scenario.py:1: ModuleNotFoundError"),
+        ("", "no workers"),
+    ],
+)
+def test_a_broken_scenario_file_says_where_and_what(scenario_file, source, expected):
+    path = scenario_file(source)
+    assert expected in refused("--scenario", path, "--headless")
+
+
+def test_a_binary_file(tmp_path):
+    path = tmp_path / "blob.py"
+    path.write_bytes(b"\x00\x01\x02\xff")
+    assert "not a Python file" in refused("--scenario", str(path), "--headless")
+
+
+@pytest.mark.parametrize(
+    "schedule, expected",
+    [
+        ("w0,w9", "no worker 'w9'"),
+        ("w0,,w1", "malformed"),
+        ("w0x", "malformed"),
+    ],
+)
+def test_a_bad_schedule(schedule, expected):
+    line = refused("--scenario", "race-condition", "--headless", "--schedule", schedule)
+    assert expected in line
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["--mode", "fibers"], "invalid choice"),
+        (["--timeout", "0"], "more than 0"),
+        (["--timeout", "-3"], "more than 0"),
+        (["--timeout", "soon"], "wants seconds"),
+        (["--frobnicate"], "unrecognized arguments"),
+    ],
+)
+def test_bad_options(args, expected):
+    assert expected in refused("--scenario", "race-condition", "--headless", *args)

@@ -1,0 +1,98 @@
+"""Shared helpers: real sessions, real subprocesses, and checks that nothing is left running."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from ipc_tui.engine import Session, start_helpers
+
+MODES = ["thread", "process"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _helpers_started():
+    """Start multiprocessing's helpers once, before any test (as the app does before it runs)."""
+    start_helpers()
+
+
+@pytest.fixture
+def scenario_file(tmp_path):
+    """Write a scenario file from an indented source string; return its path."""
+
+    def write(source: str, name: str = "scenario.py") -> str:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(source))
+        return str(path)
+
+    return write
+
+
+@pytest.fixture
+def session_of():
+    """Open sessions that are always closed, and checked for leftover workers, after the test."""
+    opened: list[Session] = []
+
+    def open_session(scenario: str, mode: str) -> Session:
+        s = Session(scenario, mode)
+        opened.append(s)
+        s.start()
+        assert s.wait_settled(10), "the workers never reached their first gate"
+        return s
+
+    yield open_session
+    for s in opened:
+        pids = [w.pid for w in s.snapshot().workers if s.mode == "process"]
+        s.close()
+        for pid in pids:
+            assert pid is None or gone(pid), f"worker process {pid} outlived its session"
+
+
+def gone(pid: int) -> bool:
+    """True if the process has ended (a zombie counts: PID 1 here does not reap orphans)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] == "Z"
+
+
+def children_of(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                out.append(int(entry.name))
+    return out
+
+
+def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    """Run `python -m ipc_tui ARGS` as a user would, capturing its output."""
+    env = dict(os.environ, PYTHONWARNINGS="default")
+    return subprocess.run(
+        [sys.executable, "-m", "ipc_tui", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
+
+
+def run_to_end(session: Session, timeout: float = 20) -> None:
+    """Run free until every worker has ended; fail (not hang) if it takes longer."""
+    import time
+
+    session.run()
+    deadline = time.monotonic() + timeout
+    while not session.finished():
+        assert time.monotonic() < deadline, f"still running: {session.snapshot().workers}"
+        time.sleep(0.01)

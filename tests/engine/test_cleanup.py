@@ -1,0 +1,86 @@
+"""Nothing is left behind: no worker process, no resource_tracker warning, on every way out."""
+
+import json
+import os
+
+import pytest
+
+from tests.conftest import MODES, children_of, gone, run_cli
+
+HOLDS_FOR_EVER = """
+    from ipc_tui.scenario import Lock, Process
+    lock = Lock()
+
+    def keep():
+        lock.acquire()  # and never release
+
+    def wait():
+        lock.acquire()
+
+    Process(target=keep)
+    Process(target=wait)
+"""
+
+RAISES = """
+    from ipc_tui.scenario import Process, Value
+    n = Value("i", 0)
+
+    def bad():
+        n.value = 1 / 0
+
+    Process(target=bad)
+"""
+
+
+def worker_pids(stdout: str) -> list[int]:
+    final = json.loads(stdout.strip().splitlines()[-1])["final"]
+    return [w["pid"] for w in final["workers"].values()]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(
+    "case, code",
+    [("normal", 0), ("blocked", 3), ("raised", 1)],
+)
+def test_the_cli_leaves_no_process_and_no_leak_warning(scenario_file, mode, case, code):
+    target = {
+        "normal": lambda: "lock-contention",
+        "blocked": lambda: scenario_file(HOLDS_FOR_EVER),
+        "raised": lambda: scenario_file(RAISES),
+    }[case]()
+    done = run_cli("--scenario", target, "--headless", "--json", "--mode", mode, "--timeout", "20")
+    assert done.returncode == code, done.stderr
+    assert "resource_tracker" not in done.stderr and "leaked" not in done.stderr
+    assert "Traceback" not in done.stderr
+    for pid in worker_pids(done.stdout):
+        assert gone(pid), f"worker {pid} outlived ipc-tui"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_closing_a_session_with_a_blocked_worker_ends_it(session_of, scenario_file, mode):
+    s = session_of(scenario_file(HOLDS_FOR_EVER), mode)
+    s.run_schedule("w0,w1")
+    assert s.snapshot().worker("w1").state == "blocked"
+    pids = [w.pid for w in s.snapshot().workers]
+    threads = [w.handle for w in s._workers]
+    s.close()
+    if mode == "process":
+        assert all(gone(pid) for pid in pids)
+        assert not [p for p in children_of(os.getpid()) if p in pids]
+    else:
+        assert not any(t.is_alive() for t in threads)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_restart_starts_afresh_and_ends_the_old_workers(session_of, mode):
+    s = session_of("race-condition", mode)
+    s.run_schedule("w0,w0")
+    old = [w.pid for w in s.snapshot().workers]
+    s.restart()
+    assert s.wait_settled(10)
+    snap = s.snapshot()
+    assert snap.cell("counter").value == 0 and all(w.steps == 0 for w in snap.workers)
+    if mode == "process":
+        assert all(gone(pid) for pid in old)
+    s.run_schedule("w0*,w1*")
+    assert s.snapshot().cell("counter").value == 6
