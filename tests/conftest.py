@@ -88,11 +88,11 @@ def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
 
 
 def run_to_end(session: Session, timeout: float = 20) -> None:
-    """Run free until every worker has ended; fail (not hang) if it takes longer."""
+    """Run free until every worker has ended and exited; fail (not hang) if it takes longer."""
     import time
 
     session.run()
     deadline = time.monotonic() + timeout
-    while not session.finished():
+    while not session.finished() or any(w.alive for w in session.snapshot().workers):
         assert time.monotonic() < deadline, f"still running: {session.snapshot().workers}"
         time.sleep(0.01)
