@@ -50,6 +50,8 @@ def run_headless(
                 sleep(0.01)
         if outcome == "timeout":
             waits = _who_waits(session.snapshot())
+        if outcome == "finished":
+            session.wait_exited(max(1.0, deadline - monotonic()))  # so exit codes are known
         printer.events(session.drain_events())
         final = session.snapshot()
     finally:

@@ -93,6 +93,7 @@ def run_to_end(session: Session, timeout: float = 20) -> None:
 
     session.run()
     deadline = time.monotonic() + timeout
-    while not session.finished() or any(w.alive for w in session.snapshot().workers):
+    while not session.finished():
         assert time.monotonic() < deadline, f"still running: {session.snapshot().workers}"
         time.sleep(0.01)
+    assert session.wait_exited(timeout), "a worker reported its end but never exited"

@@ -302,6 +302,13 @@ class Session:
         with self._cond:
             return not any(w.live for w in self._workers)
 
+    def wait_exited(self, timeout: float = 5.0) -> bool:
+        """After `finished()`: wait until every worker thread or process has really ended."""
+        deadline = monotonic() + timeout
+        for w in self._workers:
+            w.handle.join(max(0.0, deadline - monotonic()))
+        return not any(w.handle.is_alive() for w in self._workers)
+
     def stall(self) -> list[str] | None:
         """Who waits for what, when every live worker waits for ever; else None."""
         with self._cond:
