@@ -239,6 +239,8 @@ def trace_line(e: TraceEvent) -> Text:
             text.append(f"  -> {e.result!r}")
     elif e.kind == "blocked":
         text.append("  (blocked)", style="red")
+    elif e.kind == "output":
+        text.append(f"  {e.result}", style="cyan")
     elif e.kind == "sleeping":
         text.append(f"  {e.result:g} s (sleeping)", style="yellow")
     text.append(f"  line {e.line}", style="dim")

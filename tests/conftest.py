@@ -47,7 +47,7 @@ def session_of():
 
     yield open_session
     for s in opened:
-        pids = [w.pid for w in s.snapshot().workers if s.mode == "process"]
+        pids = [w.pid for w in s.snapshot().workers if w.kind == "process"]
         s.close()
         for pid in pids:
             assert pid is None or gone(pid), f"worker process {pid} outlived its session"

@@ -45,12 +45,22 @@ class WorkerRecord:
     tid: int | None = None
     error: str | None = None
     exitcode: int | None = None
+    obj: Any = None  # the scenario's Process/Thread object (or main)
+    started: bool = False
+    ended: bool = False  # a process: its sentinel fired and the collector reaped it
     handle: Any = None  # the real threading.Thread or multiprocessing Process
     gate: Any = None
 
     @property
     def live(self) -> bool:
-        return self.state not in ("done", "failed", "stopped")
+        return self.state not in ("new", "done", "failed", "stopped")
+
+    @property
+    def alive(self) -> bool:
+        # Only the collector reaps a process (two threads in waitpid lose its exit code).
+        if self.kind == "process":
+            return self.started and not self.ended
+        return self.handle is not None and self.handle.is_alive()
 
 
 @dataclass
@@ -98,12 +108,15 @@ class Board:
             _, seq, op, res, timeout, t, w.line = msg
             w.state, w.blocked_on = "blocked", res
             deadline = None if timeout is None else t + timeout
-            self.tallies[res].waiters.append(Waiter(w.name, deadline))
+            # A join waits on a worker, which gets a tally of its own on first use.
+            self.tallies.setdefault(res, Tally()).waiters.append(Waiter(w.name, deadline))
             self._record(t, w, seq, "blocked", op, res)
         elif kind == "sleeping":
             _, seq, seconds, t, w.line = msg
             w.state = "sleeping"
             self._record(t, w, seq, "sleeping", "sleep", None, result=seconds)
+        elif kind == "output":
+            self._record(msg[2], w, 0, "output", "print", None, result=msg[1], line=msg[3])
         elif kind == "started":
             w.pid, w.tid = msg[1], msg[2]
         elif kind == "finished":
@@ -117,7 +130,7 @@ class Board:
     def _done(self, w, seq, op, res, index, before, after, result, line, t0, t1) -> None:
         w.steps, w.state, w.line, w.blocked_on = seq, "running", line, None
         w.op = describe(op, res, index)
-        if res is not None:
+        if res in self.tallies:
             tally = self.tallies[res]
             tally.waiters = [x for x in tally.waiters if x.worker != w.name]
             resource = self.by_name(res)
@@ -177,8 +190,11 @@ class Board:
         self.new.clear()
         return events
 
-    def by_name(self, name: str) -> Resource:
-        return next(r for r in self.resources if r.name == name)
+    def by_name(self, name: str) -> Resource | None:
+        return next((r for r in self.resources if r.name == name), None)
+
+    def worker_named(self, name: str) -> WorkerRecord | None:
+        return next((w for w in self.workers if w.name == name), None)
 
     # -- questions -------------------------------------------------------------------------
 
@@ -200,6 +216,10 @@ class Board:
                     return False
             elif isinstance(res, Event) and res.peek() and tally.waiters:
                 return False
+        for w in self.workers:  # a join of a worker that has ended is about to return
+            tally = self.tallies.get(w.name)
+            if tally and tally.waiters and w.started and not (w.alive and w.live):
+                return False
         return True
 
     def stall(self) -> list[str] | None:
@@ -213,7 +233,9 @@ class Board:
             if any(x.worker == w.name and x.deadline is not None for x in tally.waiters):
                 return None  # its wait(timeout) will give up by itself
             res = self.by_name(w.blocked_on)
-            if isinstance(res, Lock):
+            if res is None:
+                waits.append(f"{w.name} waits for {w.blocked_on} to end (join)")
+            elif isinstance(res, Lock):
                 waits.append(f"{w.name} waits for lock {res.name} held by {tally.holder}")
             elif isinstance(res, Semaphore):
                 inside = ", ".join(tally.holders) or "nobody"
@@ -224,7 +246,7 @@ class Board:
 
     # -- the picture -----------------------------------------------------------------------
 
-    def snapshot(self, alive: dict[str, bool], exitcodes: dict[str, int | None]) -> Snapshot:
+    def snapshot(self) -> Snapshot:
         cells, locks, sems, events = [], [], [], []
         for res in self.resources:
             tally = self.tallies[res.name]
@@ -254,8 +276,8 @@ class Board:
                 daemon=w.daemon,
                 pid=w.pid,
                 tid=w.tid,
-                alive=alive[w.name],
-                exitcode=exitcodes[w.name],
+                alive=w.alive,
+                exitcode=w.exitcode,
                 error=w.error,
                 target=w.target,
             )

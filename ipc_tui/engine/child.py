@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.connection
 import os
+import pickle
 import signal
 import sys
 import threading
@@ -17,19 +18,24 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ipc_tui.engine.declare import Declarations
+from ipc_tui.engine.declare import Declarations, remember
 from ipc_tui.engine.loader import execute, read_info
 from ipc_tui.engine.runtime import Runtime, format_failure, run_worker
 
 
-def child_main(path: str, index: int, reals: list, gate: Any, conn: Any, flags: Any) -> None:
+def child_main(
+    path: str, module: str, which: int | bytes, reals: list, gate: Any, conn: Any, flags: Any
+) -> None:
+    """Run worker `which` of the scenario at `path`: its place among the file's top-level
+    workers, or the pickled worker that main() made at run time."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the session stops its workers, not ctrl+c
     _exit_with_parent()
     runtime = Runtime(path, gate, flags, conn.send, time.sleep)
     try:
         decl = Declarations(path, None, reals)
-        execute(read_info(Path(path)), decl)
-        worker = decl.workers[index]
+        execute(read_info(Path(path)), decl, module)
+        remember(decl)
+        worker = pickle.loads(which) if isinstance(which, bytes) else decl.workers[which]
     except BaseException as exc:
         conn.send(("failed", format_failure(exc, path), time.monotonic()))
         sys.exit(1)

@@ -52,6 +52,20 @@ class Declarations:
         return None
 
 
+_loaded: Declarations | None = None  # in a worker process: the file's declarations
+
+
+def remember(decl: Declarations) -> None:
+    global _loaded
+    _loaded = decl
+
+
+def resource_at(index: int) -> object:
+    """The resource declared `index`-th in the file this worker process loaded."""
+    assert _loaded is not None, "a resource reached a process that has not loaded its scenario"
+    return _loaded.resources[index]
+
+
 def active(what: str) -> Declarations:
     if _active is None:
         raise ScenarioError(

@@ -7,6 +7,7 @@ import difflib
 import importlib.util
 import sys
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -15,6 +16,7 @@ import ipc_tui
 from ipc_tui.engine.declare import Declarations, declaring
 from ipc_tui.engine.errors import ScenarioError
 from ipc_tui.engine.primitives import Resource
+from ipc_tui.engine.runtime import scenario_print
 from ipc_tui.engine.workers import Worker
 
 MODES = ("thread", "process")
@@ -112,12 +114,13 @@ def module_name(path: str) -> str:
     return "ipc_tui_scenario_" + "".join(c if c.isalnum() else "_" for c in Path(path).stem)
 
 
-def execute(info: ScenarioInfo, decl: Declarations) -> ModuleType:
+def execute(info: ScenarioInfo, decl: Declarations, name: str | None = None) -> ModuleType:
     """Run the scenario file's top level, sending its declarations to `decl`."""
-    name = module_name(info.path)
+    name = name or module_name(info.path)
     spec = importlib.util.spec_from_file_location(name, info.path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    module.print = scenario_print  # type: ignore[attr-defined]
     sys.modules[name] = module
     try:
         with declaring(decl):
@@ -128,6 +131,14 @@ def execute(info: ScenarioInfo, decl: Declarations) -> ModuleType:
         raise ScenarioError(f"{_where(exc, info.path)}: {type(exc).__name__}: {exc}") from None
     _name_declarations(module, decl, info.path)
     return module
+
+
+def main_of(module: ModuleType) -> Callable[[], object] | None:
+    """The scenario's own `main()`, if it defines one."""
+    main = vars(module).get("main")
+    if callable(main) and getattr(main, "__module__", None) == module.__name__:
+        return main
+    return None
 
 
 def _where(exc: BaseException, path: str) -> str:
@@ -149,10 +160,10 @@ def _name_declarations(module: ModuleType, decl: Declarations, path: str) -> Non
                 "or its name is used twice (give each one a name of its own, "
                 "e.g. `counter = Value('i', 0)`)"
             )
-    if not decl.workers:
+    if not decl.workers and main_of(module) is None:
         raise ScenarioError(
             f"{path}: no workers; declare at least one, e.g. `Process(target=work)` "
-            "at the top level"
+            "at the top level, or define main()"
         )
     seen: dict[str, int] = {}
     for worker in decl.workers:

@@ -13,7 +13,7 @@ from multiprocessing.sharedctypes import typecode_to_type
 from time import monotonic
 from typing import Any
 
-from ipc_tui.engine.declare import active
+from ipc_tui.engine.declare import active, resource_at
 from ipc_tui.engine.errors import ScenarioError
 from ipc_tui.engine.runtime import current
 
@@ -31,6 +31,7 @@ class Resource:
         self.line = decl.line()
         self.spec = spec
         self._check(*spec)
+        self.index = len(decl.resources)
         try:
             self._raw = decl.resource(self, type(self).__name__, spec)
         except (TypeError, ValueError, OverflowError, OSError) as exc:
@@ -49,6 +50,10 @@ class Resource:
     def peek(self) -> Any:
         """The real current state, read without being a step."""
         raise NotImplementedError
+
+    def __reduce__(self):
+        # In a worker process the same declaration already holds the same real primitive.
+        return (resource_at, (self.index,))
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}>"

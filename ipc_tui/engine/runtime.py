@@ -8,6 +8,7 @@ the session runs free) and `done` after it. Reports are plain tuples sent to the
     ("blocked", seq, op, resource, timeout, t, line)  the real primitive is blocking it
     ("sleeping", seq, seconds, t, line)
     ("done", seq, op, resource, index, before, after, result, line, t0, t1)
+    ("output", text, t, line)                        what the worker print()ed
     ("finished", t) | ("failed", traceback_text, t) | ("stopped",)
 
 `t0` is taken before the real operation and `t1` after it, on `time.monotonic()` (one clock for
@@ -46,12 +47,14 @@ class Runtime:
         flags: Any,
         send: Callable[[tuple], None],
         sleep: Callable[[float], Any],
+        spawner: Any = None,
     ):
         self.path = path
         self.gate = gate
         self.flags = flags
         self.send = send
         self.sleep = sleep
+        self.spawner = spawner  # the session, for workers in its process: start() goes there
         self.seq = 0
         self.at = 0  # the line of the step being taken
 
@@ -98,6 +101,17 @@ class Runtime:
         self.send(
             ("done", self.seq, op, resource, index, before, after, result, line, t0, monotonic())
         )
+
+
+def scenario_print(*args: Any, sep: str | None = " ", end: str | None = "\n", **kw: Any) -> None:
+    """`print` as a scenario file sees it: a worker's output goes to the trace, not the screen
+    (where it would tear the app's frame or a --json stream apart)."""
+    rt = current()
+    if rt is None or kw.get("file") is not None:
+        print(*args, sep=sep, end=end, **kw)
+        return
+    text = ("" if sep is None else sep).join(map(str, args)) + ("\n" if end is None else end)
+    rt.send(("output", text.rstrip("\n"), monotonic(), rt.line()))
 
 
 def run_worker(worker: Any, runtime: Runtime) -> int:

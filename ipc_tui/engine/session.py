@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import itertools
 import multiprocessing.connection
 import queue
 import threading
@@ -11,17 +12,19 @@ from multiprocessing import sharedctypes
 from time import monotonic
 from typing import Any
 
+from ipc_tui.engine import launch
 from ipc_tui.engine.board import Board, WorkerRecord
-from ipc_tui.engine.child import child_main
 from ipc_tui.engine.context import mp_context
 from ipc_tui.engine.declare import Declarations
 from ipc_tui.engine.errors import ScenarioError
-from ipc_tui.engine.loader import MODES, ScenarioInfo, execute, find_scenario
-from ipc_tui.engine.runtime import FREE, STOP, Runtime, run_worker
+from ipc_tui.engine.loader import MODES, ScenarioInfo, execute, find_scenario, main_of, module_name
+from ipc_tui.engine.runtime import FREE, STOP, Runtime
 from ipc_tui.engine.schedule import UNTIL_BLOCKED, Turn, parse_schedule
 from ipc_tui.engine.snapshot import Snapshot, TraceEvent
+from ipc_tui.engine.workers import MainWorker
 
 _open_sessions: weakref.WeakSet[Session] = weakref.WeakSet()
+_session_ids = itertools.count(1)
 
 
 class Session:
@@ -41,21 +44,28 @@ class Session:
 
     def _build(self) -> None:
         self._ctx = mp_context() if self.mode == "process" else None
+        self._module_name = f"{module_name(self.info.path)}_{next(_session_ids)}"
         decl = Declarations(self.info.path, self._create, None)
-        self.module = execute(self.info, decl)
+        self.module = execute(self.info, decl, self._module_name)
         self._decl = decl
-        kind = self.mode
-        self._workers = [
-            WorkerRecord(w.name, w.index, kind, w.daemon, w.code_name(), w.line)
-            for w in decl.workers
-        ]
-        self._by_name = {w.name: w for w in self._workers}
-        self.board = Board(self.info.name, self.info.path, self.mode, decl.resources, self._workers)
         self._cond = threading.Condition()
+        self._workers: list[WorkerRecord] = []
+        self._by_name: dict[str, WorkerRecord] = {}
+        main = main_of(self.module)
+        self._main = MainWorker(main) if main else None
+        for worker in decl.workers:
+            self._add(worker, self.mode)
+        if self._main:
+            self._add(self._main, "thread")  # main is the session process's own program
+        self.board = Board(self.info.name, self.info.path, self.mode, decl.resources, self._workers)
         self._flags: Any = self._ctx.RawArray("b", 2) if self._ctx else [0, 0]
         self._stopping = threading.Event()
+        self._reaping = threading.Lock()  # one thread at a time in waitpid()
         self._inbox: queue.SimpleQueue = queue.SimpleQueue()
         self._conns: dict[Any, WorkerRecord] = {}
+        self._sentinels: dict[Any, WorkerRecord] = {}
+        self._all_conns: list = []
+        self._wake_r, self._wake_w = (self._ctx or multiprocessing).Pipe(duplex=False)
         self._collector: threading.Thread | None = None
         self._player: threading.Thread | None = None
         self._rate = 2.0
@@ -72,54 +82,98 @@ class Session:
             return getattr(sharedctypes, kind)(*spec, lock=threading.RLock())
         return getattr(ctx or threading, kind)(*spec)
 
+    def _add(self, worker: Any, kind: str) -> WorkerRecord:
+        """A worker the session knows of: declared, made by main at run time, or main itself."""
+        if not worker.name:
+            taken = {w.name for w in self._workers}
+            worker.name = next(f"w{i}" for i in itertools.count() if f"w{i}" not in taken)
+        if worker.name in self._by_name:
+            raise ScenarioError(f"two workers are named {worker.name!r}")
+        first = "new" if self._main is not None and worker is not self._main else "running"
+        record = WorkerRecord(
+            worker.name,
+            len(self._workers),
+            kind,
+            worker.daemon,
+            worker.code_name(),
+            worker.line,
+            state=first,
+            obj=worker,
+        )
+        self._workers.append(record)
+        self._by_name[record.name] = record
+        worker._life = record
+        return record
+
     @property
     def worker_names(self) -> list[str]:
         return [w.name for w in self._workers]
 
     def start(self) -> None:
-        """Start every worker; each waits at its gate before its first step."""
+        """Start the workers (or main, if the scenario has one); each waits at its gate."""
         if self._started:
             return
         self._started = True
         _open_sessions.add(self)
-        for w, decl in zip(self._workers, self._decl.workers, strict=True):
-            if self._ctx is None:
-                self._start_thread(w, decl)
-            else:
-                self._start_process(w)
         target = self._collect_threads if self._ctx is None else self._collect_processes
         self._collector = threading.Thread(target=target, name="ipc-tui-collector", daemon=True)
         self._collector.start()
+        first = [self._by_name["main"]] if self._main else self._workers
+        for record in list(first):
+            self._launch(record)
 
-    def _start_thread(self, w: WorkerRecord, decl: Any) -> None:
-        w.gate = threading.Semaphore(0)
-        inbox = self._inbox
+    def _launch(self, w: WorkerRecord) -> None:
+        w.started = True
+        if w.kind == "thread":
+            w.gate = threading.Semaphore(0)
+            if self._ctx is None:
+                inbox = self._inbox
 
-        def send(msg: tuple, w: WorkerRecord = w) -> None:
-            inbox.put((w, msg))
+                def send(msg: tuple, w: WorkerRecord = w) -> None:
+                    inbox.put((w, msg))
+            else:  # main, in process mode, reports through a pipe like the processes
+                reader, writer = self._ctx.Pipe(duplex=False)
+                send = writer.send
+                self._watch(w, reader)
+            runtime = Runtime(
+                self.info.path, w.gate, self._flags, send, self._stopping.wait, spawner=self
+            )
+            w.handle = launch.start_thread(w.obj, runtime)
+        else:
+            w.gate = self._ctx.Semaphore(0)
+            reals = [r._raw for r in self._decl.resources]
+            w.handle, reader = launch.start_process(
+                self._ctx, self.info.path, self._module_name, w.obj, reals, w.gate, self._flags
+            )
+            self._watch(w, reader, w.handle.sentinel)
+        w.obj._handle = w.handle
 
-        runtime = Runtime(self.info.path, w.gate, self._flags, send, self._stopping.wait)
-        # Real daemon threads, whatever the scenario says, so that a blocked one never holds
-        # the interpreter open; the scenario's flag is what the snapshot shows.
-        w.handle = threading.Thread(
-            target=run_worker, args=(decl, runtime), name=w.name, daemon=True
-        )
-        w.handle.start()
+    def _watch(self, w: WorkerRecord, reader: Any, sentinel: Any = None) -> None:
+        with self._cond:
+            self._conns[reader] = w
+            self._all_conns.append(reader)
+            if sentinel is not None:
+                self._sentinels[sentinel] = w
+        self._wake_w.send_bytes(b"")
 
-    def _start_process(self, w: WorkerRecord) -> None:
-        ctx = self._ctx
-        w.gate = ctx.Semaphore(0)
-        reader, writer = ctx.Pipe(duplex=False)
-        reals = [r._raw for r in self._decl.resources]
-        w.handle = ctx.Process(
-            target=child_main,
-            args=(self.info.path, w.index, reals, w.gate, writer, self._flags),
-            name=w.name,
-            daemon=w.daemon,
-        )
-        w.handle.start()
-        writer.close()
-        self._conns[reader] = w
+    # -- what main() calls, from its own thread ----------------------------------------------
+
+    def register(self, worker: Any) -> None:
+        """A worker made at run time (by main): known at once, started by its start()."""
+        with self._cond:
+            self._add(worker, self.mode)
+
+    def start_worker(self, worker: Any) -> None:
+        w = self._by_name.get(worker.name)
+        if w is None or w.obj is not worker:
+            raise RuntimeError(f"{worker.name} is not a worker of this scenario")
+        if w.started:
+            if self.mode == "thread":
+                raise RuntimeError("threads can only be started once")
+            raise AssertionError("cannot start a process twice")
+        with self._cond:
+            w.state = "running"
+        self._launch(w)
 
     # -- collecting reports ----------------------------------------------------------------
 
@@ -140,35 +194,40 @@ class Session:
                 self._cond.notify_all()
 
     def _collect_processes(self) -> None:
-        sentinels = {w.handle.sentinel: w for w in self._workers}
-        conns = dict(self._conns)
-        while (conns or sentinels) and not self._closed:
-            ready = multiprocessing.connection.wait([*conns, *sentinels], timeout=0.05)
+        while not self._closed:
             with self._cond:
+                watched = [*self._conns, *self._sentinels, self._wake_r]
+            ready = multiprocessing.connection.wait(watched, timeout=0.1)
+            with self._cond:
+                if self._wake_r in ready:
+                    while self._wake_r.poll():
+                        self._wake_r.recv_bytes()
                 for obj in ready:
-                    if obj in conns:
-                        self._read_all(obj, conns)
+                    if obj in self._conns:
+                        self._read_all(obj)
                 for obj in ready:
-                    if obj in sentinels:
-                        w = sentinels.pop(obj)
-                        for conn, owner in list(conns.items()):
+                    if obj in self._sentinels:
+                        w = self._sentinels.pop(obj)
+                        for conn, owner in list(self._conns.items()):
                             if owner is w:
-                                self._read_all(conn, conns)
+                                self._read_all(conn)
                         self._ended(w)
                 self._cond.notify_all()
 
-    def _read_all(self, conn: Any, conns: dict) -> None:
-        w = conns[conn]
+    def _read_all(self, conn: Any) -> None:
+        w = self._conns[conn]
         try:
             while conn.poll():
                 self._apply(w, conn.recv())
         except (EOFError, OSError):
-            del conns[conn]
+            del self._conns[conn]
 
     def _ended(self, w: WorkerRecord) -> None:
         """A worker process is gone: if it never said how it ended, it failed."""
-        w.handle.join(0)
-        w.exitcode = w.handle.exitcode
+        with self._reaping:
+            w.handle.join(0)
+            w.exitcode = w.handle.exitcode
+        w.ended = True
         if w.live and not self._stopping.is_set():
             self.board.fail(w, f"the process ended with exit code {w.exitcode}", monotonic())
 
@@ -189,7 +248,7 @@ class Session:
         """Let one worker (by name, or the next ready one in turn) take one step.
 
         Returns the worker's name, or None when that worker (or every worker) is not at its
-        gate: blocked, sleeping, running, done or failed.
+        gate: blocked, sleeping, running, done, failed or not started.
         """
         with self._cond:
             if worker is None:
@@ -225,7 +284,7 @@ class Session:
     def play(self, rate: float = 2.0) -> None:
         """Step the next ready worker `rate` times a second until `pause()`."""
         self.pause()
-        self._rate = rate
+        self.set_rate(rate)
         self._player = threading.Thread(target=self._play, name="ipc-tui-player", daemon=True)
         self._player.start()
 
@@ -260,9 +319,10 @@ class Session:
 
     def run_schedule(self, schedule: str | list[Turn], timeout: float = 10.0) -> list[str]:
         """Follow a schedule step by step; return notes on turns that could not be taken."""
-        turns = (
-            parse_schedule(schedule, self.worker_names) if isinstance(schedule, str) else schedule
-        )
+        if isinstance(schedule, str):
+            turns = parse_schedule(schedule, self.worker_names)
+        else:
+            turns = schedule
         deadline = monotonic() + timeout
         notes = []
         for turn in turns:
@@ -284,14 +344,7 @@ class Session:
 
     def snapshot(self) -> Snapshot:
         with self._cond:
-            alive = {w.name: w.handle is not None and w.handle.is_alive() for w in self._workers}
-            codes = {w.name: self._exitcode(w) for w in self._workers}
-            return self.board.snapshot(alive, codes)
-
-    def _exitcode(self, w: WorkerRecord) -> int | None:
-        if self._ctx is None or w.handle is None:
-            return None
-        return w.handle.exitcode
+            return self.board.snapshot()
 
     def drain_events(self) -> list[TraceEvent]:
         """The events recorded since the last call, in time order."""
@@ -305,9 +358,21 @@ class Session:
     def wait_exited(self, timeout: float = 5.0) -> bool:
         """After `finished()`: wait until every worker thread or process has really ended."""
         deadline = monotonic() + timeout
-        for w in self._workers:
-            w.handle.join(max(0.0, deadline - monotonic()))
-        return not any(w.handle.is_alive() for w in self._workers)
+        return all(
+            self.join_worker(w.obj, max(0.0, deadline - monotonic()))
+            for w in list(self._workers)
+            if w.started
+        )
+
+    def join_worker(self, worker: Any, timeout: float | None) -> bool:
+        """Wait for one worker to end (at most `timeout` s); True if it has."""
+        w = self._by_name[worker.name]
+        if w.kind == "thread":
+            w.handle.join(timeout)
+        else:
+            with self._cond:
+                self._cond.wait_for(lambda: w.ended, timeout)
+        return not w.alive
 
     def stall(self) -> list[str] | None:
         """Who waits for what, when every live worker waits for ever; else None."""
@@ -330,53 +395,29 @@ class Session:
         with self._cond:
             self._flags[STOP] = 1
             self._stopping.set()
-            for w in self._workers:
+            started = [w for w in self._workers if w.started]
+            for w in started:
                 w.gate.release()
-        if self._ctx is None:
-            self._end_threads()
-        else:
-            self._end_processes()
+        with self._reaping:
+            launch.end_processes([w.handle for w in started if w.kind == "process"])
+        with self._cond:
+            for w in started:
+                if w.kind == "process":
+                    w.exitcode, w.ended = w.handle.exitcode, True
+            self._cond.notify_all()  # a main blocked in join() sees its workers gone
+        launch.end_threads(
+            [w.handle for w in started if w.kind == "thread"],
+            self._decl.resources,
+            len(self._workers),
+        )
         self._closed = True
         self._inbox.put(None)
+        self._wake_w.send_bytes(b"")
         if self._collector is not None:
             self._collector.join(1)
-        for conn in self._conns:
+        for conn in [*self._all_conns, self._wake_r, self._wake_w]:
             conn.close()
         _open_sessions.discard(self)
-
-    def _end_threads(self) -> None:
-        """Threads cannot be killed: wake every blocked one so that it meets its stop flag."""
-        deadline = monotonic() + 2
-        while monotonic() < deadline:
-            alive = [w.handle for w in self._workers if w.handle.is_alive()]
-            if not alive:
-                return
-            for res in self._decl.resources:
-                raw = res._raw
-                if hasattr(raw, "locked") and raw.locked():
-                    raw.release()
-                elif hasattr(raw, "set"):
-                    raw.set()
-                elif isinstance(raw, threading.Semaphore):
-                    raw.release(len(self._workers))
-            for t in alive:
-                t.join(0.05)
-
-    def _end_processes(self) -> None:
-        procs = [w.handle for w in self._workers]
-        deadline = monotonic() + 0.5
-        for p in procs:
-            p.join(max(0.0, deadline - monotonic()))
-        for p in procs:
-            if p.is_alive():
-                p.terminate()
-        for p in procs:
-            p.join(1)
-            if p.is_alive():
-                p.kill()
-                p.join()
-        for w in self._workers:
-            w.exitcode = w.handle.exitcode
 
     def __enter__(self) -> Session:
         self.start()

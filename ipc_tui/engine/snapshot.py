@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-WORKER_STATES = ("ready", "running", "blocked", "sleeping", "done", "failed")
+# "new": made but not started yet (only in a scenario whose main() starts its workers)
+WORKER_STATES = ("new", "ready", "running", "blocked", "sleeping", "done", "failed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +79,7 @@ class TraceEvent:
     t: float  # seconds since the session started
     worker: str
     seq: int  # the worker's own step number, 1, 2, ... (0 for lifecycle events)
-    kind: str  # "step", or "blocked", "sleeping", "finished", "failed"
+    kind: str  # "step", or "blocked", "sleeping", "output", "finished", "failed"
     op: str
     resource: str | None
     index: Any

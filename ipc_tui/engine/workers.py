@@ -1,21 +1,31 @@
 """Process and Thread, as a scenario file declares its workers.
 
 They take the stdlib's arguments (`target`, `name`, `args`, `kwargs`, `daemon`), and a subclass
-may override `run` instead of passing a target. A scenario declares them at the top level; the
-session starts every one of them, as threads or as processes according to its mode, and each
-then waits at its gate before its first step. Unnamed workers are called w0, w1, ...
+may override `run` instead of passing a target. Unnamed workers are called w0, w1, ...
+
+Two ways to start them:
+- a file without `main()`: the session starts every worker declared at the top level;
+- a file with `main()`: the session runs `main` as a worker of its own (the lesson's main
+  program), and `main` starts workers with `start()` and waits for them with `join(timeout)`,
+  each one step; it may also create new workers. `name`, `pid`, `daemon`, `is_alive()` and
+  `exitcode` read the real thread or process.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from time import monotonic
 from typing import Any
 
-from ipc_tui.engine.declare import active
+from ipc_tui.engine import declare
+from ipc_tui.engine.errors import ScenarioError
+from ipc_tui.engine.runtime import current
 
 
 class Worker:
     """One worker of a scenario: what it runs, with which arguments, under which name."""
+
+    kind_hint = "worker"
 
     def __init__(
         self,
@@ -27,20 +37,75 @@ class Worker:
         *,
         daemon: bool | None = None,
     ):
-        decl = active(f"{type(self).__name__}()")
         self._target = target
         self._args = tuple(args)
         self._kwargs = dict(kwargs or {})
         self.declared_name = name
         self.name = name or ""
         self.daemon = bool(daemon)
-        self.line = decl.line()
-        self.index = decl.worker(self)
+        self._handle: Any = None  # the real threading.Thread or multiprocessing Process
+        self._life: Any = None  # the session's record of it: alive, exit code
+        decl = declare._active
+        rt = current()
+        if decl is not None:
+            self.line = decl.line()
+            self.index: int | None = decl.worker(self)
+        elif rt is not None and rt.spawner is not None:
+            self.line = rt.line()
+            self.index = None
+            rt.spawner.register(self)
+        else:
+            raise ScenarioError(
+                f"{type(self).__name__}() is made at the top level of a scenario or inside a "
+                "worker running in the session's process (such as main)"
+            )
 
     def run(self) -> None:
         """What the worker does: call the target, or override this in a subclass."""
         if self._target is not None:
             self._target(*self._args, **self._kwargs)
+
+    # -- lifecycle, as the lesson's main program uses it ---------------------------------
+
+    def start(self) -> None:
+        """Start the real thread or process (one step of the worker that calls it)."""
+        rt = current()
+        if rt is None or rt.spawner is None:
+            raise RuntimeError("start() is called by main or another worker in the session")
+        line = rt.enter("start", self.name)
+        t0 = monotonic()
+        rt.spawner.start_worker(self)
+        rt.done("start", self.name, None, None, None, None, line, t0)
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait until the worker ends, or `timeout` seconds (one step; blocks for real)."""
+        handle = self._handle
+        if handle is None:
+            raise RuntimeError("cannot join a worker before it is started")
+        rt = current()
+        if rt is None:
+            handle.join(timeout)
+            return
+        line = rt.enter("join", self.name)
+        t0 = monotonic()
+        if self.is_alive() and (timeout is None or timeout > 0):
+            rt.blocked("join", self.name, timeout)
+            rt.spawner.join_worker(self, timeout)
+        rt.done("join", self.name, None, None, None, self.is_alive(), line, t0)
+
+    def is_alive(self) -> bool:
+        return self._life is not None and self._life.alive
+
+    @property
+    def pid(self) -> int | None:
+        """The process id once started (a thread worker has its process's)."""
+        if self._handle is None:
+            return None
+        return getattr(self._handle, "pid", None) or getattr(self._handle, "native_id", None)
+
+    @property
+    def exitcode(self) -> int | None:
+        return None if self._life is None else self._life.exitcode
 
     def code_name(self) -> str:
         """How the scenario spells this worker's code, for messages and the Code pane."""
@@ -48,8 +113,21 @@ class Worker:
             return f"{type(self).__name__}.run"
         return getattr(self._target, "__qualname__", repr(self._target))
 
+    def __reduce__(self):
+        # A worker made at run time reaches its process by pickle: its class and target by
+        # reference to the scenario module, its resources by their place in the file.
+        state = {k: v for k, v in vars(self).items() if k not in ("_handle", "_life")}
+        return (_rebuild, (type(self), state))
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}>"
+
+
+def _rebuild(cls: type, state: dict) -> Worker:
+    worker = cls.__new__(cls)
+    vars(worker).update(state)
+    worker._handle = worker._life = None
+    return worker
 
 
 class Process(Worker):
@@ -58,3 +136,21 @@ class Process(Worker):
 
 class Thread(Worker):
     """A worker written like `threading.Thread`."""
+
+
+class MainWorker:
+    """The scenario's `main()`, run by the session as a worker of its own."""
+
+    def __init__(self, main: Callable[[], Any]):
+        self.main = main
+        self.name = "main"
+        self.daemon = False
+        self.line = main.__code__.co_firstlineno
+        self.index = None
+        self._handle = self._life = None
+
+    def run(self) -> None:
+        self.main()
+
+    def code_name(self) -> str:
+        return "main"

@@ -97,3 +97,28 @@ def test_a_bad_schedule(schedule, expected):
 )
 def test_bad_options(args, expected):
     assert expected in refused("--scenario", "race-condition", "--headless", *args)
+
+
+def test_a_reader_that_goes_away_gets_no_traceback(scenario_file):
+    import subprocess
+    import sys
+
+    path = scenario_file(
+        """
+        from ipc_tui.scenario import Process, Value
+        n = Value("i", 0)
+        def count():
+            for _ in range(20_000):  # far more output than a pipe holds
+                n.value += 1
+        Process(target=count)
+        """
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ipc_tui", "--scenario", path, "--headless", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    proc.stdout.readline()
+    proc.stdout.close()  # like `| head -1`
+    _, err = proc.communicate(timeout=30)
+    assert b"Traceback" not in err

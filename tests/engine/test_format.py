@@ -111,3 +111,23 @@ def test_a_mode_the_scenario_does_not_support_is_refused(scenario_file):
     with pytest.raises(ScenarioError, match="runs only as process"):
         Session(path, "thread")
     assert Session(path).mode == "process"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_what_a_worker_prints_goes_to_the_trace(session_of, scenario_file, mode):
+    s = session_of(
+        scenario_file(
+            """
+            from ipc_tui.scenario import Process
+
+            def hello(who):
+                print("hello", who, sep=", ")
+
+            Process(target=hello, args=("w0",))
+            """
+        ),
+        mode,
+    )
+    run_to_end(s)
+    out = [(e.worker, e.result, e.line) for e in s.drain_events() if e.kind == "output"]
+    assert out == [("w0", "hello, w0", 5)]
