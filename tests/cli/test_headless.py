@@ -5,6 +5,7 @@ import json
 import pytest
 
 from tests.conftest import MODES, run_cli
+from tests.sources import DEADLOCK, RAISES
 
 
 def final_of(stdout: str) -> dict:
@@ -17,26 +18,9 @@ def final_of(stdout: str) -> dict:
 @pytest.mark.parametrize("mode", MODES)
 def test_the_interleaved_schedule_ends_below_the_serial_one(mode):
     for _ in range(2):
-        lost = run_cli(
-            "--scenario",
-            "race-condition",
-            "--headless",
-            "--json",
-            "--mode",
-            mode,
-            "--schedule",
-            "w0,w1,w0,w1",
-        )
-        exact = run_cli(
-            "--scenario",
-            "race-condition",
-            "--headless",
-            "--json",
-            "--mode",
-            mode,
-            "--schedule",
-            "w0*,w1*",
-        )
+        race = ["--scenario", "race-condition", "--headless", "--json", "--mode", mode]
+        lost = run_cli(*race, "--schedule", "w0,w1,w0,w1")
+        exact = run_cli(*race, "--schedule", "w0*,w1*")
         assert lost.returncode == exact.returncode == 0, lost.stderr + exact.stderr
         assert (
             final_of(lost.stdout)["cells"]["counter"] < final_of(exact.stdout)["cells"]["counter"]
@@ -77,42 +61,15 @@ def test_rich_output_shows_the_trace_and_the_final_state():
 
 
 def test_a_failing_worker_exits_1_and_shows_its_traceback(scenario_file):
-    path = scenario_file(
-        """
-        from ipc_tui.scenario import Process, Value
-        n = Value("i", 0)
-        def bad():
-            n.value = 1 / 0
-        def good():
-            n.value += 1
-        Process(target=bad)
-        Process(target=good)
-        """
-    )
+    path = scenario_file(RAISES)
     done = run_cli("--scenario", path, "--headless")
     assert done.returncode == 1
-    assert "ZeroDivisionError" in done.stdout and "n.value = 1 / 0" in done.stdout
+    assert "KeyError: 'missing'" in done.stdout and 'return {}["missing"]' in done.stdout
     assert "Traceback" not in done.stderr
 
 
 def test_a_run_that_cannot_progress_exits_3_and_names_the_waits(scenario_file):
-    path = scenario_file(
-        """
-        from ipc_tui.scenario import Lock, Process
-        a = Lock()
-        b = Lock()
-        def one():
-            with a:
-                with b:
-                    pass
-        def two():
-            with b:
-                with a:
-                    pass
-        Process(target=one)
-        Process(target=two)
-        """
-    )
+    path = scenario_file(DEADLOCK)
     done = run_cli(
         "--scenario", path, "--headless", "--json", "--schedule", "w0,w1", "--timeout", "30"
     )

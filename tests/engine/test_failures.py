@@ -3,41 +3,7 @@
 import pytest
 
 from tests.conftest import MODES, run_to_end
-
-RAISES = """
-    from ipc_tui.scenario import Process, Value
-    n = Value("i", 0)
-
-    def bad():
-        n.value = 1
-        return {}["missing"]
-
-    def good():
-        for _ in range(5):
-            n.value += 1
-
-    Process(target=bad)
-    Process(target=good)
-"""
-
-DEADLOCK = """
-    from ipc_tui.scenario import Lock, Process
-    a = Lock()
-    b = Lock()
-
-    def one():
-        with a:
-            with b:
-                pass
-
-    def two():
-        with b:
-            with a:
-                pass
-
-    Process(target=one)
-    Process(target=two)
-"""
+from tests.sources import DEADLOCK, RAISES
 
 
 @pytest.mark.parametrize("mode", MODES)
