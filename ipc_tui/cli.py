@@ -79,10 +79,9 @@ def main(argv: list[str] | None = None) -> int:
             )
         if args.schedule or args.json:
             raise ScenarioError("--schedule and --json go with --headless")
-        raise ScenarioError(
-            "the interactive app is not built yet; run a scenario with --headless "
-            "(see ipc-tui --list)"
-        )
+        from ipc_tui.tui.run import run_app
+
+        return run_app(find_scenario(args.scenario) if args.scenario else None, args.mode)
     except ScenarioError as exc:
         print(f"ipc-tui: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import sys
 from time import monotonic, sleep
-from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -17,6 +16,7 @@ from rich.text import Text
 
 from ipc_tui.engine import ScenarioInfo, Session, Snapshot, TraceEvent, parse_schedule
 from ipc_tui.engine.context import start_helpers
+from ipc_tui.present import cell_value, plain, trace_line
 
 EXIT_OK, EXIT_FAILED, EXIT_STUCK = 0, 1, 3
 
@@ -75,22 +75,6 @@ def _who_waits(snap: Snapshot) -> list[str]:
         for w in snap.workers
         if w.state not in ("done", "failed")
     ]
-
-
-def plain(value: Any) -> Any:
-    """A value as JSON has it: bytes as text, tuples as lists."""
-    if isinstance(value, bytes):
-        return value.decode("latin-1")
-    if isinstance(value, (tuple, list)):
-        return [plain(v) for v in value]
-    return value
-
-
-def cell_value(cell: Any) -> Any:
-    """A 'c' array reads as its byte string, as `.value` gives it; other cells as they are."""
-    if cell.kind == "array" and cell.typecode == "c":
-        return b"".join(cell.value).split(b"\0", 1)[0].decode("latin-1")
-    return plain(cell.value)
 
 
 def final_state(snap: Snapshot, outcome: str, waits: list[str]) -> dict:
@@ -219,29 +203,3 @@ class RichPrinter:
         for wait in waits:
             c.print(Text(wait, style="red"))
         c.print(Text(outcome, style="green" if outcome == "finished" else "bold red"))
-
-
-def trace_line(e: TraceEvent) -> Text:
-    where = e.resource or ""
-    if e.index is not None:
-        where += f"[{e.index}]"
-    text = Text(f"{e.t:9.4f}  {e.worker:<8} ")
-    text.append(f"#{e.seq:<4}" if e.seq else "     ", style="dim")
-    text.append(f" {e.op} {where}".rstrip(), style="bold" if e.kind == "step" else "yellow")
-    if e.kind == "step":
-        if e.op == "write" or (e.before != e.after and e.before is not None):
-            text.append(f"  {e.before!r} -> {e.after!r}")
-        elif e.op in ("read", "get_value"):
-            text.append(f"  = {e.after!r}")
-        elif e.op == "sleep":
-            text.append(f"  {e.result:g} s")
-        elif e.result is not None:
-            text.append(f"  -> {e.result!r}")
-    elif e.kind == "blocked":
-        text.append("  (blocked)", style="red")
-    elif e.kind == "output":
-        text.append(f"  {e.result}", style="cyan")
-    elif e.kind == "sleeping":
-        text.append(f"  {e.result:g} s (sleeping)", style="yellow")
-    text.append(f"  line {e.line}", style="dim")
-    return text

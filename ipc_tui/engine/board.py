@@ -283,10 +283,12 @@ class Board:
             )
             for w in self.workers
         )
+        now = monotonic()
         return Snapshot(
             scenario=self.scenario,
             mode=self.mode,
-            t=monotonic() - self.t0,
+            t=now - self.t0,
+            now=now,
             cells=tuple(cells),
             locks=tuple(locks),
             semaphores=tuple(sems),

@@ -8,6 +8,7 @@ import multiprocessing.connection
 import queue
 import threading
 import weakref
+from collections import deque
 from multiprocessing import sharedctypes
 from time import monotonic
 from typing import Any
@@ -61,6 +62,7 @@ class Session:
         self._flags: Any = self._ctx.RawArray("b", 2) if self._ctx else [0, 0]
         self._stopping = threading.Event()
         self._reaping = threading.Lock()  # one thread at a time in waitpid()
+        self._close_lock = threading.Lock()
         self._inbox: queue.SimpleQueue = queue.SimpleQueue()
         self._conns: dict[Any, WorkerRecord] = {}
         self._sentinels: dict[Any, WorkerRecord] = {}
@@ -69,6 +71,7 @@ class Session:
         self._collector: threading.Thread | None = None
         self._player: threading.Thread | None = None
         self._rate = 2.0
+        self._requests: deque[str | None] = deque()  # steps asked for while one was in flight
         self._last = -1  # round-robin position
         self._started = False
         self._closed = False
@@ -181,9 +184,9 @@ class Session:
         inbox = self._inbox
         while not self._closed:
             try:
-                item = inbox.get(timeout=0.1)
+                item = inbox.get(timeout=0.02)
             except queue.Empty:
-                continue
+                item = None
             with self._cond:
                 while item is not None:  # None only wakes the loop at close
                     self._apply(*item)
@@ -191,13 +194,14 @@ class Session:
                         item = inbox.get_nowait()
                     except queue.Empty:
                         item = None
+                self._grant_waiting()
                 self._cond.notify_all()
 
     def _collect_processes(self) -> None:
         while not self._closed:
             with self._cond:
                 watched = [*self._conns, *self._sentinels, self._wake_r]
-            ready = multiprocessing.connection.wait(watched, timeout=0.1)
+            ready = multiprocessing.connection.wait(watched, timeout=0.02)
             with self._cond:
                 if self._wake_r in ready:
                     while self._wake_r.poll():
@@ -212,6 +216,7 @@ class Session:
                             if owner is w:
                                 self._read_all(conn)
                         self._ended(w)
+                self._grant_waiting()
                 self._cond.notify_all()
 
     def _read_all(self, conn: Any) -> None:
@@ -247,23 +252,43 @@ class Session:
     def step(self, worker: str | None = None) -> str | None:
         """Let one worker (by name, or the next ready one in turn) take one step.
 
-        Returns the worker's name, or None when that worker (or every worker) is not at its
-        gate: blocked, sleeping, running, done, failed or not started.
+        Steps asked for while another is still in flight wait in order and are taken one
+        after the other, each when the one before has settled: pressing 1 2 1 2 quickly is
+        the schedule w0,w1,w0,w1. Returns the worker's name (`"next"` for a waiting turn of
+        the next ready worker), or None when it cannot step now: blocked, done, failed, not
+        started, or everything runs free.
         """
         with self._cond:
-            if worker is None:
-                n = len(self._workers)
-                order = [self._workers[(self._last + k) % n] for k in range(1, n + 1)]
-                w = next((x for x in order if x.at_gate), None)
-            else:
-                w = self._by_name.get(worker)
-                if w is None:
-                    raise ScenarioError(f"no worker {worker!r}; workers: {self.worker_names}")
-            if w is None or not w.at_gate:
+            w = None if worker is None else self._by_name.get(worker)
+            if worker is not None and w is None:
+                raise ScenarioError(f"no worker {worker!r}; workers: {self.worker_names}")
+            if self.board.running_free or (w is not None and not w.live):
                 return None
-            self._last = w.index
-            self._open(w)
-            return w.name
+            if not self._requests and self.board.settled():
+                granted = self._grant(worker)
+                return granted.name if granted else None
+            self._requests.append(worker)
+            return worker or "next"
+
+    def _grant(self, worker: str | None) -> WorkerRecord | None:
+        """Open the gate of `worker` (or of the next ready one), if it is at its gate."""
+        if worker is None:
+            n = len(self._workers)
+            order = [self._workers[(self._last + k) % n] for k in range(1, n + 1)]
+            w = next((x for x in order if x.at_gate), None)
+        else:
+            w = self._by_name[worker]
+        if w is None or not w.at_gate:
+            return None
+        self._last = w.index
+        self._open(w)
+        return w
+
+    def _grant_waiting(self) -> None:
+        """Take the next asked-for step once the one before has settled (collector thread)."""
+        while self._requests and self.board.settled():
+            if self._grant(self._requests.popleft()) is not None:
+                return
 
     def run(self) -> None:
         """Run free at full speed: every gate stays open until `pause()`."""
@@ -271,6 +296,7 @@ class Session:
         with self._cond:
             self.board.running_free = True
             self._flags[FREE] = 1
+            self._requests.clear()
             for w in self._workers:
                 if w.at_gate:
                     self._open(w)
@@ -280,6 +306,7 @@ class Session:
         with self._cond:
             self.board.running_free = False
             self._flags[FREE] = 0
+            self._requests.clear()
 
     def play(self, rate: float = 2.0) -> None:
         """Step the next ready worker `rate` times a second until `pause()`."""
@@ -298,7 +325,9 @@ class Session:
     def _play(self) -> None:
         me = threading.current_thread()
         while self._player is me and not self._closed:
-            self.step()
+            with self._cond:  # a tick while a step is still in flight (a sleep) is skipped
+                if not self._requests and self.board.settled():
+                    self._grant(None)
             self._stopping.wait(1 / self._rate)
 
     def _stop_player(self) -> None:
@@ -310,7 +339,7 @@ class Session:
         """Wait until no step is in flight and the reports agree with the real primitives."""
         deadline = monotonic() + timeout
         with self._cond:
-            while not self.board.settled():
+            while self._requests or not self.board.settled():
                 remaining = deadline - monotonic()
                 if remaining <= 0:
                     return False
@@ -388,6 +417,10 @@ class Session:
 
     def close(self) -> None:
         """End every worker, blocked or not, and release what the session holds."""
+        with self._close_lock:  # a signal's watchdog may close at the same time as the app
+            self._close()
+
+    def _close(self) -> None:
         if self._closed or not self._started:
             self._closed = True
             return

@@ -93,7 +93,8 @@ class TraceEvent:
 class Snapshot:
     scenario: str
     mode: str
-    t: float
+    t: float  # seconds since the session started
+    now: float  # time.monotonic() when it was taken: event deadlines count down from it
     cells: tuple[Cell, ...]
     locks: tuple[LockState, ...]
     semaphores: tuple[SemaphoreState, ...]

@@ -146,3 +146,16 @@ def test_one_set_releases_every_waiter_and_a_timed_wait_returns_false(session_of
     snap = s.snapshot()
     assert snap.event("go").is_set and snap.event("go").waiters == ()
     assert snap.worker("w0").state == snap.worker("w1").state == "done"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_steps_asked_faster_than_they_finish_are_taken_in_order(session_of, mode):
+    s = session_of("race-condition", mode)
+    for name in ["w0", "w1", "w0", "w1"]:  # as fast as keys can be pressed
+        assert s.step(name) == name
+    assert s.wait_settled(10)
+    snap = s.snapshot()
+    assert (snap.worker("w0").steps, snap.worker("w1").steps) == (2, 2)
+    assert snap.cell("counter").value == 1  # the schedule w0,w1,w0,w1: an update lost
+    steps = [(e.worker, e.op) for e in s.drain_events() if e.kind == "step"]
+    assert steps == [("w0", "read"), ("w1", "read"), ("w0", "write"), ("w1", "write")]

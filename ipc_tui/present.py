@@ -1,0 +1,51 @@
+"""How front-ends show engine values and trace events (shared by headless and the app)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+
+from ipc_tui.engine import TraceEvent
+
+
+def plain(value: Any) -> Any:
+    """A value as JSON has it: bytes as text, tuples as lists."""
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    if isinstance(value, (tuple, list)):
+        return [plain(v) for v in value]
+    return value
+
+
+def cell_value(cell: Any) -> Any:
+    """A 'c' array reads as its byte string, as `.value` gives it; other cells as they are."""
+    if cell.kind == "array" and cell.typecode == "c":
+        return b"".join(cell.value).split(b"\0", 1)[0].decode("latin-1")
+    return plain(cell.value)
+
+
+def trace_line(e: TraceEvent) -> Text:
+    where = e.resource or ""
+    if e.index is not None:
+        where += f"[{e.index}]"
+    text = Text(f"{e.t:9.4f}  {e.worker:<8} ")
+    text.append(f"#{e.seq:<4}" if e.seq else "     ", style="dim")
+    text.append(f" {e.op} {where}".rstrip(), style="bold" if e.kind == "step" else "yellow")
+    if e.kind == "step":
+        if e.op == "write" or (e.before != e.after and e.before is not None):
+            text.append(f"  {e.before!r} -> {e.after!r}")
+        elif e.op in ("read", "get_value"):
+            text.append(f"  = {e.after!r}")
+        elif e.op == "sleep":
+            text.append(f"  {e.result:g} s")
+        elif e.result is not None:
+            text.append(f"  -> {e.result!r}")
+    elif e.kind == "blocked":
+        text.append("  (blocked)", style="red")
+    elif e.kind == "output":
+        text.append(f"  {e.result}", style="cyan")
+    elif e.kind == "sleeping":
+        text.append(f"  {e.result:g} s (sleeping)", style="yellow")
+    text.append(f"  line {e.line}", style="dim")
+    return text

@@ -1,0 +1,322 @@
+"""The ipc-tui app: draws what a Session exposes, and drives it from the keyboard.
+
+The UI never gets one message per event: a timer samples the session's snapshot and drains its
+event log 20 times a second, whatever the workers do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, Header, Static
+
+from ipc_tui.engine import ScenarioError, ScenarioInfo, Session, Snapshot, list_scenarios
+from ipc_tui.tui.code import CodePane
+from ipc_tui.tui.commands import IpcCommands
+from ipc_tui.tui.events import EventsPane
+from ipc_tui.tui.help import HelpScreen, TracebackScreen
+from ipc_tui.tui.lesson import LessonPane
+from ipc_tui.tui.locks import LocksPane
+from ipc_tui.tui.memory import MemoryPane
+from ipc_tui.tui.picker import PickerScreen
+from ipc_tui.tui.semaphores import SemaphoresPane
+from ipc_tui.tui.trace import TracePane
+from ipc_tui.tui.workers import WorkerRow, WorkersPane
+
+SAMPLE_HZ = 20
+RATES = (0.5, 1, 2, 4, 8, 16, 32, 64)
+
+SessionFactory = Callable[[ScenarioInfo, "str | None"], Any]
+
+
+class IpcApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "ipc-tui"
+    COMMANDS = App.COMMANDS | {IpcCommands}
+    BINDINGS = [
+        Binding("space", "play_pause", "Play/pause"),
+        Binding("n", "step_next", "Step"),
+        Binding("f", "run_free", "Free"),
+        Binding("plus", "faster", "+", show=False),
+        Binding("minus", "slower", "-", show=False),
+        Binding("r", "restart", "Restart"),
+        Binding("m", "switch_mode", "Mode"),
+        Binding("t", "toggle_timeline", "Timeline"),
+        Binding("l", "toggle_lesson", "Lesson"),
+        Binding("left_square_bracket", "prev_scenario", "Prev", show=False),
+        Binding("right_square_bracket", "next_scenario", "Next", show=False),
+        Binding("s", "picker", "Scenarios"),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+        *[
+            Binding(str(k), f"step_worker({k})", f"Step worker {k}", show=False)
+            for k in range(1, 10)
+        ],
+    ]
+
+    def __init__(
+        self,
+        session: Any = None,
+        factory: SessionFactory = Session,
+        scenarios: list[ScenarioInfo] | None = None,
+        sample: bool = True,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.factory = factory
+        self.scenarios = scenarios if scenarios is not None else list_scenarios()
+        self.sampling = sample
+        self.rate_index = RATES.index(2)
+        self._stall_said: tuple[str, ...] | None = None
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            with VerticalScroll(id="left"):
+                yield WorkersPane()
+                yield MemoryPane()
+                yield LocksPane()
+                yield SemaphoresPane()
+                yield EventsPane()
+            with Vertical(id="right"):
+                yield LessonPane()
+                yield CodePane()
+                yield TracePane()
+        yield Static("Press s to pick a scenario, ? for the keys.", id="empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+            try:
+                loop.add_signal_handler(sig, self.leave, sig == signal.SIGHUP)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass  # not the main thread (tests), or not supported here
+        if self.session is None:
+            self._show_panes(False)
+            self.action_picker()
+        else:
+            self._load(self.session)
+        if self.sampling:
+            self.set_interval(1 / SAMPLE_HZ, self.sample)
+
+    def _show_panes(self, shown: bool) -> None:
+        self.query_one("#main").display = shown
+        self.query_one("#empty").display = not shown
+
+    # -- opening scenarios -----------------------------------------------------------------
+
+    def open_scenario(self, info: ScenarioInfo, mode: str | None = None) -> None:
+        """Close the running scenario (every worker ends) and start `info`."""
+        if mode is None and self.session is not None and self.session.mode in info.modes:
+            mode = self.session.mode  # keep threads or processes across scenarios
+        try:
+            session = self.factory(info, mode)
+        except ScenarioError as exc:
+            self.notify(str(exc), title="Cannot open the scenario", severity="error")
+            return
+        self.close_session()
+        self._load(session)
+
+    def _load(self, session: Any) -> None:
+        self.session = session
+        session.start()
+        snap = session.snapshot()
+        info = session.info
+        self.title = f"{info.name}: {info.title}"
+        guards = {x.name for x in snap.locks} | {x.name for x in snap.semaphores}
+        self.query_one(CodePane).load(info.source, guards)
+        self.query_one(LessonPane).load(info)
+        self.query_one(MemoryPane).reset()
+        self.query_one(TracePane).reset({x.name for x in snap.locks})
+        self.query_one(MemoryPane).display = bool(snap.cells)
+        self.query_one(LocksPane).display = bool(snap.locks)
+        self.query_one(SemaphoresPane).display = bool(snap.semaphores)
+        self.query_one(EventsPane).display = bool(snap.events)
+        self._stall_said = None
+        self._show_panes(True)
+        self.sample()
+
+    def close_session(self) -> None:
+        if self.session is not None:
+            self.session.close()
+
+    # -- sampling --------------------------------------------------------------------------
+
+    def sample(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        snap = session.snapshot()
+        events = session.drain_events()
+        with self.batch_update():
+            self.query_one(WorkersPane).show(snap)
+            self.query_one(CodePane).show(snap)
+            for pane, used in (
+                (self.query_one(MemoryPane), snap.cells),
+                (self.query_one(LocksPane), snap.locks),
+                (self.query_one(SemaphoresPane), snap.semaphores),
+                (self.query_one(EventsPane), snap.events),
+            ):
+                if used:
+                    pane.show(snap)
+            trace = self.query_one(TracePane)
+            trace.add(events)
+            trace.show(snap)
+            self.sub_title = self.status(snap)
+
+    def status(self, snap: Snapshot) -> str:
+        session = self.session
+        live = [w for w in snap.workers if w.state not in ("done", "failed", "new")]
+        if not live:
+            failed = [w.name for w in snap.workers if w.state == "failed"]
+            state = f"finished, {', '.join(failed)} failed" if failed else "finished"
+        elif stall := session.stall():
+            state = "DEADLOCK: " + "; ".join(stall)
+            if tuple(stall) != self._stall_said:
+                self._stall_said = tuple(stall)
+                self.notify("\n".join(stall), title="No worker can move", severity="warning")
+        elif snap.running_free:
+            state = "running free"
+        elif session.playing:
+            state = f"playing, {RATES[self.rate_index]:g} steps/s"
+        else:
+            state = "paused: n steps, space plays"
+        return f"{session.mode}s · {state}"
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_step_next(self) -> None:
+        if self.session is None:
+            return
+        if self.session.step() is None:
+            self.notify("No worker is ready to step.", timeout=2)
+
+    def action_step_worker(self, key: int) -> None:
+        if self.session is None:
+            return
+        workers = self.session.snapshot().workers
+        if key <= len(workers):
+            self.step(workers[key - 1].name)
+
+    def step(self, name: str) -> None:
+        if self.session.step(name) is None:
+            w = self.session.snapshot().worker(name)
+            why = {
+                "blocked": f"blocked on {w.blocked_on}: it moves when that lets it go",
+                "new": "not started yet",
+                "running": "in the middle of a step",
+                "sleeping": "sleeping",
+            }.get(w.state, w.state)
+            self.notify(f"{name} is {why}.", timeout=2)
+
+    def on_worker_row_clicked(self, message: WorkerRow.Clicked) -> None:
+        if self.session is None:
+            return
+        w = self.session.snapshot().worker(message.worker)
+        if w.state == "failed" and w.error:
+            self.push_screen(TracebackScreen(w.name, w.error))
+        else:
+            self.step(message.worker)
+
+    def action_play_pause(self) -> None:
+        if self.session is None:
+            return
+        if self.session.playing or self.session.snapshot().running_free:
+            self.session.pause()
+        else:
+            self.session.play(RATES[self.rate_index])
+
+    def action_run_free(self) -> None:
+        if self.session is not None:
+            self.session.run()
+
+    def _set_rate(self, change: int) -> None:
+        self.rate_index = max(0, min(len(RATES) - 1, self.rate_index + change))
+        if self.session is not None:
+            self.session.set_rate(RATES[self.rate_index])
+        self.notify(f"Play speed: {RATES[self.rate_index]:g} steps a second.", timeout=1.5)
+
+    def action_faster(self) -> None:
+        self._set_rate(+1)
+
+    def action_slower(self) -> None:
+        self._set_rate(-1)
+
+    def action_restart(self) -> None:
+        if self.session is not None:
+            self.open_scenario(self.session.info, self.session.mode)
+
+    def action_switch_mode(self) -> None:
+        if self.session is None:
+            return
+        info = self.session.info
+        other = "thread" if self.session.mode == "process" else "process"
+        if other not in info.modes:
+            self.notify(f"{info.name} runs only as {self.session.mode}es.", timeout=2)
+            return
+        self.open_scenario(info, other)
+
+    def action_toggle_timeline(self) -> None:
+        self.query_one(TracePane).toggle()
+
+    def action_toggle_lesson(self) -> None:
+        self.query_one(LessonPane).toggle_class("-shown")
+
+    def _neighbour(self, step: int) -> None:
+        names = [i.name for i in self.scenarios]
+        current = self.session.info.name if self.session else None
+        index = names.index(current) + step if current in names else 0
+        self.open_scenario(self.scenarios[index % len(self.scenarios)])
+
+    def action_prev_scenario(self) -> None:
+        self._neighbour(-1)
+
+    def action_next_scenario(self) -> None:
+        self._neighbour(+1)
+
+    def action_picker(self) -> None:
+        current = self.session.info.name if self.session else None
+
+        def picked(info: ScenarioInfo | None) -> None:
+            if info is not None:
+                self.open_scenario(info)
+
+        self.push_screen(PickerScreen(self.scenarios, current), picked)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        self.exit()
+
+    def leave(self, terminal_gone: bool = False) -> None:
+        """A signal asked us to go: SIGTERM, SIGINT, or SIGHUP (the terminal closed)."""
+        if terminal_gone:
+            # Writes to a hung-up terminal fail, and Textual's shutdown then waits for ever on
+            # its output queue (seen here): let them go to /dev/null instead.
+            devnull = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(devnull, fd)
+        # Should the shutdown still hang, the workers end anyway, and so do we.
+        watchdog = threading.Timer(3.0, self._force_exit)
+        watchdog.daemon = True
+        watchdog.start()
+        self.exit()
+
+    def _force_exit(self) -> None:
+        self.close_session()
+        os._exit(1)
+
+    def on_unmount(self) -> None:
+        self.close_session()

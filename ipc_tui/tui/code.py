@@ -1,0 +1,78 @@
+"""The Code pane: the scenario's source, each worker's name on the line it runs next."""
+
+from __future__ import annotations
+
+import ast
+
+from rich.syntax import Syntax
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from ipc_tui.engine import Snapshot
+from ipc_tui.engine.source import critical_lines
+from ipc_tui.tui.workers import STATE_LOOK
+
+GUTTER = 10
+
+
+def first_code_line(source: str) -> int:
+    """The first line after the module docstring and the blank lines after it."""
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return 1
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        after = body[0].end_lineno or 0
+        lines = source.splitlines()
+        while after < len(lines) and not lines[after].strip():
+            after += 1
+        return after + 1
+    return 1
+
+
+class CodePane(VerticalScroll):
+    def __init__(self) -> None:
+        super().__init__(id="code", classes="pane")
+        self.border_title = "Code"
+        self._lines: list[Text] = []
+        self._critical: frozenset[int] = frozenset()
+        self._first = 1
+        self._markers: dict[int, list[tuple[str, str]]] | None = None
+
+    def compose(self):
+        yield Static(id="code-text", markup=False)
+
+    def load(self, source: str, guards: set[str]) -> None:
+        """A new scenario: highlight its source once; mark the critical sections."""
+        highlighted = Syntax(source, "python", theme="ansi_dark").highlight(source)
+        self._lines = highlighted.split("\n", allow_blank=True)
+        self._first = first_code_line(source)
+        self._critical = critical_lines(source, guards)
+        self._markers = None
+        self.border_subtitle = "▌ critical section" if self._critical else ""
+
+    def show(self, snap: Snapshot) -> None:
+        markers: dict[int, list[tuple[str, str]]] = {}
+        for w in snap.workers:
+            if w.state not in ("done", "failed", "new") and w.line:
+                markers.setdefault(w.line, []).append((w.name, STATE_LOOK[w.state][1]))
+        if markers == self._markers:
+            return
+        self._markers = markers
+        out = Text(no_wrap=True, overflow="crop")
+        for number, code in enumerate(self._lines, 1):
+            if number < self._first:
+                continue  # the docstring is the Lesson pane's
+            gutter = Text(justify="right")
+            for name, style in markers.get(number, []):
+                gutter.append(f"{name} ", style=f"reverse {style}")
+            gutter.truncate(GUTTER, overflow="ellipsis")
+            gutter.pad_left(GUTTER - gutter.cell_len)
+            out.append_text(gutter)
+            bar = "▌" if number in self._critical else " "
+            out.append(bar, style="magenta")
+            out.append(f"{number:>3} ", style="dim")
+            out.append_text(code)
+            out.append("\n")
+        self.query_one("#code-text", Static).update(out)

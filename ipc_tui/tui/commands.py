@@ -1,0 +1,45 @@
+"""The command palette (ctrl+p): every scenario and every action."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from ipc_tui.engine import list_scenarios
+
+ACTIONS = [
+    ("Play / pause", "play_pause"),
+    ("Step the next ready worker", "step_next"),
+    ("Run free", "run_free"),
+    ("Play faster", "faster"),
+    ("Play slower", "slower"),
+    ("Restart the scenario", "restart"),
+    ("Switch threads / processes", "switch_mode"),
+    ("Trace / timeline", "toggle_timeline"),
+    ("Show / hide the lesson", "toggle_lesson"),
+    ("Previous scenario", "prev_scenario"),
+    ("Next scenario", "next_scenario"),
+    ("Scenario picker", "picker"),
+    ("Help: the keys", "help"),
+    ("Quit", "quit"),
+]
+
+
+class IpcCommands(Provider):
+    def _commands(self):
+        for info in list_scenarios():
+            yield (f"Open scenario: {info.name}", partial(self.app.open_scenario, info), info.title)
+        for label, action in ACTIONS:
+            yield (label, partial(self.app.run_action, action), None)
+
+    async def discover(self) -> Hits:
+        for label, callback, help_text in self._commands():
+            yield DiscoveryHit(label, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for label, callback, help_text in self._commands():
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), callback, help=help_text)

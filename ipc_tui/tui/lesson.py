@@ -1,0 +1,20 @@
+"""The Lesson pane: the scenario's own explanation, so the app doubles as the lesson."""
+
+from __future__ import annotations
+
+from textual.containers import VerticalScroll
+from textual.widgets import Markdown
+
+from ipc_tui.engine import ScenarioInfo
+
+
+class LessonPane(VerticalScroll):
+    def __init__(self) -> None:
+        super().__init__(id="lesson", classes="pane")
+        self.border_title = "Lesson"
+
+    def compose(self):
+        yield Markdown()
+
+    def load(self, info: ScenarioInfo) -> None:
+        self.query_one(Markdown).update(f"**{info.title}**\n\n{info.lesson}")

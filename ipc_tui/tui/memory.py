@@ -1,0 +1,75 @@
+"""The Shared memory pane: each Value and Array as cells; a write flashes and shows what it
+overwrote."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Static
+
+from ipc_tui.engine import Snapshot
+from ipc_tui.present import cell_value
+
+FLASH_SECONDS = 0.8
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return repr(value) if isinstance(value, bytes) else str(value)
+
+
+class MemoryPane(Static):
+    def __init__(self) -> None:
+        super().__init__(id="memory", classes="pane", markup=False)
+        self.border_title = "Shared memory"
+        self._last: dict[tuple[str, int], Any] = {}
+        self._written_at: dict[tuple[str, int], float] = {}
+        self._overwrote: dict[tuple[str, int], Any] = {}
+
+    def reset(self) -> None:
+        self._last.clear()
+        self._written_at.clear()
+        self._overwrote.clear()
+
+    def show(self, snap: Snapshot) -> None:
+        out = Text(no_wrap=True, overflow="ellipsis")
+        width = max((len(c.name) for c in snap.cells), default=0)
+        for cell in snap.cells:
+            values = cell.value if cell.kind == "array" else (cell.value,)
+            out.append(f"{cell.name:<{width}} ", style="bold")
+            for i, value in enumerate(values):
+                key = (cell.name, i)
+                if key in self._last and self._last[key] != value:
+                    self._written_at[key] = snap.now
+                    self._overwrote[key] = self._last[key]
+                self._last[key] = value
+                flashing = snap.now - self._written_at.get(key, -1e9) < FLASH_SECONDS
+                if cell.kind == "array":
+                    out.append(f"{i}:", style="dim")
+                out.append(f" {_show(value)} ", style="reverse yellow" if flashing else "reverse")
+                out.append(" ")
+            if cell.kind == "array" and cell.typecode == "c":
+                out.append(f" = {cell_value(cell)!r}", style="cyan")
+            was = [
+                f"{_show(self._overwrote[(cell.name, i)])}"
+                for i in range(len(values))
+                if (cell.name, i) in self._overwrote
+            ]
+            if cell.kind == "value" and was:
+                out.append(f"  was {was[0]}", style="dim italic")
+            out.append("\n")
+            if cell.kind == "array" and was:
+                out.append(
+                    " " * (width + 1)
+                    + "was "
+                    + ", ".join(
+                        f"[{i}] {_show(self._overwrote[(cell.name, i)])}"
+                        for i in range(len(values))
+                        if (cell.name, i) in self._overwrote
+                    )
+                    + "\n",
+                    style="dim italic",
+                )
+        self.update(out)

@@ -1,0 +1,46 @@
+"""Starting the app the way that leaves nothing behind (see DESIGN.md, "Processes")."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from ipc_tui.engine import ScenarioInfo, Session, start_helpers
+
+
+def log_path() -> Path:
+    return Path(tempfile.gettempdir()) / f"ipc-tui-{os.getuid()}.log"
+
+
+@contextmanager
+def stderr_to_log():
+    """Point fd 2 at a log file while multiprocessing's helpers start: they keep it, so their
+    output (and any warning) never draws over the app."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    log = os.open(log_path(), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(log, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(log)
+
+
+def run_app(info: ScenarioInfo | None, mode: str | None) -> int:
+    """Run the app on `info` (or the picker); every worker ends on every way out."""
+    session = Session(info, mode) if info is not None else None  # bad input fails here
+    with stderr_to_log():
+        start_helpers()
+    from ipc_tui.tui.app import IpcApp
+
+    app = IpcApp(session)
+    try:
+        app.run()
+    finally:
+        app.close_session()
+    return app.return_code or 0

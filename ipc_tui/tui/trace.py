@@ -1,0 +1,104 @@
+"""The Trace pane: the event log, newest last; `t` switches it to a timeline, one lane per
+worker, one column per step, showing who ran, who waited and who held a lock."""
+
+from __future__ import annotations
+
+from collections import deque
+
+from rich.text import Text
+from textual.containers import Vertical
+from textual.widgets import ContentSwitcher, RichLog, Static
+
+from ipc_tui.engine import Snapshot, TraceEvent
+from ipc_tui.present import trace_line
+
+MAX_LINES = 1000
+MAX_PER_SAMPLE = 200  # running free makes thousands a second: show the newest
+
+
+class Timeline:
+    """Columns built from the trace as it comes: per worker a mark for each step."""
+
+    def __init__(self, width: int = 400) -> None:
+        self.columns: deque[dict[str, tuple[str, str]]] = deque(maxlen=width)
+        self.blocked: set[str] = set()
+        self.holding: dict[str, set[str]] = {}  # worker -> locks it holds
+
+    def add(self, e: TraceEvent, locks: set[str]) -> None:
+        if e.kind == "blocked":
+            self.blocked.add(e.worker)
+            return
+        if e.kind != "step":
+            return
+        self.blocked.discard(e.worker)
+        held = self.holding.setdefault(e.worker, set())
+        if e.resource in locks:
+            if e.op == "acquire" and e.result:
+                held.add(e.resource)
+            elif e.op == "release":
+                for owned in self.holding.values():
+                    owned.discard(e.resource)
+        column = {w: ("░", "red") for w in self.blocked}
+        column.update({w: ("─", "magenta") for w, h in self.holding.items() if h})
+        column[e.worker] = ("█", "magenta" if held else "green")
+        self.columns.append(column)
+
+    def render(self, workers: list[str], width: int) -> Text:
+        out = Text(no_wrap=True, overflow="crop")
+        label = max((len(w) for w in workers), default=2) + 1
+        shown = list(self.columns)[-max(1, width - label - 2) :]
+        for w in workers:
+            out.append(f"{w:<{label}}", style="bold")
+            for column in shown:
+                char, style = column.get(w, ("·", "dim"))
+                out.append(char, style=style)
+            out.append("\n")
+        out.append("█ step  ", style="green")
+        out.append("█ step holding a lock  ─ holds a lock  ", style="magenta")
+        out.append("░ blocked", style="red")
+        return out
+
+
+class TracePane(Vertical):
+    def __init__(self) -> None:
+        super().__init__(id="trace", classes="pane")
+        self.border_title = "Trace"
+        self.timeline = Timeline()
+        self._locks: set[str] = set()
+
+    def compose(self):
+        with ContentSwitcher(initial="trace-log"):
+            yield RichLog(id="trace-log", max_lines=MAX_LINES, markup=False, wrap=False)
+            yield Static(id="timeline", markup=False)
+
+    def reset(self, locks: set[str]) -> None:
+        self.query_one(RichLog).clear()
+        self.timeline = Timeline()
+        self._locks = locks
+
+    def toggle(self) -> None:
+        switcher = self.query_one(ContentSwitcher)
+        switcher.current = "timeline" if switcher.current == "trace-log" else "trace-log"
+        self.border_title = "Timeline" if switcher.current == "timeline" else "Trace"
+
+    @property
+    def showing_timeline(self) -> bool:
+        return self.query_one(ContentSwitcher).current == "timeline"
+
+    def add(self, events: list[TraceEvent]) -> None:
+        for e in events:
+            self.timeline.add(e, self._locks)
+        log = self.query_one(RichLog)
+        if len(events) > MAX_PER_SAMPLE:
+            log.write(Text(f"… {len(events) - MAX_PER_SAMPLE} more events", style="dim"))
+            events = events[-MAX_PER_SAMPLE:]
+        for e in events:
+            log.write(trace_line(e))
+            if e.kind == "failed":
+                log.write(Text(str(e.result), style="red"))
+
+    def show(self, snap: Snapshot) -> None:
+        if self.showing_timeline:
+            workers = [w.name for w in snap.workers]
+            width = self.size.width or 80
+            self.query_one("#timeline", Static).update(self.timeline.render(workers, width))
