@@ -29,8 +29,8 @@ def trace_line(e: TraceEvent) -> Text:
     where = e.resource or ""
     if e.index is not None:
         where += f"[{e.index}]"
-    text = Text(f"{e.t:9.4f}  {e.worker:<8} ")
-    text.append(f"#{e.seq:<4}" if e.seq else "     ", style="dim")
+    text = Text(f"{e.t:7.3f} {e.worker:<6} ")
+    text.append(f"#{e.seq:<3}" if e.seq else "    ", style="dim")
     text.append(f" {e.op} {where}".rstrip(), style="bold" if e.kind == "step" else "yellow")
     if e.kind == "step":
         if e.op == "write" or (e.before != e.after and e.before is not None):

@@ -160,6 +160,7 @@ class IpcApp(App[int]):
         snap = session.snapshot()
         events = session.drain_events()
         with self.batch_update():
+            self.query_one(MemoryPane).writes(events)
             self.query_one(WorkersPane).show(snap)
             self.query_one(CodePane).show(snap)
             for pane, used in (

@@ -13,7 +13,7 @@ from ipc_tui.engine import Snapshot
 from ipc_tui.engine.source import critical_lines
 from ipc_tui.tui.workers import STATE_LOOK
 
-GUTTER = 10
+MAX_GUTTER = 16
 
 
 def first_code_line(source: str) -> int:
@@ -61,14 +61,23 @@ class CodePane(VerticalScroll):
             return
         self._markers = markers
         out = Text(no_wrap=True, overflow="crop")
+        # Room for every worker's name side by side, up to a limit; past it, "+N" counts the rest.
+        names = sum(len(w.name) + 1 for w in snap.workers)
+        gutter_width = max(4, min(names, MAX_GUTTER))
         for number, code in enumerate(self._lines, 1):
             if number < self._first:
                 continue  # the docstring is the Lesson pane's
-            gutter = Text(justify="right")
-            for name, style in markers.get(number, []):
-                gutter.append(f"{name} ", style=f"reverse {style}")
-            gutter.truncate(GUTTER, overflow="ellipsis")
-            gutter.pad_left(GUTTER - gutter.cell_len)
+            gutter = Text()
+            here = markers.get(number, [])
+            for k, (name, style) in enumerate(here):
+                rest = len(here) - k - 1
+                room = gutter_width - gutter.cell_len - (len(f"+{rest}") if rest else 0)
+                if len(name) + 1 > room:
+                    gutter.append(f"+{len(here) - k}", style=style)
+                    break
+                gutter.append(name, style=f"reverse {style}")
+                gutter.append(" ")
+            gutter.pad_left(gutter_width - gutter.cell_len)
             out.append_text(gutter)
             bar = "▌" if number in self._critical else " "
             out.append(bar, style="magenta")
@@ -76,3 +85,7 @@ class CodePane(VerticalScroll):
             out.append_text(code)
             out.append("\n")
         self.query_one("#code-text", Static).update(out)
+        if markers:  # keep the first marked line in view
+            row = min(markers) - self._first
+            if not self.scroll_y <= row < self.scroll_y + self.size.height - 1:
+                self.scroll_to(y=max(0, row - 2), animate=False)

@@ -8,7 +8,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
-from ipc_tui.engine import Snapshot
+from ipc_tui.engine import Snapshot, TraceEvent
 from ipc_tui.present import cell_value
 
 FLASH_SECONDS = 0.8
@@ -21,17 +21,25 @@ def _show(value: Any) -> str:
 
 
 class MemoryPane(Static):
+    """Cells from the snapshot (the real shared memory); flashes and "was" from the trace's
+    writes, so a write that leaves the value as it was still shows that it landed."""
+
     def __init__(self) -> None:
         super().__init__(id="memory", classes="pane", markup=False)
         self.border_title = "Shared memory"
-        self._last: dict[tuple[str, int], Any] = {}
-        self._written_at: dict[tuple[str, int], float] = {}
-        self._overwrote: dict[tuple[str, int], Any] = {}
+        self._written_at: dict[tuple[str, Any], float] = {}
+        self._overwrote: dict[tuple[str, Any], Any] = {}
 
     def reset(self) -> None:
-        self._last.clear()
         self._written_at.clear()
         self._overwrote.clear()
+
+    def writes(self, events: list[TraceEvent]) -> None:
+        for e in events:
+            if e.kind == "step" and e.op == "write" and e.index != ":":
+                key = (e.resource, e.index or 0)
+                self._written_at[key] = e.t
+                self._overwrote[key] = e.before
 
     def show(self, snap: Snapshot) -> None:
         out = Text(no_wrap=True, overflow="ellipsis")
@@ -40,12 +48,7 @@ class MemoryPane(Static):
             values = cell.value if cell.kind == "array" else (cell.value,)
             out.append(f"{cell.name:<{width}} ", style="bold")
             for i, value in enumerate(values):
-                key = (cell.name, i)
-                if key in self._last and self._last[key] != value:
-                    self._written_at[key] = snap.now
-                    self._overwrote[key] = self._last[key]
-                self._last[key] = value
-                flashing = snap.now - self._written_at.get(key, -1e9) < FLASH_SECONDS
+                flashing = snap.t - self._written_at.get((cell.name, i), -1e9) < FLASH_SECONDS
                 if cell.kind == "array":
                     out.append(f"{i}:", style="dim")
                 out.append(f" {_show(value)} ", style="reverse yellow" if flashing else "reverse")
@@ -53,23 +56,14 @@ class MemoryPane(Static):
             if cell.kind == "array" and cell.typecode == "c":
                 out.append(f" = {cell_value(cell)!r}", style="cyan")
             was = [
-                f"{_show(self._overwrote[(cell.name, i)])}"
+                (i, self._overwrote[(cell.name, i)])
                 for i in range(len(values))
                 if (cell.name, i) in self._overwrote
             ]
             if cell.kind == "value" and was:
-                out.append(f"  was {was[0]}", style="dim italic")
+                out.append(f"  was {_show(was[0][1])}", style="dim italic")
             out.append("\n")
             if cell.kind == "array" and was:
-                out.append(
-                    " " * (width + 1)
-                    + "was "
-                    + ", ".join(
-                        f"[{i}] {_show(self._overwrote[(cell.name, i)])}"
-                        for i in range(len(values))
-                        if (cell.name, i) in self._overwrote
-                    )
-                    + "\n",
-                    style="dim italic",
-                )
+                listed = ", ".join(f"[{i}] {_show(v)}" for i, v in was)
+                out.append(" " * (width + 1) + f"was {listed}\n", style="dim italic")
         self.update(out)

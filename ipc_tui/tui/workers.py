@@ -27,8 +27,8 @@ def worker_line(key: int, w: WorkerState) -> Text:
     line = Text()
     line.append(f"{key if key <= 9 else ' '} ", style="bold")
     line.append(f"{w.name:<8} ", style="bold")
-    line.append(f"{symbol} {state:<18} ", style=style)
-    line.append(f"{w.steps:>4} ", style="dim")
+    line.append(f"{symbol} {state:<16} ", style=style)
+    line.append(f"{w.steps:>3} ", style="dim")
     kind = "proc" if w.kind == "process" else "thread"
     line.append(f"{kind} {w.pid or '-'}" if w.kind == "process" else kind, style="dim")
     flags = ("daemon " if w.daemon else "") + ("alive" if w.alive else "")
@@ -62,7 +62,7 @@ class WorkersPane(VerticalScroll):
 
     def compose(self):
         yield Static(
-            Text("# worker   state                steps kind", style="dim"), classes="pane-header"
+            Text("# worker   state            steps kind", style="dim"), classes="pane-header"
         )
 
     def show(self, snap: Snapshot) -> None:
