@@ -26,6 +26,7 @@ from ipc_tui.engine.workers import MainWorker
 
 _open_sessions: weakref.WeakSet[Session] = weakref.WeakSet()
 _session_ids = itertools.count(1)
+BATCH = 2000  # reports applied per hold of the session's lock
 
 
 class Session:
@@ -188,8 +189,12 @@ class Session:
             except queue.Empty:
                 item = None
             with self._cond:
+                most = BATCH  # then let snapshots in (see _read_all)
                 while item is not None:  # None only wakes the loop at close
                     self._apply(*item)
+                    most -= 1
+                    if not most:
+                        break
                     try:
                         item = inbox.get_nowait()
                     except queue.Empty:
@@ -214,16 +219,19 @@ class Session:
                         w = self._sentinels.pop(obj)
                         for conn, owner in list(self._conns.items()):
                             if owner is w:
-                                self._read_all(conn)
+                                self._read_all(conn, most=-1)  # all it said before it ended
                         self._ended(w)
                 self._grant_waiting()
                 self._cond.notify_all()
 
-    def _read_all(self, conn: Any) -> None:
+    def _read_all(self, conn: Any, most: int = BATCH) -> None:
+        """Apply what `conn` holds, up to `most` reports: a worker running free writes faster
+        than they are read, and snapshots must not wait for it (the lock is held here)."""
         w = self._conns[conn]
         try:
-            while conn.poll():
+            while most and conn.poll():
                 self._apply(w, conn.recv())
+                most -= 1
         except (EOFError, OSError):
             del self._conns[conn]
 

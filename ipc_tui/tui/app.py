@@ -76,23 +76,34 @@ class IpcApp(App[int]):
         self.sampling = sample
         self.rate_index = RATES.index(2)
         self._stall_said: tuple[str, ...] | None = None
+        # The panes, kept at hand: the sampling timer must reach them under any screen.
+        self.workers_pane = WorkersPane()
+        self.memory_pane = MemoryPane()
+        self.locks_pane = LocksPane()
+        self.semaphores_pane = SemaphoresPane()
+        self.events_pane = EventsPane()
+        self.lesson_pane = LessonPane()
+        self.code_pane = CodePane()
+        self.trace_pane = TracePane()
 
     # -- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Horizontal(id="main"):
+        self.main_box = Horizontal(id="main")
+        self.empty_box = Static("Press s to pick a scenario, ? for the keys.", id="empty")
+        with self.main_box:
             with VerticalScroll(id="left"):
-                yield WorkersPane()
-                yield MemoryPane()
-                yield LocksPane()
-                yield SemaphoresPane()
-                yield EventsPane()
+                yield self.workers_pane
+                yield self.memory_pane
+                yield self.locks_pane
+                yield self.semaphores_pane
+                yield self.events_pane
             with Vertical(id="right"):
-                yield LessonPane()
-                yield CodePane()
-                yield TracePane()
-        yield Static("Press s to pick a scenario, ? for the keys.", id="empty")
+                yield self.lesson_pane
+                yield self.code_pane
+                yield self.trace_pane
+        yield self.empty_box
         yield Footer()
 
     def on_mount(self) -> None:
@@ -111,8 +122,8 @@ class IpcApp(App[int]):
             self.set_interval(1 / SAMPLE_HZ, self.sample)
 
     def _show_panes(self, shown: bool) -> None:
-        self.query_one("#main").display = shown
-        self.query_one("#empty").display = not shown
+        self.main_box.display = shown
+        self.empty_box.display = not shown
 
     # -- opening scenarios -----------------------------------------------------------------
 
@@ -135,14 +146,14 @@ class IpcApp(App[int]):
         info = session.info
         self.title = f"{info.name}: {info.title}"
         guards = {x.name for x in snap.locks} | {x.name for x in snap.semaphores}
-        self.query_one(CodePane).load(info.source, guards)
-        self.query_one(LessonPane).load(info)
-        self.query_one(MemoryPane).reset()
-        self.query_one(TracePane).reset({x.name for x in snap.locks})
-        self.query_one(MemoryPane).display = bool(snap.cells)
-        self.query_one(LocksPane).display = bool(snap.locks)
-        self.query_one(SemaphoresPane).display = bool(snap.semaphores)
-        self.query_one(EventsPane).display = bool(snap.events)
+        self.code_pane.load(info.source, guards)
+        self.lesson_pane.load(info)
+        self.memory_pane.reset()
+        self.trace_pane.reset({x.name for x in snap.locks})
+        self.memory_pane.display = bool(snap.cells)
+        self.locks_pane.display = bool(snap.locks)
+        self.semaphores_pane.display = bool(snap.semaphores)
+        self.events_pane.display = bool(snap.events)
         self._stall_said = None
         self._show_panes(True)
         self.sample()
@@ -160,20 +171,19 @@ class IpcApp(App[int]):
         snap = session.snapshot()
         events = session.drain_events()
         with self.batch_update():
-            self.query_one(MemoryPane).writes(events)
-            self.query_one(WorkersPane).show(snap)
-            self.query_one(CodePane).show(snap)
+            self.memory_pane.writes(events)
+            self.workers_pane.show(snap)
+            self.code_pane.show(snap)
             for pane, used in (
-                (self.query_one(MemoryPane), snap.cells),
-                (self.query_one(LocksPane), snap.locks),
-                (self.query_one(SemaphoresPane), snap.semaphores),
-                (self.query_one(EventsPane), snap.events),
+                (self.memory_pane, snap.cells),
+                (self.locks_pane, snap.locks),
+                (self.semaphores_pane, snap.semaphores),
+                (self.events_pane, snap.events),
             ):
                 if used:
                     pane.show(snap)
-            trace = self.query_one(TracePane)
-            trace.add(events)
-            trace.show(snap)
+            self.trace_pane.add(events)
+            self.trace_pane.show(snap)
             self.sub_title = self.status(snap)
 
     def status(self, snap: Snapshot) -> str:
@@ -193,7 +203,7 @@ class IpcApp(App[int]):
             state = f"playing, {RATES[self.rate_index]:g} steps/s"
         else:
             state = "paused: n steps, space plays"
-        return f"{session.mode}s · {state}"
+        return f"{'processes' if session.mode == 'process' else 'threads'} · {state}"
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -269,10 +279,10 @@ class IpcApp(App[int]):
         self.open_scenario(info, other)
 
     def action_toggle_timeline(self) -> None:
-        self.query_one(TracePane).toggle()
+        self.trace_pane.toggle()
 
     def action_toggle_lesson(self) -> None:
-        self.query_one(LessonPane).toggle_class("-shown")
+        self.lesson_pane.toggle_class("-shown")
 
     def _neighbour(self, step: int) -> None:
         names = [i.name for i in self.scenarios]

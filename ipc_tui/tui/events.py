@@ -30,4 +30,5 @@ class EventsPane(Static):
                         left = max(0.0, waiter.deadline - snap.now)
                         out.append(f" ({left:.1f} s)", style="dim")
             out.append("\n")
+        out.rstrip()
         self.update(out)

@@ -27,4 +27,5 @@ class LocksPane(Static):
                 out.append("   waiting: ", style="dim")
                 out.append(" → ".join(lock.waiters), style="yellow")
             out.append("\n")
+        out.rstrip()
         self.update(out)

@@ -66,4 +66,5 @@ class MemoryPane(Static):
             if cell.kind == "array" and was:
                 listed = ", ".join(f"[{i}] {_show(v)}" for i, v in was)
                 out.append(" " * (width + 1) + f"was {listed}\n", style="dim italic")
+        out.rstrip()
         self.update(out)

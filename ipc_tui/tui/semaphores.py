@@ -6,10 +6,19 @@ from collections import deque
 
 from rich.text import Text
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Digits, Sparkline, Static
+from textual.widgets import Digits, Static
 
 from ipc_tui.engine import Snapshot
 from ipc_tui.engine.snapshot import SemaphoreState
+
+BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: deque[int], top: int) -> str:
+    """The counter's recent values, one bar each, 0 at the bottom."""
+    if top <= 0:
+        return "▁" * len(values)
+    return "".join(BARS[min(len(BARS) - 1, v * (len(BARS) - 1) // top)] for v in values)
 
 
 class SemaphoreView(Horizontal):
@@ -18,26 +27,28 @@ class SemaphoreView(Horizontal):
         self.history: deque[int] = deque(maxlen=40)
         self.sem_name = name
 
+        self.digits = Digits("0")
+        self.text = Static(markup=False, classes="sem-text")
+
     def compose(self):
-        yield Digits("0")
-        with Vertical():
-            yield Static(markup=False, classes="sem-text")
-            yield Sparkline([])
+        yield self.digits
+        yield self.text
 
     def show(self, sem: SemaphoreState) -> None:
         if not self.history or self.history[-1] != sem.value:
             self.history.append(sem.value)
-            self.query_one(Sparkline).data = list(self.history)
-        self.query_one(Digits).update(str(sem.value))
+        self.digits.update(str(sem.value))
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f"{sem.name} ", style="bold")
-        text.append(f"{sem.value}/{sem.initial}\n")
+        text.append(f"{sem.value}/{sem.initial} ")
+        text.append(sparkline(self.history, max(sem.initial, *self.history)), style="cyan")
+        text.append("\n")
         text.append("inside: ", style="dim")
         text.append(", ".join(sem.holders) or "nobody", style="cyan")
         if sem.waiters:
             text.append("\nblocked at 0: ", style="dim")
             text.append(", ".join(sem.waiters), style="bold red")
-        self.query_one(".sem-text", Static).update(text)
+        self.text.update(text)
 
 
 class SemaphoresPane(Vertical):
@@ -45,13 +56,14 @@ class SemaphoresPane(Vertical):
         super().__init__(id="semaphores", classes="pane")
         self.border_title = "Semaphores"
         self._names: tuple[str, ...] = ()
+        self.views: list[SemaphoreView] = []
 
     def show(self, snap: Snapshot) -> None:
         names = tuple(s.name for s in snap.semaphores)
         if names != self._names:
             self.remove_children()
-            self.mount_all(SemaphoreView(name) for name in names)
+            self.views = [SemaphoreView(name) for name in names]
+            self.mount_all(self.views)
             self._names = names
-            return  # the new views compose first; they show from the next sample on
-        for view, sem in zip(self.query(SemaphoreView), snap.semaphores, strict=False):
+        for view, sem in zip(self.views, snap.semaphores, strict=True):
             view.show(sem)

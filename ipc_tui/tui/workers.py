@@ -21,14 +21,14 @@ STATE_LOOK = {
 }
 
 
-def worker_line(key: int, w: WorkerState) -> Text:
+def worker_line(key: int, w: WorkerState, name_width: int = 4) -> Text:
     symbol, style = STATE_LOOK.get(w.state, ("?", ""))
     state = w.state + (f" on {w.blocked_on}" if w.blocked_on else "")
     line = Text()
     line.append(f"{key if key <= 9 else ' '} ", style="bold")
-    line.append(f"{w.name:<8} ", style="bold")
+    line.append(f"{w.name:<{name_width}} ", style="bold")
     line.append(f"{symbol} {state:<16} ", style=style)
-    line.append(f"{w.steps:>3} ", style="dim")
+    line.append(f"{w.steps:>5} ", style="dim")
     kind = "proc" if w.kind == "process" else "thread"
     line.append(f"{kind} {w.pid or '-'}" if w.kind == "process" else kind, style="dim")
     flags = ("daemon " if w.daemon else "") + ("alive" if w.alive else "")
@@ -44,7 +44,7 @@ class WorkerRow(Static):
             super().__init__()
 
     def __init__(self, worker: str) -> None:
-        super().__init__(id=f"worker-{worker}", classes="worker-row", markup=False)
+        super().__init__(classes="worker-row", markup=False)
         self.worker = worker
 
     def on_click(self) -> None:
@@ -58,25 +58,30 @@ class WorkersPane(VerticalScroll):
         super().__init__(id="workers", classes="pane")
         self.border_title = "Workers"
         self._names: tuple[str, ...] = ()
-        self._lines: dict[str, Text] = {}
+        self.rows: list[WorkerRow] = []
+        self._lines: list[Text | None] = []
 
     def compose(self):
-        yield Static(
-            Text("# worker   state            steps kind", style="dim"), classes="pane-header"
-        )
+        yield Static(classes="pane-header")
 
     def show(self, snap: Snapshot) -> None:
         names = tuple(w.name for w in snap.workers)
-        if names != self._names:
-            for row in self.query(WorkerRow):
+        width = max((len(name) for name in names), default=4)
+        if names != self._names:  # another scenario, or main() made a worker
+            new = [WorkerRow(name) for name in names[len(self.rows) :]]
+            self.mount_all(new)
+            for row in self.rows[len(names) :]:
                 row.remove()
-            self.mount_all(WorkerRow(name) for name in names)
+            self.rows = (self.rows + new)[: len(names)]
+            for row, name in zip(self.rows, names, strict=True):
+                row.worker = name
             self._names = names
-            self._lines = {}
-        for key, w in enumerate(snap.workers, 1):
-            line = worker_line(key, w)
-            if self._lines.get(w.name) != line:
-                self._lines[w.name] = line
-                row = self.query_one(f"#worker-{w.name}", WorkerRow)
-                row.update(line)
-                row.set_class(w.state == "failed", "-failed")
+            self._lines = [None] * len(names)
+            header = f"# {'name':<{width}}   {'state':<16} {'steps':>5} kind"
+            self.query_one(".pane-header", Static).update(Text(header, style="dim"))
+        for i, w in enumerate(snap.workers):
+            line = worker_line(i + 1, w, width)
+            if self._lines[i] != line:
+                self._lines[i] = line
+                self.rows[i].update(line)
+                self.rows[i].set_class(w.state == "failed", "-failed")

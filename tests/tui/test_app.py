@@ -1,0 +1,200 @@
+"""The app on real sessions: keys drive real workers, the panes show what really happened."""
+
+import asyncio
+
+import pytest
+
+from ipc_tui.engine import Session, find_scenario
+from ipc_tui.tui.app import IpcApp
+from ipc_tui.tui.help import HelpScreen, TracebackScreen
+from ipc_tui.tui.locks import LocksPane
+from ipc_tui.tui.memory import MemoryPane
+from ipc_tui.tui.picker import PickerScreen
+from ipc_tui.tui.trace import TracePane
+from ipc_tui.tui.workers import WorkersPane
+from tests.conftest import MODES, gone
+from tests.sources import RAISES
+
+
+def text_of(widget) -> str:
+    content = widget.content
+    return content.plain if hasattr(content, "plain") else str(content)
+
+
+def workers_text(app) -> str:
+    return "\n".join(text_of(row) for row in app.query_one(WorkersPane).query(".worker-row"))
+
+
+async def settled(pilot, app) -> None:
+    """Wait (bounded) until the session has settled, then draw what it shows now."""
+    assert await asyncio.to_thread(app.session.wait_settled, 10)
+    app.sample()
+    await pilot.pause()
+
+
+@pytest.fixture
+def app_on():
+    apps = []
+
+    def make(scenario: str, mode: str) -> IpcApp:
+        app = IpcApp(Session(find_scenario(scenario), mode))
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.close_session()
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_keys_make_an_update_get_lost_and_the_memory_pane_shows_it(app_on, mode):
+    app = app_on("race-condition", mode)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot, app)
+        await pilot.press("1", "2", "1", "2")
+        await settled(pilot, app)
+        assert app.session.snapshot().cell("counter").value == 1
+        memory = text_of(app.query_one(MemoryPane))
+        assert "counter  1 " in memory and "was 1" in memory  # w1 wrote 1 over w0's 1
+        assert workers_text(app).count("ready") == 2
+        pids = [w.pid for w in app.session.snapshot().workers]
+        await pilot.press("q")
+    await asyncio.sleep(0)
+    if mode == "process":
+        assert all(gone(pid) for pid in pids)
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_the_locks_pane_shows_the_holder_and_the_queue(app_on, mode):
+    app = app_on("lock-contention", mode)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot, app)
+        await pilot.press("1", "3", "2")
+        await settled(pilot, app)
+        locks = text_of(app.query_one(LocksPane))
+        assert "held by w0" in locks and "w2 → w1" in locks
+        assert "blocked on lock" in workers_text(app)
+
+
+async def test_clicking_a_worker_row_steps_it(app_on):
+    app = app_on("race-condition", "thread")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot, app)
+        await pilot.click(app.workers_pane.rows[1])
+        await settled(pilot, app)
+        assert [w.steps for w in app.session.snapshot().workers] == [0, 1]
+
+
+async def test_a_failed_worker_row_opens_its_traceback(app_on, scenario_file):
+    app = app_on(scenario_file(RAISES), "thread")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f")
+        for _ in range(200):
+            if app.session.finished():
+                break
+            await pilot.pause(0.02)
+        app.sample()
+        await pilot.pause()
+        await pilot.click(app.workers_pane.rows[0])
+        await pilot.pause()
+        assert isinstance(app.screen, TracebackScreen)
+        assert "KeyError" in app.screen.error
+
+
+async def test_keys_answer_while_every_worker_runs_free(app_on, scenario_file):
+    path = scenario_file(
+        """
+        from ipc_tui.scenario import Process, Value
+        n = Value("i", 0)
+        def count():
+            for _ in range(10_000_000):
+                n.value += 1
+        for _ in range(3):
+            Process(target=count)
+        """
+    )
+    app = app_on(path, "process")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot, app)
+        await pilot.press("f")
+        await pilot.pause(0.3)
+        await pilot.press("t")  # a key while three processes run flat out
+        await pilot.pause()
+        assert app.query_one(TracePane).showing_timeline
+        assert app.session.snapshot().running_free
+        await pilot.press("space")  # pause
+        await settled(pilot, app)
+        assert all(w.state == "ready" for w in app.session.snapshot().workers)
+        assert "more events" in "\n".join(
+            str(line.text) for line in app.query_one("#trace-log").lines
+        )
+
+
+async def test_play_steps_on_its_own_and_space_pauses(app_on):
+    app = app_on("lock-contention", "thread")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot, app)
+        await pilot.press("plus", "plus", "plus", "space")  # 16 steps a second
+        for _ in range(300):
+            if sum(w.steps for w in app.session.snapshot().workers) >= 3:
+                break
+            await pilot.pause(0.02)
+        await pilot.press("space")
+        assert not app.session.playing
+        assert sum(w.steps for w in app.session.snapshot().workers) >= 3
+
+
+async def test_restart_switch_mode_and_next_scenario(app_on):
+    app = app_on("race-condition", "process")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot, app)
+        await pilot.press("1", "1")
+        await settled(pilot, app)
+        assert app.session.snapshot().cell("counter").value == 1
+        await pilot.press("r")
+        await settled(pilot, app)
+        assert app.session.snapshot().cell("counter").value == 0
+        await pilot.press("m")
+        await settled(pilot, app)
+        assert app.session.mode == "thread" and app.session.info.name == "race-condition"
+        await pilot.press("right_square_bracket")
+        await settled(pilot, app)
+        assert app.session.info.name == "semaphore"  # the next one by name
+        assert app.session.mode == "thread"
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        await settled(pilot, app)
+        assert app.session.info.name == "lock-contention"
+
+
+async def test_the_picker_opens_a_scenario_and_help_opens_and_closes():
+    app = IpcApp(None)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, PickerScreen)
+            await pilot.press("down", "enter")  # the second one: lock-contention
+            await pilot.pause()
+            assert app.session.info.name == "lock-contention"
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert not isinstance(app.screen, HelpScreen)
+            await pilot.press("s", "escape")
+            await pilot.pause()
+            assert app.session.info.name == "lock-contention"
+    finally:
+        app.close_session()
+
+
+async def test_the_command_palette_opens_any_scenario(app_on):
+    app = app_on("race-condition", "thread")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Open scenario: event")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.session.info.name == "event"
