@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -35,6 +36,15 @@ SAMPLE_HZ = 20
 RATES = (0.5, 1, 2, 4, 8, 16, 32, 64)
 
 SessionFactory = Callable[[ScenarioInfo, "str | None"], Any]
+
+
+def _terminal_answers() -> bool:
+    """False once the terminal has hung up (even an empty write to it fails then)."""
+    try:
+        os.write(sys.__stderr__.fileno(), b"")
+    except (OSError, ValueError, AttributeError):
+        return False
+    return True
 
 
 class IpcApp(App[int]):
@@ -313,7 +323,7 @@ class IpcApp(App[int]):
 
     def leave(self, terminal_gone: bool = False) -> None:
         """A signal asked us to go: SIGTERM, SIGINT, or SIGHUP (the terminal closed)."""
-        if terminal_gone:
+        if terminal_gone and not _terminal_answers():
             # Writes to a hung-up terminal fail, and Textual's shutdown then waits for ever on
             # its output queue (seen here): let them go to /dev/null instead.
             devnull = os.open(os.devnull, os.O_RDWR)

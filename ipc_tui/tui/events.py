@@ -31,4 +31,5 @@ class EventsPane(Static):
                         out.append(f" ({left:.1f} s)", style="dim")
             out.append("\n")
         out.rstrip()
-        self.update(out)
+        if out != self.content:  # redraw only what changed: an idle app stays idle
+            self.update(out)

@@ -28,4 +28,5 @@ class LocksPane(Static):
                 out.append(" → ".join(lock.waiters), style="yellow")
             out.append("\n")
         out.rstrip()
-        self.update(out)
+        if out != self.content:  # redraw only what changed: an idle app stays idle
+            self.update(out)

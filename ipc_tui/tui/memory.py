@@ -67,4 +67,5 @@ class MemoryPane(Static):
                 listed = ", ".join(f"[{i}] {_show(v)}" for i, v in was)
                 out.append(" " * (width + 1) + f"was {listed}\n", style="dim italic")
         out.rstrip()
-        self.update(out)
+        if out != self.content:  # redraw only what changed: an idle app stays idle
+            self.update(out)

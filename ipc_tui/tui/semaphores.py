@@ -48,7 +48,8 @@ class SemaphoreView(Horizontal):
         if sem.waiters:
             text.append("\nblocked at 0: ", style="dim")
             text.append(", ".join(sem.waiters), style="bold red")
-        self.text.update(text)
+        if text != self.text.content:
+            self.text.update(text)
 
 
 class SemaphoresPane(Vertical):

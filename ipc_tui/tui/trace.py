@@ -101,4 +101,7 @@ class TracePane(Vertical):
         if self.showing_timeline:
             workers = [w.name for w in snap.workers]
             width = self.size.width or 80
-            self.query_one("#timeline", Static).update(self.timeline.render(workers, width))
+            timeline = self.query_one("#timeline", Static)
+            text = self.timeline.render(workers, width)
+            if text != timeline.content:
+                timeline.update(text)
