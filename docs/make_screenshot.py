@@ -1,6 +1,6 @@
 """Save docs/screenshot.svg from a real run: lock-contention, stepped by keys.
 
-    python docs/make_screenshot.py
+python docs/make_screenshot.py
 """
 
 import asyncio
