@@ -17,6 +17,7 @@ from typing import Any
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from ipc_tui.engine import ScenarioError, ScenarioInfo, Session, Snapshot, list_scenarios
@@ -47,30 +48,55 @@ def _terminal_answers() -> bool:
     return True
 
 
+class MainScreen(Screen):
+    """The panes, and the keys that drive the session (the picker and help have their own)."""
+
+    BINDINGS = [
+        Binding("space", "app.play_pause", "Play/pause"),
+        Binding("n", "app.step_next", "Step"),
+        Binding("f", "app.run_free", "Free"),
+        Binding("plus", "app.faster", "+", show=False),
+        Binding("minus", "app.slower", "-", show=False),
+        Binding("r", "app.restart", "Restart"),
+        Binding("m", "app.switch_mode", "Mode"),
+        Binding("t", "app.toggle_timeline", "Timeline"),
+        Binding("l", "app.toggle_lesson", "Lesson"),
+        Binding("left_square_bracket", "app.prev_scenario", "Prev", show=False),
+        Binding("right_square_bracket", "app.next_scenario", "Next", show=False),
+        Binding("s", "app.picker", "Scenarios"),
+        Binding("question_mark", "app.help", "Help"),
+        Binding("q", "app.quit", "Quit"),
+        *[
+            Binding(str(k), f"app.step_worker({k})", f"Step worker {k}", show=False)
+            for k in range(1, 10)
+        ],
+    ]
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        yield Header()
+        with app.main_box:
+            with VerticalScroll(id="left"):
+                yield app.workers_pane
+                yield app.memory_pane
+                yield app.locks_pane
+                yield app.semaphores_pane
+                yield app.events_pane
+            with Vertical(id="right"):
+                yield app.lesson_pane
+                yield app.code_pane
+                yield app.trace_pane
+        yield app.empty_box
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.app.start_up()
+
+
 class IpcApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "ipc-tui"
     COMMANDS = App.COMMANDS | {IpcCommands}
-    BINDINGS = [
-        Binding("space", "play_pause", "Play/pause"),
-        Binding("n", "step_next", "Step"),
-        Binding("f", "run_free", "Free"),
-        Binding("plus", "faster", "+", show=False),
-        Binding("minus", "slower", "-", show=False),
-        Binding("r", "restart", "Restart"),
-        Binding("m", "switch_mode", "Mode"),
-        Binding("t", "toggle_timeline", "Timeline"),
-        Binding("l", "toggle_lesson", "Lesson"),
-        Binding("left_square_bracket", "prev_scenario", "Prev", show=False),
-        Binding("right_square_bracket", "next_scenario", "Next", show=False),
-        Binding("s", "picker", "Scenarios"),
-        Binding("question_mark", "help", "Help"),
-        Binding("q", "quit", "Quit"),
-        *[
-            Binding(str(k), f"step_worker({k})", f"Step worker {k}", show=False)
-            for k in range(1, 10)
-        ],
-    ]
 
     def __init__(
         self,
@@ -95,26 +121,11 @@ class IpcApp(App[int]):
         self.lesson_pane = LessonPane()
         self.code_pane = CodePane()
         self.trace_pane = TracePane()
-
-    # -- layout ----------------------------------------------------------------------------
-
-    def compose(self) -> ComposeResult:
-        yield Header()
         self.main_box = Horizontal(id="main")
         self.empty_box = Static("Press s to pick a scenario, ? for the keys.", id="empty")
-        with self.main_box:
-            with VerticalScroll(id="left"):
-                yield self.workers_pane
-                yield self.memory_pane
-                yield self.locks_pane
-                yield self.semaphores_pane
-                yield self.events_pane
-            with Vertical(id="right"):
-                yield self.lesson_pane
-                yield self.code_pane
-                yield self.trace_pane
-        yield self.empty_box
-        yield Footer()
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen()
 
     def on_mount(self) -> None:
         loop = asyncio.get_running_loop()
@@ -123,6 +134,9 @@ class IpcApp(App[int]):
                 loop.add_signal_handler(sig, self.leave, sig == signal.SIGHUP)
             except (NotImplementedError, RuntimeError, ValueError):
                 pass  # not the main thread (tests), or not supported here
+
+    def start_up(self) -> None:
+        """Once the main screen is up: the scenario given, or the picker."""
         if self.session is None:
             self._show_panes(False)
             self.action_picker()

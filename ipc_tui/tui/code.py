@@ -38,10 +38,11 @@ class CodePane(VerticalScroll):
         self._lines: list[Text] = []
         self._critical: frozenset[int] = frozenset()
         self._first = 1
+        self.text = Static(id="code-text", markup=False)
         self._markers: dict[int, list[tuple[str, str]]] | None = None
 
     def compose(self):
-        yield Static(id="code-text", markup=False)
+        yield self.text
 
     def load(self, source: str, guards: set[str]) -> None:
         """A new scenario: highlight its source once; mark the critical sections."""
@@ -84,7 +85,7 @@ class CodePane(VerticalScroll):
             out.append(f"{number:>3} ", style="dim")
             out.append_text(code)
             out.append("\n")
-        self.query_one("#code-text", Static).update(out)
+        self.text.update(out)
         if markers:  # keep the first marked line in view
             row = min(markers) - self._first
             if not self.scroll_y <= row < self.scroll_y + self.size.height - 1:

@@ -13,8 +13,10 @@ class LessonPane(VerticalScroll):
         super().__init__(id="lesson", classes="pane")
         self.border_title = "Lesson"
 
+        self.markdown = Markdown()
+
     def compose(self):
-        yield Markdown()
+        yield self.markdown
 
     def load(self, info: ScenarioInfo) -> None:
-        self.query_one(Markdown).update(f"**{info.title}**\n\n{info.lesson}")
+        self.markdown.update(f"**{info.title}**\n\n{info.lesson}")

@@ -65,30 +65,33 @@ class TracePane(Vertical):
         self.border_title = "Trace"
         self.timeline = Timeline()
         self._locks: set[str] = set()
+        self.log_view = RichLog(id="trace-log", max_lines=MAX_LINES, markup=False, wrap=False)
+        self.timeline_view = Static(id="timeline", markup=False)
+        self.switcher = ContentSwitcher(initial="trace-log")
 
     def compose(self):
-        with ContentSwitcher(initial="trace-log"):
-            yield RichLog(id="trace-log", max_lines=MAX_LINES, markup=False, wrap=False)
-            yield Static(id="timeline", markup=False)
+        with self.switcher:
+            yield self.log_view
+            yield self.timeline_view
 
     def reset(self, locks: set[str]) -> None:
-        self.query_one(RichLog).clear()
+        self.log_view.clear()
         self.timeline = Timeline()
         self._locks = locks
 
     def toggle(self) -> None:
-        switcher = self.query_one(ContentSwitcher)
+        switcher = self.switcher
         switcher.current = "timeline" if switcher.current == "trace-log" else "trace-log"
         self.border_title = "Timeline" if switcher.current == "timeline" else "Trace"
 
     @property
     def showing_timeline(self) -> bool:
-        return self.query_one(ContentSwitcher).current == "timeline"
+        return self.switcher.current == "timeline"
 
     def add(self, events: list[TraceEvent]) -> None:
         for e in events:
             self.timeline.add(e, self._locks)
-        log = self.query_one(RichLog)
+        log = self.log_view
         if len(events) > MAX_PER_SAMPLE:
             log.write(Text(f"… {len(events) - MAX_PER_SAMPLE} more events", style="dim"))
             events = events[-MAX_PER_SAMPLE:]
@@ -101,7 +104,7 @@ class TracePane(Vertical):
         if self.showing_timeline:
             workers = [w.name for w in snap.workers]
             width = self.size.width or 80
-            timeline = self.query_one("#timeline", Static)
+            timeline = self.timeline_view
             text = self.timeline.render(workers, width)
             if text != timeline.content:
                 timeline.update(text)

@@ -61,8 +61,10 @@ class WorkersPane(VerticalScroll):
         self.rows: list[WorkerRow] = []
         self._lines: list[Text | None] = []
 
+        self.header = Static(classes="pane-header")
+
     def compose(self):
-        yield Static(classes="pane-header")
+        yield self.header
 
     def show(self, snap: Snapshot) -> None:
         names = tuple(w.name for w in snap.workers)
@@ -78,7 +80,7 @@ class WorkersPane(VerticalScroll):
             self._names = names
             self._lines = [None] * len(names)
             header = f"# {'name':<{width}}   {'state':<16} {'steps':>5} kind"
-            self.query_one(".pane-header", Static).update(Text(header, style="dim"))
+            self.header.update(Text(header, style="dim"))
         for i, w in enumerate(snap.workers):
             line = worker_line(i + 1, w, width)
             if self._lines[i] != line:
