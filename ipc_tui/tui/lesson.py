@@ -12,7 +12,6 @@ class LessonPane(VerticalScroll):
     def __init__(self) -> None:
         super().__init__(id="lesson", classes="pane")
         self.border_title = "Lesson"
-
         self.markdown = Markdown()
 
     def compose(self):
