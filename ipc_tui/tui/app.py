@@ -168,7 +168,7 @@ class IpcApp(App[int]):
         session.start()
         snap = session.snapshot()
         info = session.info
-        self.title = f"{info.name}: {info.title}"
+        self.title = info.name  # its title is the Lesson pane's first line; room for the state
         guards = {x.name for x in snap.locks} | {x.name for x in snap.semaphores}
         self.code_pane.load(info.source, guards)
         self.lesson_pane.load(info)
