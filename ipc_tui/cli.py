@@ -57,7 +57,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="give up on a headless run after this long (default 10)",
     )
     parser.add_argument("--json", action="store_true", help="headless: print JSON lines")
+    parser.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default=default_lang(),
+        help="the lessons' language: English or Simplified Chinese (default: from the locale)",
+    )
     return parser
+
+
+def default_lang() -> str:
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.list:
             for info in list_scenarios():
-                print(f"{info.name:<18} {info.title}")
+                print(f"{info.name:<20} {info.text(args.lang)[0]}")
             return 0
         if args.headless:
             if not args.scenario:
@@ -75,13 +89,20 @@ def main(argv: list[str] | None = None) -> int:
             from ipc_tui.headless import run_headless
 
             return run_headless(
-                find_scenario(args.scenario), args.mode, args.schedule, args.timeout, args.json
+                find_scenario(args.scenario),
+                args.mode,
+                args.schedule,
+                args.timeout,
+                args.json,
+                args.lang,
             )
         if args.schedule or args.json:
             raise ScenarioError("--schedule and --json go with --headless")
         from ipc_tui.tui.run import run_app
 
-        return run_app(find_scenario(args.scenario) if args.scenario else None, args.mode)
+        return run_app(
+            find_scenario(args.scenario) if args.scenario else None, args.mode, args.lang
+        )
     except ScenarioError as exc:
         print(f"ipc-tui: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -22,11 +22,16 @@ EXIT_OK, EXIT_FAILED, EXIT_STUCK = 0, 1, 3
 
 
 def run_headless(
-    info: ScenarioInfo, mode: str | None, schedule: str | None, timeout: float, as_json: bool
+    info: ScenarioInfo,
+    mode: str | None,
+    schedule: str | None,
+    timeout: float,
+    as_json: bool,
+    lang: str = "en",
 ) -> int:
     session = Session(info, mode)  # bad scenario files fail here, before any process starts
     turns = parse_schedule(schedule, session.worker_names) if schedule else []
-    printer = JsonPrinter() if as_json else RichPrinter(info, session.mode)
+    printer = JsonPrinter() if as_json else RichPrinter(info, session.mode, lang)
     if session.mode == "process":
         start_helpers()
     deadline = monotonic() + timeout
@@ -137,9 +142,10 @@ class JsonPrinter:
 
 
 class RichPrinter:
-    def __init__(self, info: ScenarioInfo, mode: str):
+    def __init__(self, info: ScenarioInfo, mode: str, lang: str = "en"):
         self.console = Console(highlight=False)
-        self.console.print(Text(f"{info.name} ({mode} mode): {info.title}", style="bold"))
+        title = info.text(lang)[0]
+        self.console.print(Text(f"{info.name} ({mode} mode): {title}", style="bold"))
 
     def notes(self, notes: list[str]) -> None:
         for note in notes:

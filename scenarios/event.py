@@ -13,6 +13,14 @@ from ipc_tui.scenario import Event, Process, Value, sleep
 
 MODES = ("process", "thread")
 
+LESSON_ZH = """
+事件:一次 set() 释放所有等待者;带超时的 wait(timeout) 会放弃并返回 False。
+
+Event 开始时是未设置的。`wait()` 在未设置时阻塞;`set()` 设置它,并一次释放所有等待的工作者;`clear()` 再把它清除;`is_set()` 读取它。w0 和 w1 一直等待;w2 最多等 0.2 秒就放弃(它的 wait 返回 False);w3 先睡眠,然后 set。
+
+观察:Events 面板(标志和停在上面的工作者)以及跟踪记录里每次 wait 的结果。试一试:单步 w0、w1、w2 进入 wait,让 w2 的超时耗尽,再单步 w3。
+"""
+
 go = Event()
 gave_up = Value("i", 0)  # 1 once a wait(timeout) has returned False
 

@@ -12,6 +12,14 @@ from ipc_tui.scenario import Lock, Process, Value
 
 MODES = ("process", "thread")
 
+LESSON_ZH = """
+锁的争夺:三个工作者争夺同一把锁来更新共享数据。
+
+`with lock:` 在更新之前加锁,之后解锁:里面的代码就是临界区,只有持有锁的工作者能执行。其他工作者阻塞在 `acquire()` 里排队,由真正的锁决定下一个获得者。总数最后是准确的。
+
+观察:Locks 面板(谁持有锁、谁在等待、按什么顺序)和跟踪记录。试一试:单步 w0 进入临界区,再单步 w1 和 w2:它们阻塞在锁上,直到 w0 解锁。
+"""
+
 lock = Lock()
 total = Value("i", 0)
 

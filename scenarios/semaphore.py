@@ -12,6 +12,14 @@ from ipc_tui.scenario import Process, Semaphore, sleep
 
 MODES = ("process", "thread")
 
+LESSON_ZH = """
+信号量:四个工作者共用两个许可。
+
+`Semaphore(2)` 的数量是 2。`acquire()` 消耗一个,数量为 0 时阻塞;`release()` 增加一个并唤醒一个阻塞的工作者;`get_value()` 读取数量。所以任何时候,处在 acquire 和 release 之间的工作者不会超过两个。
+
+观察:Semaphores 面板(数量、谁在里面、谁阻塞在 0)。试一试:单步 w0 和 w1 通过 acquire,再单步 w2:它阻塞在 0,直到 w0 或 w1 release。
+"""
+
 permits = Semaphore(2)
 
 

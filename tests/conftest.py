@@ -97,3 +97,21 @@ def run_to_end(session: Session, timeout: float = 20) -> None:
         assert time.monotonic() < deadline, f"still running: {session.snapshot().workers}"
         time.sleep(0.01)
     assert session.wait_exited(timeout), "a worker reported its end but never exited"
+
+
+def step_randomly(session: Session, seed: int, most: int = 2000) -> list:
+    """Step random ready workers, one settled step at a time, until every worker has ended;
+    return the trace."""
+    import random
+
+    rng = random.Random(seed)
+    events = []
+    for _ in range(most):
+        ready = [w.name for w in session.snapshot().workers if w.state == "ready"]
+        if not ready:
+            break
+        session.step(rng.choice(ready))
+        assert session.wait_settled(10)
+        events += session.drain_events()
+    assert session.finished(), session.stall() or session.snapshot().workers
+    return events + session.drain_events()

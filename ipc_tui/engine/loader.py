@@ -33,6 +33,14 @@ class ScenarioInfo:
     lesson: str
     modes: tuple[str, ...]  # the first is the default
     source: str
+    title_zh: str = ""  # from LESSON_ZH, the lesson in Simplified Chinese
+    lesson_zh: str = ""
+
+    def text(self, lang: str = "en") -> tuple[str, str]:
+        """The title and the lesson in `lang` ("en" or "zh"), English where there is no zh."""
+        if lang == "zh" and self.title_zh:
+            return self.title_zh, self.lesson_zh
+        return self.title, self.lesson
 
 
 def builtin_dir() -> Path:
@@ -80,6 +88,7 @@ def read_info(path: Path) -> ScenarioInfo:
         raise ScenarioError(f"{path}:{exc.lineno}: syntax error: {exc.msg}") from None
     doc = (ast.get_docstring(tree) or "").strip()
     title, _, lesson = doc.partition("\n")
+    title_zh, _, lesson_zh = _string_constant(tree, "LESSON_ZH").strip().partition("\n")
     return ScenarioInfo(
         name=path.stem,
         path=str(path.resolve()),
@@ -87,7 +96,24 @@ def read_info(path: Path) -> ScenarioInfo:
         lesson=lesson.strip(),
         modes=_declared_modes(tree, path),
         source=source,
+        title_zh=title_zh.strip(),
+        lesson_zh=lesson_zh.strip(),
     )
+
+
+def _string_constant(tree: ast.Module, name: str) -> str:
+    """The text of `NAME = "..."` at the top level, or ""."""
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+        ):
+            import inspect
+
+            return inspect.cleandoc(node.value.value)
+    return ""
 
 
 def _declared_modes(tree: ast.Module, path: Path) -> tuple[str, ...]:

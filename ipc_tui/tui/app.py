@@ -104,8 +104,10 @@ class IpcApp(App[int]):
         factory: SessionFactory = Session,
         scenarios: list[ScenarioInfo] | None = None,
         sample: bool = True,
+        lang: str = "en",
     ) -> None:
         super().__init__()
+        self.lang = lang
         self.session = session
         self.factory = factory
         self.scenarios = scenarios if scenarios is not None else list_scenarios()
@@ -171,7 +173,7 @@ class IpcApp(App[int]):
         self.title = info.name  # its title is the Lesson pane's first line; room for the state
         guards = {x.name for x in snap.locks} | {x.name for x in snap.semaphores}
         self.code_pane.load(info.source, guards)
-        self.lesson_pane.load(info)
+        self.lesson_pane.load(info, self.lang)
         self.memory_pane.reset()
         self.trace_pane.reset({x.name for x in snap.locks})
         self.memory_pane.display = bool(snap.cells)
@@ -327,7 +329,7 @@ class IpcApp(App[int]):
             if info is not None:
                 self.open_scenario(info)
 
-        self.push_screen(PickerScreen(self.scenarios, current), picked)
+        self.push_screen(PickerScreen(self.scenarios, current, self.lang), picked)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())

@@ -17,5 +17,6 @@ class LessonPane(VerticalScroll):
     def compose(self):
         yield self.markdown
 
-    def load(self, info: ScenarioInfo) -> None:
-        self.markdown.update(f"**{info.title}**\n\n{info.lesson}")
+    def load(self, info: ScenarioInfo, lang: str = "en") -> None:
+        title, lesson = info.text(lang)
+        self.markdown.update(f"**{title}**\n\n{lesson}")

@@ -17,14 +17,20 @@ class PickerScreen(Screen[ScenarioInfo | None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    def __init__(self, scenarios: list[ScenarioInfo], current: str | None = None) -> None:
+    def __init__(
+        self, scenarios: list[ScenarioInfo], current: str | None = None, lang: str = "en"
+    ) -> None:
         super().__init__()
         self.scenarios = scenarios
         self.current = current
+        self.lang = lang
 
     def compose(self) -> ComposeResult:
         yield Header()
-        options = [Option(f"{info.name:<18} {info.title}", id=info.name) for info in self.scenarios]
+        options = [
+            Option(f"{info.name:<20} {info.text(self.lang)[0]}", id=info.name)
+            for info in self.scenarios
+        ]
         yield OptionList(*options, id="picker")
         yield Footer()
 

@@ -31,14 +31,14 @@ def stderr_to_log():
         os.close(log)
 
 
-def run_app(info: ScenarioInfo | None, mode: str | None) -> int:
+def run_app(info: ScenarioInfo | None, mode: str | None, lang: str = "en") -> int:
     """Run the app on `info` (or the picker); every worker ends on every way out."""
     session = Session(info, mode) if info is not None else None  # bad input fails here
     with stderr_to_log():
         start_helpers()
     from ipc_tui.tui.app import IpcApp
 
-    app = IpcApp(session)
+    app = IpcApp(session, lang=lang)
     try:
         app.run()
     finally:

@@ -98,3 +98,11 @@ def test_list_names_every_starting_scenario():
     assert done.returncode == 0
     names = [line.split()[0] for line in done.stdout.splitlines()]
     assert {"race-condition", "lock-contention", "semaphore", "event"} <= set(names)
+
+
+def test_lang_chooses_the_lessons_language():
+    zh = run_cli("--list", "--lang", "zh")
+    en = run_cli("--list", "--lang", "en")
+    assert "竞争条件" in zh.stdout and "Race condition" in en.stdout
+    head = run_cli("--scenario", "event", "--headless", "--lang", "zh").stdout.splitlines()[0]
+    assert "事件" in head

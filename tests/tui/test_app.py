@@ -198,3 +198,14 @@ async def test_the_command_palette_opens_any_scenario(app_on):
         await pilot.press("enter")
         await pilot.pause()
         assert app.session.info.name == "event"
+
+
+async def test_the_lesson_pane_speaks_the_chosen_language():
+    app = IpcApp(Session(find_scenario("semaphore"), "thread"), lang="zh")
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("l")
+            await pilot.pause()
+            assert "信号量" in app.lesson_pane.markdown.source
+    finally:
+        app.close_session()

@@ -1,0 +1,45 @@
+"""Shared Array: cells made from a list, from a size, and from bytes read back with .value.
+
+`Array(typecode, obj)` makes several cells of shared memory. `obj` is the initial items (a
+list, or bytes for `'c'`) or a number, the size: `Array('i', 3)` is three zeros. Index it and
+iterate over it like a list; `len()` is its size. A `'c'` array's `.value` is its byte string.
+
+Watch: the Shared memory pane: each cell with its index, and the `'c'` array as bytes too.
+Try: step `filler` a few times and watch the squares appear one cell at a time.
+"""
+
+from ipc_tui.scenario import Array, Process
+
+MODES = ("process", "thread")
+
+LESSON_ZH = """
+共享内存 Array:用列表、用大小、用字节串开辟的多个单元,字节串可以用 .value 读回。
+
+`Array(ctype, obj)` 开辟多个共享内存单元。`obj` 是初始数据(列表,`'c'` 类型用字节串),或者是一个数字,表示大小:`Array('i', 3)` 是三个 0。可以像列表一样用下标访问和循环遍历;`len()` 是它的大小。`'c'` 数组的 `.value` 就是它的字节串。
+
+观察:Shared memory 面板:每个单元都标出下标,`'c'` 数组还显示成字节串。试一试:单步 `filler` 几次,看平方数一个单元一个单元地出现。
+"""
+
+squares = Array("i", [0, 0, 0, 0, 0])  # from a list
+counts = Array("i", 3)  # from a size: three zeros
+word = Array("c", b"hello")  # from bytes
+
+
+def fill():
+    for i in range(len(squares)):
+        squares[i] = i * i
+
+
+def count():
+    for i, _ in enumerate(counts):  # iterating reads each cell
+        counts[i] = i + 1
+
+
+def shout():
+    word[0] = b"H"
+    print(word.value)  # the whole byte string: b'Hello'
+
+
+Process(target=fill, name="filler")
+Process(target=count, name="counter")
+Process(target=shout, name="shouter")

@@ -1,0 +1,98 @@
+"""Each scenario of the library shows its lesson: checked on the final state or the trace."""
+
+import pytest
+
+from ipc_tui.engine import find_scenario
+from tests.conftest import MODES, run_to_end, step_randomly
+from tests.engine.test_locks import holders_from_trace
+
+SEEDS = [1, 2, 3]
+
+
+def cells(session) -> dict:
+    return {c.name: c.value for c in session.snapshot().cells}
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_critical_section_never_two_inside_and_nothing_lost(session_of, mode):
+    s = session_of("critical-section", mode)
+    s.run_schedule("w0,w1,w0,w1")  # the schedule that loses an update without the lock
+    assert s.snapshot().worker("w1").blocked_on == "lock"
+    run_to_end(s)
+    assert cells(s)["counter"] == 6
+    for seed in SEEDS:
+        t = session_of("critical-section", mode)
+        holders_from_trace(step_randomly(t, seed))  # fails on a second holder
+        assert cells(t)["counter"] == 6
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_shared_value_each_write_overwrites_the_last(session_of, mode):
+    s = session_of("shared-value", mode)
+    s.run_schedule("w0*,w2*,w1*")
+    assert cells(s) == {"number": 2, "price": 2.5, "letter": b"b"}  # the last writer's
+    writes = [e for e in s.drain_events() if e.kind == "step" and e.op == "write"]
+    for name in ("number", "price", "letter"):
+        mine = [e for e in writes if e.resource == name]
+        assert len(mine) == 3
+        for before, after in zip(mine, mine[1:], strict=False):
+            assert after.before == before.after  # what the next write replaced
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_shared_array_from_a_list_a_size_and_bytes(session_of, mode):
+    s = session_of("shared-array", mode)
+    assert cells(s)["counts"] == (0, 0, 0)  # Array('i', 3): three zeros
+    events = step_randomly(s, 1)
+    assert cells(s)["squares"] == (0, 1, 4, 9, 16)
+    assert cells(s)["counts"] == (1, 2, 3)
+    assert b"".join(cells(s)["word"]) == b"Hello"
+    assert [e.result for e in events if e.kind == "output"] == ["b'Hello'"]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("seed", SEEDS)
+def test_ping_pong_alternates_whatever_the_schedule(session_of, mode, seed):
+    s = session_of("ping-pong", mode)
+    step_randomly(s, seed)
+    assert cells(s)["rally"] == (1, 2, 1, 2, 1, 2)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_producer_consumer_blocks_when_full_and_when_empty(session_of, mode):
+    s = session_of("producer-consumer", mode)
+    s.run_schedule("consumer*")
+    assert s.snapshot().worker("consumer").blocked_on == "items"  # empty
+    s.run_schedule("producer*")
+    snap = s.snapshot()
+    assert snap.worker("producer").blocked_on == "slots"  # full, once the consumer took one
+    assert snap.semaphore("slots").value == 0
+    for seed in SEEDS:
+        t = session_of("producer-consumer", mode)
+        step_randomly(t, seed)
+        assert cells(t)["eaten"] == (1, 2, 3, 4, 5, 6)  # every item, in order, once
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_barrier_nobody_passes_before_all_arrive(session_of, mode):
+    s = session_of("barrier", mode)
+    s.run_schedule("r0*,r1*")
+    snap = s.snapshot()
+    assert snap.worker("r0").blocked_on == snap.worker("r1").blocked_on == "gate_in"
+    s.run_schedule("r2*")  # the last one arrives: the turnstile lets everyone through
+    snap = s.snapshot()
+    assert snap.worker("r0").blocked_on != "gate_in" and snap.worker("r1").blocked_on != "gate_in"
+    for seed in SEEDS:
+        t = session_of("barrier", mode)
+        step_randomly(t, seed)
+        assert cells(t)["passed_after"] == 3
+
+
+def test_every_scenario_has_its_lesson_in_english_and_chinese():
+    from ipc_tui.engine import list_scenarios
+
+    for info in list_scenarios():
+        assert info.title and info.lesson, info.name
+        assert info.title_zh and info.lesson_zh, info.name
+        assert info.text("zh")[0] == info.title_zh
+        assert find_scenario(info.name).path == info.path
