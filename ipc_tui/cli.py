@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the workers as threads or as processes (default: the scenario's)",
     )
     parser.add_argument(
+        "--variant", metavar="NAME", help="one of the scenario's variants, e.g. deadlock's 'fixed'"
+    )
+    parser.add_argument(
         "--headless", action="store_true", help="run without the app and print what happened"
     )
     parser.add_argument(
@@ -95,13 +98,19 @@ def main(argv: list[str] | None = None) -> int:
                 args.timeout,
                 args.json,
                 args.lang,
+                args.variant,
             )
         if args.schedule or args.json:
             raise ScenarioError("--schedule and --json go with --headless")
         from ipc_tui.tui.run import run_app
 
+        if args.variant and not args.scenario:
+            raise ScenarioError("--variant goes with --scenario")
         return run_app(
-            find_scenario(args.scenario) if args.scenario else None, args.mode, args.lang
+            find_scenario(args.scenario) if args.scenario else None,
+            args.mode,
+            args.lang,
+            args.variant,
         )
     except ScenarioError as exc:
         print(f"ipc-tui: {exc}", file=sys.stderr)

@@ -28,8 +28,9 @@ def run_headless(
     timeout: float,
     as_json: bool,
     lang: str = "en",
+    variant: str | None = None,
 ) -> int:
-    session = Session(info, mode)  # bad scenario files fail here, before any process starts
+    session = Session(info, mode, variant)  # bad files fail here, before any process starts
     turns = parse_schedule(schedule, session.worker_names) if schedule else []
     printer = JsonPrinter() if as_json else RichPrinter(info, session.mode, lang)
     if session.mode == "process":
@@ -49,6 +50,8 @@ def run_headless(
             stall = session.stall()
             if stall:
                 outcome, waits = "stalled", stall
+                if cycle := session.cycle():
+                    waits.append("cycle: " + " → ".join(cycle))
             elif monotonic() > deadline:
                 outcome = "timeout"
             else:
@@ -86,6 +89,7 @@ def final_state(snap: Snapshot, outcome: str, waits: list[str]) -> dict:
     return {
         "scenario": snap.scenario,
         "mode": snap.mode,
+        "variant": snap.variant,
         "outcome": outcome,
         "waits": waits,
         "cells": {c.name: cell_value(c) for c in snap.cells},

@@ -3,7 +3,17 @@
 from ipc_tui.scenario import Array, Event, Lock, Process, Semaphore, Thread, Value, sleep
 """
 
-from ipc_tui.engine.primitives import Array, Event, Lock, Semaphore, Value, sleep
+from ipc_tui.engine.primitives import Array, Event, Lock, Semaphore, Value, sleep, variant
 from ipc_tui.engine.workers import Process, Thread
 
-__all__ = ["Array", "Event", "Lock", "Process", "Semaphore", "Thread", "Value", "sleep"]
+__all__ = [
+    "Array",
+    "Event",
+    "Lock",
+    "Process",
+    "Semaphore",
+    "Thread",
+    "Value",
+    "sleep",
+    "variant",
+]

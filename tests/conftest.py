@@ -106,6 +106,7 @@ def step_randomly(session: Session, seed: int, most: int = 2000) -> list:
 
     rng = random.Random(seed)
     events = []
+    assert session.wait_settled(10), "the workers never reached their first gate"
     for _ in range(most):
         ready = [w.name for w in session.snapshot().workers if w.state == "ready"]
         if not ready:

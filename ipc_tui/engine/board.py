@@ -83,8 +83,11 @@ def describe(op: str, resource: str | None, index: Any) -> str:
 
 
 class Board:
-    def __init__(self, scenario: str, path: str, mode: str, resources: list[Resource], workers):
+    def __init__(
+        self, scenario: str, path: str, mode: str, resources: list[Resource], workers, variant=""
+    ):
         self.scenario = scenario
+        self.variant = variant
         self.path = path
         self.mode = mode
         self.t0 = monotonic()
@@ -244,6 +247,25 @@ class Board:
                 waits.append(f"{w.name} waits for event {res.name}, which nobody will set")
         return waits
 
+    def cycle(self) -> list[str] | None:
+        """A cycle of lock waits, as [worker, lock, worker, lock, ..., first worker], or None."""
+        waits_for = {}  # worker -> (lock, its holder)
+        for w in self.workers:
+            res = self.by_name(w.blocked_on) if w.state == "blocked" and w.blocked_on else None
+            holder = self.tallies[res.name].holder if isinstance(res, Lock) else None
+            if holder:
+                waits_for[w.name] = (res.name, holder)
+        for start in waits_for:
+            path, at = [start], start
+            while at in waits_for:
+                lock, at = waits_for[at]
+                path += [lock, at]
+                if at == start:
+                    return path
+                if at in path[:-1]:
+                    break
+        return None
+
     # -- the picture -----------------------------------------------------------------------
 
     def snapshot(self) -> Snapshot:
@@ -287,6 +309,7 @@ class Board:
         return Snapshot(
             scenario=self.scenario,
             mode=self.mode,
+            variant=self.variant,
             t=now - self.t0,
             now=now,
             cells=tuple(cells),

@@ -24,7 +24,14 @@ from ipc_tui.engine.runtime import Runtime, format_failure, run_worker
 
 
 def child_main(
-    path: str, module: str, which: int | bytes, reals: list, gate: Any, conn: Any, flags: Any
+    path: str,
+    module: str,
+    which: int | bytes,
+    reals: list,
+    gate: Any,
+    conn: Any,
+    flags: Any,
+    variant: str = "",
 ) -> None:
     """Run worker `which` of the scenario at `path`: its place among the file's top-level
     workers, or the pickled worker that main() made at run time."""
@@ -32,7 +39,7 @@ def child_main(
     _exit_with_parent()
     runtime = Runtime(path, gate, flags, conn.send, time.sleep)
     try:
-        decl = Declarations(path, None, reals)
+        decl = Declarations(path, None, reals, variant)
         execute(read_info(Path(path)), decl, module)
         remember(decl)
         worker = pickle.loads(which) if isinstance(which, bytes) else decl.workers[which]

@@ -22,8 +22,15 @@ _active_lock = threading.Lock()
 class Declarations:
     """Collects one run of a scenario file: its resources and its workers, in order."""
 
-    def __init__(self, path: str, create: Callable[[str, tuple], Any] | None, reals: list | None):
+    def __init__(
+        self,
+        path: str,
+        create: Callable[[str, tuple], Any] | None,
+        reals: list | None,
+        variant: str = "",
+    ):
         self.path = path
+        self.variant = variant  # which of the scenario's VARIANTS this run is
         self._create = create  # session side: makes a real primitive from (kind, spec)
         self._reals = reals  # child side: the session's primitives, in declaration order
         self.resources: list = []

@@ -23,7 +23,14 @@ def start_thread(worker: Any, runtime: Runtime) -> threading.Thread:
 
 
 def start_process(
-    ctx: Any, path: str, module: str, worker: Any, reals: list, gate: Any, flags: Any
+    ctx: Any,
+    path: str,
+    module: str,
+    worker: Any,
+    reals: list,
+    gate: Any,
+    flags: Any,
+    variant: str = "",
 ) -> tuple[Any, Any]:
     """Start `worker` in a process; return the process and the reading end of its reports."""
     if worker.index is not None:
@@ -39,7 +46,7 @@ def start_process(
     reader, writer = ctx.Pipe(duplex=False)
     process = ctx.Process(
         target=child_main,
-        args=(path, module, which, reals, gate, writer, flags),
+        args=(path, module, which, reals, gate, writer, flags, variant),
         name=worker.name,
         daemon=worker.daemon,
     )

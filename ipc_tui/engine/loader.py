@@ -33,6 +33,7 @@ class ScenarioInfo:
     lesson: str
     modes: tuple[str, ...]  # the first is the default
     source: str
+    variants: tuple[str, ...] = ()  # from VARIANTS; the first is the default
     title_zh: str = ""  # from LESSON_ZH, the lesson in Simplified Chinese
     lesson_zh: str = ""
 
@@ -96,9 +97,26 @@ def read_info(path: Path) -> ScenarioInfo:
         lesson=lesson.strip(),
         modes=_declared_modes(tree, path),
         source=source,
+        variants=_declared_variants(tree, path),
         title_zh=title_zh.strip(),
         lesson_zh=lesson_zh.strip(),
     )
+
+
+def _declared_variants(tree: ast.Module, path: Path) -> tuple[str, ...]:
+    """`VARIANTS = ("deadlock", "fixed")`: ways to run one file; `variant()` says which."""
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "VARIANTS" for t in node.targets
+        ):
+            try:
+                variants = ast.literal_eval(node.value)
+            except ValueError:
+                variants = None
+            if not variants or not all(isinstance(v, str) and v for v in variants):
+                raise ScenarioError(f"{path}:{node.lineno}: VARIANTS must list names, as strings")
+            return tuple(variants)
+    return ()
 
 
 def _string_constant(tree: ast.Module, name: str) -> str:
@@ -179,6 +197,10 @@ def _name_declarations(module: ModuleType, decl: Declarations, path: str) -> Non
     for var, obj in vars(module).items():
         if isinstance(obj, Resource) and obj.name is None:
             obj.name = var
+        elif isinstance(obj, (list, tuple)):  # forks = [Lock() for _ in range(5)]
+            for i, item in enumerate(obj):
+                if isinstance(item, Resource) and item.name is None:
+                    item.name = f"{var}[{i}]"
     for res in decl.resources:
         if res.name is None:
             raise ScenarioError(

@@ -361,6 +361,11 @@ class Event(Resource):
         return self._raw.is_set()
 
 
+def variant() -> str:
+    """Which of the scenario's VARIANTS this run is (call it at the top level of the file)."""
+    return active("variant()").variant
+
+
 def sleep(seconds: float) -> None:
     """`sleep(seconds)`, as `time.sleep`: one step, during which the worker shows as sleeping."""
     rt = current()

@@ -32,7 +32,9 @@ BATCH = 2000  # reports applied per hold of the session's lock
 class Session:
     """Start real workers, open their gates one step at a time or all at once, watch them."""
 
-    def __init__(self, scenario: ScenarioInfo | str, mode: str | None = None):
+    def __init__(
+        self, scenario: ScenarioInfo | str, mode: str | None = None, variant: str | None = None
+    ):
         self.info = scenario if isinstance(scenario, ScenarioInfo) else find_scenario(scenario)
         mode = mode or self.info.modes[0]
         if mode not in MODES:
@@ -40,6 +42,11 @@ class Session:
         if mode not in self.info.modes:
             raise ScenarioError(f"{self.info.name} runs only as {' or '.join(self.info.modes)}")
         self.mode = mode
+        variants = self.info.variants
+        if variant and variant not in variants:
+            known = ", ".join(variants) or "none"
+            raise ScenarioError(f"{self.info.name} has no variant {variant!r}; variants: {known}")
+        self.variant = variant or (variants[0] if variants else "")
         self._build()
 
     # -- building and starting -------------------------------------------------------------
@@ -47,7 +54,7 @@ class Session:
     def _build(self) -> None:
         self._ctx = mp_context() if self.mode == "process" else None
         self._module_name = f"{module_name(self.info.path)}_{next(_session_ids)}"
-        decl = Declarations(self.info.path, self._create, None)
+        decl = Declarations(self.info.path, self._create, None, self.variant)
         self.module = execute(self.info, decl, self._module_name)
         self._decl = decl
         self._cond = threading.Condition()
@@ -59,7 +66,9 @@ class Session:
             self._add(worker, self.mode)
         if self._main:
             self._add(self._main, "thread")  # main is the session process's own program
-        self.board = Board(self.info.name, self.info.path, self.mode, decl.resources, self._workers)
+        self.board = Board(
+            self.info.name, self.info.path, self.mode, decl.resources, self._workers, self.variant
+        )
         self._flags: Any = self._ctx.RawArray("b", 2) if self._ctx else [0, 0]
         self._stopping = threading.Event()
         self._reaping = threading.Lock()  # one thread at a time in waitpid()
@@ -147,7 +156,14 @@ class Session:
             w.gate = self._ctx.Semaphore(0)
             reals = [r._raw for r in self._decl.resources]
             w.handle, reader = launch.start_process(
-                self._ctx, self.info.path, self._module_name, w.obj, reals, w.gate, self._flags
+                self._ctx,
+                self.info.path,
+                self._module_name,
+                w.obj,
+                reals,
+                w.gate,
+                self._flags,
+                self.variant,
             )
             self._watch(w, reader, w.handle.sentinel)
         w.obj._handle = w.handle
@@ -410,6 +426,11 @@ class Session:
             with self._cond:
                 self._cond.wait_for(lambda: w.ended, timeout)
         return not w.alive
+
+    def cycle(self) -> list[str] | None:
+        """Workers waiting for each other in a circle (w0, lock, w1, lock, w0), or None."""
+        with self._cond:
+            return self.board.cycle()
 
     def stall(self) -> list[str] | None:
         """Who waits for what, when every live worker waits for ever; else None."""

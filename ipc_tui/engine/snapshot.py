@@ -93,6 +93,7 @@ class TraceEvent:
 class Snapshot:
     scenario: str
     mode: str
+    variant: str  # "" when the scenario has no VARIANTS
     t: float  # seconds since the session started
     now: float  # time.monotonic() when it was taken: event deadlines count down from it
     cells: tuple[Cell, ...]

@@ -59,6 +59,7 @@ class MainScreen(Screen):
         Binding("minus", "app.slower", "-", show=False),
         Binding("r", "app.restart", "Restart"),
         Binding("m", "app.switch_mode", "Mode"),
+        Binding("v", "app.next_variant", "Variant", show=False),
         Binding("t", "app.toggle_timeline", "Timeline"),
         Binding("l", "app.toggle_lesson", "Lesson"),
         Binding("left_square_bracket", "app.prev_scenario", "Prev", show=False),
@@ -153,12 +154,14 @@ class IpcApp(App[int]):
 
     # -- opening scenarios -----------------------------------------------------------------
 
-    def open_scenario(self, info: ScenarioInfo, mode: str | None = None) -> None:
+    def open_scenario(
+        self, info: ScenarioInfo, mode: str | None = None, variant: str | None = None
+    ) -> None:
         """Close the running scenario (every worker ends) and start `info`."""
         if mode is None and self.session is not None and self.session.mode in info.modes:
             mode = self.session.mode  # keep threads or processes across scenarios
         try:
-            session = self.factory(info, mode)
+            session = self.factory(info, mode, variant)
         except ScenarioError as exc:
             self.notify(str(exc), title="Cannot open the scenario", severity="error")
             return
@@ -219,17 +222,26 @@ class IpcApp(App[int]):
             failed = [w.name for w in snap.workers if w.state == "failed"]
             state = f"finished, {', '.join(failed)} failed" if failed else "finished"
         elif stall := session.stall():
-            state = "DEADLOCK: " + "; ".join(stall)
+            cycle = session.cycle()
+            state = "DEADLOCK: " + (" → ".join(cycle) if cycle else "; ".join(stall))
             if tuple(stall) != self._stall_said:
                 self._stall_said = tuple(stall)
-                self.notify("\n".join(stall), title="No worker can move", severity="warning")
+                drawn = ["", "cycle: " + " → ".join(cycle)] if cycle else []
+                self.notify(
+                    "\n".join(stall + drawn),
+                    title="No worker can move",
+                    severity="warning",
+                    timeout=8,
+                )
         elif snap.running_free:
             state = "running free"
         elif session.playing:
             state = f"playing, {RATES[self.rate_index]:g} steps/s"
         else:
             state = "paused: n steps, space plays"
-        return f"{'processes' if session.mode == 'process' else 'threads'} · {state}"
+        mode = "processes" if session.mode == "process" else "threads"
+        variant = f" · {session.variant}" if session.variant else ""
+        return f"{mode}{variant} · {state}"
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -292,7 +304,17 @@ class IpcApp(App[int]):
 
     def action_restart(self) -> None:
         if self.session is not None:
-            self.open_scenario(self.session.info, self.session.mode)
+            self.open_scenario(self.session.info, self.session.mode, self.session.variant)
+
+    def action_next_variant(self) -> None:
+        if self.session is None:
+            return
+        variants = self.session.info.variants
+        if not variants:
+            self.notify(f"{self.session.info.name} has no variants.", timeout=2)
+            return
+        at = variants.index(self.session.variant)
+        self.open_scenario(self.session.info, self.session.mode, variants[(at + 1) % len(variants)])
 
     def action_switch_mode(self) -> None:
         if self.session is None:
@@ -302,7 +324,7 @@ class IpcApp(App[int]):
         if other not in info.modes:
             self.notify(f"{info.name} runs only as {self.session.mode}es.", timeout=2)
             return
-        self.open_scenario(info, other)
+        self.open_scenario(info, other, self.session.variant)
 
     def action_toggle_timeline(self) -> None:
         self.trace_pane.toggle()

@@ -16,6 +16,7 @@ ACTIONS = [
     ("Play slower", "slower"),
     ("Restart the scenario", "restart"),
     ("Switch threads / processes", "switch_mode"),
+    ("Next variant (e.g. the fix)", "next_variant"),
     ("Trace / timeline", "toggle_timeline"),
     ("Show / hide the lesson", "toggle_lesson"),
     ("Previous scenario", "prev_scenario"),

@@ -16,6 +16,7 @@ KEYS = [
     ("+ / -", "play faster / slower"),
     ("r", "restart the scenario"),
     ("m", "switch threads / processes, and restart"),
+    ("v", "the next variant of the scenario (deadlock: the fix), and restart"),
     ("t", "trace / timeline"),
     ("l", "show / hide the lesson"),
     ("[ / ]", "previous / next scenario"),

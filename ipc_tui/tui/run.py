@@ -31,9 +31,11 @@ def stderr_to_log():
         os.close(log)
 
 
-def run_app(info: ScenarioInfo | None, mode: str | None, lang: str = "en") -> int:
+def run_app(
+    info: ScenarioInfo | None, mode: str | None, lang: str = "en", variant: str | None = None
+) -> int:
     """Run the app on `info` (or the picker); every worker ends on every way out."""
-    session = Session(info, mode) if info is not None else None  # bad input fails here
+    session = Session(info, mode, variant) if info is not None else None  # bad input: here
     with stderr_to_log():
         start_helpers()
     from ipc_tui.tui.app import IpcApp

@@ -122,3 +122,8 @@ def test_a_reader_that_goes_away_gets_no_traceback(scenario_file):
     proc.stdout.close()  # like `| head -1`
     _, err = proc.communicate(timeout=30)
     assert b"Traceback" not in err
+
+
+def test_an_unknown_variant():
+    line = refused("--scenario", "deadlock", "--headless", "--variant", "nope")
+    assert "no variant 'nope'" in line and "fixed" in line

@@ -96,3 +96,52 @@ def test_every_scenario_has_its_lesson_in_english_and_chinese():
         assert info.title_zh and info.lesson_zh, info.name
         assert info.text("zh")[0] == info.title_zh
         assert find_scenario(info.name).path == info.path
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_deadlock_forms_a_named_cycle_and_the_global_order_fixes_it(mode):
+    from ipc_tui.engine import Session
+
+    s = Session("deadlock", mode)
+    try:
+        s.start()
+        s.run_schedule("w0,w1,w0,w1")
+        assert s.stall() is not None
+        assert s.cycle() == ["w0", "b", "w1", "a", "w0"]
+    finally:
+        s.close()
+    fixed = Session("deadlock", mode, "fixed")
+    try:
+        fixed.start()
+        fixed.run_schedule("w0,w1,w0,w1")
+        assert fixed.stall() is None and fixed.cycle() is None
+        for seed in SEEDS:
+            step_randomly(fixed, seed)
+            fixed.restart()
+    finally:
+        fixed.close()
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_dining_philosophers_deadlock_by_stepping_and_the_fixed_variant(mode):
+    from ipc_tui.engine import Session
+
+    everyone_left = ",".join(f"p{i}" for i in range(5))
+    s = Session("dining-philosophers", mode)
+    try:
+        s.start()
+        s.run_schedule(f"{everyone_left},{everyone_left}")
+        cycle = s.cycle()
+        assert cycle is not None and len(cycle) == 11  # five philosophers, five forks, p0 again
+        assert {w.state for w in s.snapshot().workers} == {"blocked"}
+    finally:
+        s.close()
+    fixed = Session("dining-philosophers", mode, "fixed")
+    try:
+        fixed.start()
+        fixed.run_schedule(f"{everyone_left},{everyone_left}")
+        assert fixed.stall() is None
+        step_randomly(fixed, 1)
+        assert cells(fixed)["meals"] == (2, 2, 2, 2, 2)
+    finally:
+        fixed.close()

@@ -80,6 +80,7 @@ def worker(name, state, line, steps, pid, blocked_on=None, error=None):
 SNAPSHOT = Snapshot(
     scenario="everything",
     mode="process",
+    variant="",
     t=2.0,
     now=100.0,
     cells=(
@@ -121,9 +122,10 @@ EVENTS = [
 class FakeSession:
     """The parts of a Session the app uses, answering with the fixed picture."""
 
-    def __init__(self, info: ScenarioInfo = INFO, mode: str | None = None):
+    def __init__(self, info: ScenarioInfo = INFO, mode: str | None = None, variant=None):
         self.info = info
         self.mode = mode or info.modes[0]
+        self.variant = variant or ""
         self.playing = False
         self.steps: list[str | None] = []
         self.closed = False
@@ -144,6 +146,9 @@ class FakeSession:
         return worker
 
     def stall(self) -> None:
+        return None
+
+    def cycle(self) -> None:
         return None
 
     def play(self, rate: float = 2.0) -> None:
