@@ -145,3 +145,45 @@ def test_dining_philosophers_deadlock_by_stepping_and_the_fixed_variant(mode):
         assert cells(fixed)["meals"] == (2, 2, 2, 2, 2)
     finally:
         fixed.close()
+
+
+def step_until(session, worker: str, op: str, most: int = 100) -> None:
+    """Step `worker` until the step it waits to take is `op` (e.g. "read book")."""
+    for _ in range(most):
+        if session.snapshot().worker(worker).op == op:
+            return
+        session.run_schedule(worker)
+    raise AssertionError(f"{worker} never reached {op}")
+
+
+def readers_while_writing(events) -> list[str]:
+    """Reads of the book that happened while the writer held the room."""
+    writing, wrong = False, []
+    for e in events:
+        if e.kind != "step":
+            continue
+        if e.worker == "writer" and e.resource == "room_empty":
+            writing = e.op == "acquire" and bool(e.result)
+        elif writing and e.resource == "book" and e.worker != "writer":
+            wrong.append(e.worker)
+    return wrong
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_readers_share_the_room_the_writer_is_alone_and_can_starve(session_of, mode):
+    s = session_of("readers-writers", mode)
+    step_until(s, "r0", "read book")  # r0 is in the room, about to read
+    step_until(s, "r1", "read book")  # and r1 with it
+    s.run_schedule("writer")
+    snap = s.snapshot()
+    assert snap.cell("readers_inside").value == 2 and snap.cell("most_readers").value == 2
+    assert snap.worker("writer").blocked_on == "room_empty"
+    # r0 leaves and comes back while r1 stays: the room never empties, the writer waits.
+    s.run_schedule("r0")
+    step_until(s, "r0", "read book")
+    assert s.snapshot().worker("writer").blocked_on == "room_empty"
+    for seed in SEEDS:
+        t = session_of("readers-writers", mode)
+        events = step_randomly(t, seed)
+        assert readers_while_writing(events) == []
+        assert cells(t)["book"] == 2
