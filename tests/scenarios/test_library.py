@@ -187,3 +187,18 @@ def test_readers_share_the_room_the_writer_is_alone_and_can_starve(session_of, m
         events = step_randomly(t, seed)
         assert readers_while_writing(events) == []
         assert cells(t)["book"] == 2
+
+
+def test_process_basics_pid_only_after_start_and_exit_codes_after_join(session_of):
+    s = session_of("process-basics", "process")
+    snap = s.snapshot()
+    assert snap.worker("greeter").state == "new" and snap.worker("greeter").pid is None
+    run_to_end(s)
+    snap = s.snapshot()
+    said = [e.result for e in s.drain_events() if e.kind == "output" and e.worker == "main"]
+    assert said[0] == "before start: greeter pid None alive False"
+    assert said[1] == f"after start: pid {snap.worker('greeter').pid} alive True daemon False"
+    assert said[2] == "exit codes: 0 0 alive False"
+    counter = snap.worker("counter")
+    assert counter.kind == "process" and counter.target == "Counter.run"
+    assert (counter.exitcode, snap.worker("greeter").exitcode) == (0, 0)
