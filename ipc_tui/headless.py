@@ -109,6 +109,7 @@ def final_state(snap: Snapshot, outcome: str, waits: list[str]) -> dict:
                 "daemon": w.daemon,
                 "alive": w.alive,
                 "blocked_on": w.blocked_on,
+                "waited": round(w.waited, 6),
                 "error": w.error,
             }
             for w in snap.workers
@@ -195,6 +196,7 @@ class RichPrinter:
             "pid",
             "state",
             "steps",
+            "waited",
             "exit code",
             title="Workers",
             title_justify="left",
@@ -207,6 +209,7 @@ class RichPrinter:
                 str(w.pid or ""),
                 state,
                 str(w.steps),
+                f"{w.waited:.3f} s" if w.waited else "",
                 "" if w.exitcode is None else str(w.exitcode),
             )
         c.print(table)

@@ -39,6 +39,8 @@ class WorkerRecord:
     state: str = "running"
     op: str | None = None
     blocked_on: str | None = None
+    blocked_at: float = 0.0
+    waited: float = 0.0  # seconds spent blocked in all, over the finished waits
     at_gate: bool = False
     steps: int = 0
     pid: int | None = None
@@ -109,7 +111,7 @@ class Board:
             self._done(w, *msg[1:])
         elif kind == "blocked":
             _, seq, op, res, timeout, t, w.line = msg
-            w.state, w.blocked_on = "blocked", res
+            w.state, w.blocked_on, w.blocked_at = "blocked", res, t
             deadline = None if timeout is None else t + timeout
             # A join waits on a worker, which gets a tally of its own on first use.
             self.tallies.setdefault(res, Tally()).waiters.append(Waiter(w.name, deadline))
@@ -131,6 +133,8 @@ class Board:
             w.state = "stopped"
 
     def _done(self, w, seq, op, res, index, before, after, result, line, t0, t1) -> None:
+        if w.state == "blocked":
+            w.waited += t1 - w.blocked_at
         w.steps, w.state, w.line, w.blocked_on = seq, "running", line, None
         w.op = describe(op, res, index)
         if res in self.tallies:
@@ -302,6 +306,7 @@ class Board:
                 exitcode=w.exitcode,
                 error=w.error,
                 target=w.target,
+                waited=w.waited,
             )
             for w in self.workers
         )

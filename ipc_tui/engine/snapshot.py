@@ -70,6 +70,7 @@ class WorkerState:
     exitcode: int | None
     error: str | None  # the traceback of a failed worker
     target: str  # how the scenario spells the worker's code
+    waited: float = 0.0  # seconds it has spent blocked, over the waits that have ended
 
 
 @dataclass(frozen=True, slots=True)

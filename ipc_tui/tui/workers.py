@@ -31,6 +31,8 @@ def worker_line(key: int, w: WorkerState, name_width: int = 4) -> Text:
     line.append(f"{w.steps:>5} ", style="dim")
     kind = "proc" if w.kind == "process" else "thread"
     line.append(f"{kind} {w.pid or '-'}" if w.kind == "process" else kind, style="dim")
+    if w.waited >= 0.001:
+        line.append(f"  waited {w.waited:.2f}s", style="dim yellow")
     flags = ("daemon " if w.daemon else "") + ("alive" if w.alive else "")
     if flags:
         line.append(f"  {flags.strip()}", style="dim italic")

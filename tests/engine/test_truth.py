@@ -54,4 +54,4 @@ def test_snapshot_matches_the_real_primitives_after_every_step(session_of, scena
         assert s.wait_settled(10)
         events += s.drain_events()
         check(s, events)
-    assert s.finished()
+    assert s.finished() or s.stall()  # event: a wait that comes after clear() waits for ever

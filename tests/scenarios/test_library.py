@@ -202,3 +202,30 @@ def test_process_basics_pid_only_after_start_and_exit_codes_after_join(session_o
     counter = snap.worker("counter")
     assert counter.kind == "process" and counter.target == "Counter.run"
     assert (counter.exitcode, snap.worker("greeter").exitcode) == (0, 0)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_lock_contention_shows_who_waited_and_for_how_long(session_of, mode):
+    s = session_of("lock-contention", mode)
+    s.run_schedule("w0,w1,w2")  # w0 holds the lock; w1 and w2 queue behind it
+    s.run_schedule("w0x3")  # read, write, release: the lock goes to a waiter
+    snap = s.snapshot()
+    granted = snap.lock("lock").holder
+    assert snap.worker(granted).waited > 0  # its wait ended, and it is counted
+    assert snap.worker("w0").waited == 0  # w0 never waited
+    step_randomly(s, 1)
+    final = s.snapshot()
+    assert final.worker("w1").waited > 0 and final.worker("w2").waited > 0
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_event_clear_re_arms_it(session_of, mode):
+    s = session_of("event", mode)
+    s.run_schedule("w0,w1,w3x3")  # two wait; w3 sleeps, sets, clears
+    snap = s.snapshot()
+    assert snap.worker("w0").state == snap.worker("w1").state == "done"  # released by set()
+    assert not snap.event("go").is_set  # and re-armed by clear()
+    s.run_schedule("w4x2")  # the latecomer sleeps, then waits: it blocks again
+    assert s.snapshot().worker("w4").blocked_on == "go"
+    run_to_end(s)
+    assert cells(s)["late_gave_up"] == 1
