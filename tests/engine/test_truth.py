@@ -1,6 +1,7 @@
 """The snapshot tells the truth: after every step it matches the real primitives and the trace."""
 
 import random
+import time
 
 import pytest
 
@@ -46,10 +47,13 @@ def test_snapshot_matches_the_real_primitives_after_every_step(session_of, scena
     s = session_of(scenario, mode)
     rng = random.Random(scenario)
     events = []
-    for _ in range(200):
+    for _ in range(400):
         ready = [w.name for w in s.snapshot().workers if w.state == "ready"]
         if not ready:
-            break
+            if s.finished() or s.stall():
+                break
+            time.sleep(0.05)  # a wait(timeout) still running out
+            continue
         s.step(rng.choice(ready))
         assert s.wait_settled(10)
         events += s.drain_events()
