@@ -4,7 +4,13 @@ from ipc_tui.scenario import Array, Event, Lock, Process, Semaphore, Thread, Val
 """
 
 from ipc_tui.engine.primitives import Array, Event, Lock, Semaphore, Value, sleep, variant
-from ipc_tui.engine.workers import Process, Thread
+from ipc_tui.engine.workers import (
+    Process,
+    Thread,
+    current_process,
+    current_thread,
+    currentThread,
+)
 
 __all__ = [
     "Array",
@@ -14,6 +20,9 @@ __all__ = [
     "Semaphore",
     "Thread",
     "Value",
+    "current_process",
+    "current_thread",
+    "currentThread",
     "sleep",
     "variant",
 ]

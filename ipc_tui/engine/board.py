@@ -52,10 +52,12 @@ class WorkerRecord:
     ended: bool = False  # a process: its sentinel fired and the collector reaped it
     handle: Any = None  # the real threading.Thread or multiprocessing Process
     gate: Any = None
+    runtime: Any = None  # a thread worker's Runtime (a process's lives in the process)
+    wake: Any = None  # a thread worker's threading.Event that ends its sleep early
 
     @property
     def live(self) -> bool:
-        return self.state not in ("new", "done", "failed", "stopped")
+        return self.state not in ("new", "done", "failed", "stopped", "cut off")
 
     @property
     def alive(self) -> bool:
@@ -129,7 +131,7 @@ class Board:
             self._record(msg[1], w, 0, "finished", "finished", None)
         elif kind == "failed":
             self.fail(w, msg[1], msg[2])
-        elif kind == "stopped":
+        elif kind == "stopped" and w.state != "cut off":
             w.state = "stopped"
 
     def _done(self, w, seq, op, res, index, before, after, result, line, t0, t1) -> None:
@@ -159,6 +161,13 @@ class Board:
         # before the steps it ended; any other step where it ended.
         t = t0 if op in ("release", "set") else t1
         self._record(t, w, seq, "step", op, res, index, before, after, result, line)
+
+    def cut(self, w: WorkerRecord, t: float) -> None:
+        """A daemon worker cut off because the program's main work has ended."""
+        w.state, w.blocked_on = "cut off", None
+        for tally in self.tallies.values():
+            tally.waiters = [x for x in tally.waiters if x.worker != w.name]
+        self._record(t, w, 0, "cut off", "cut off", None)
 
     def fail(self, w: WorkerRecord, error: str, t: float) -> None:
         w.state, w.error, w.blocked_on = "failed", error, None

@@ -56,6 +56,8 @@ class Runtime:
         self.sleep = sleep
         self.spawner = spawner  # the session, for workers in its process: start() goes there
         self.seq = 0
+        self.worker: Any = None  # the scenario's object for this worker: current_thread()
+        self.cut = False  # a daemon worker whose main work has ended: stop at the next step
         self.at = 0  # the line of the step being taken
 
     def line(self) -> int:
@@ -72,12 +74,12 @@ class Runtime:
         self.seq += 1
         line = self.at = self.line()
         flags = self.flags
-        if flags[STOP]:
+        if flags[STOP] or self.cut:
             raise Stopped
         if not flags[FREE]:
             self.send(("gate", self.seq, op, resource, index, line))
             self.gate.acquire()
-            if flags[STOP]:
+            if flags[STOP] or self.cut:
                 raise Stopped
         return line
 
@@ -117,6 +119,7 @@ def scenario_print(*args: Any, sep: str | None = " ", end: str | None = "\n", **
 def run_worker(worker: Any, runtime: Runtime) -> int:
     """Run one worker to its end under `runtime`; report how it ended; return an exit code."""
     _local.runtime = runtime
+    runtime.worker = worker
     runtime.send(("started", os.getpid(), threading.get_native_id()))
     try:
         worker.run()

@@ -85,6 +85,7 @@ class Session:
         self._last = -1  # round-robin position
         self._started = False
         self._closed = False
+        self._daemons_cut = False
 
     def _create(self, kind: str, spec: tuple) -> Any:
         """The real primitive behind a declaration, for this session's mode."""
@@ -99,7 +100,13 @@ class Session:
         """A worker the session knows of: declared, made by main at run time, or main itself."""
         if not worker.name:
             taken = {w.name for w in self._workers}
-            worker.name = next(f"w{i}" for i in itertools.count() if f"w{i}" not in taken)
+            # Made at run time (by main): named as the stdlib names them, Thread-1, Process-1...
+            stem = getattr(worker, "stdlib_name", "w") if worker.index is None else "w"
+            first = 1 if stem != "w" else 0
+            sep = "-" if stem != "w" else ""
+            worker.name = next(
+                f"{stem}{sep}{i}" for i in itertools.count(first) if f"{stem}{sep}{i}" not in taken
+            )
         if worker.name in self._by_name:
             raise ScenarioError(f"two workers are named {worker.name!r}")
         first = "new" if self._main is not None and worker is not self._main else "running"
@@ -116,6 +123,7 @@ class Session:
         self._workers.append(record)
         self._by_name[record.name] = record
         worker._life = record
+        worker._session = self
         return record
 
     @property
@@ -137,6 +145,7 @@ class Session:
 
     def _launch(self, w: WorkerRecord) -> None:
         w.started = True
+        w.daemon = w.obj.daemon  # it may have been set between creation and start()
         if w.kind == "thread":
             w.gate = threading.Semaphore(0)
             if self._ctx is None:
@@ -148,9 +157,9 @@ class Session:
                 reader, writer = self._ctx.Pipe(duplex=False)
                 send = writer.send
                 self._watch(w, reader)
-            runtime = Runtime(
-                self.info.path, w.gate, self._flags, send, self._stopping.wait, spawner=self
-            )
+            w.wake = threading.Event()  # ends its sleep early: at close, or when cut off
+            runtime = Runtime(self.info.path, w.gate, self._flags, send, w.wake.wait, spawner=self)
+            w.runtime = runtime
             w.handle = launch.start_thread(w.obj, runtime)
         else:
             w.gate = self._ctx.Semaphore(0)
@@ -182,6 +191,20 @@ class Session:
         """A worker made at run time (by main): known at once, started by its start()."""
         with self._cond:
             self._add(worker, self.mode)
+
+    def rename(self, worker: Any, new: str) -> None:
+        """`worker.name = new` (or setName), allowed until the worker has started."""
+        with self._cond:
+            w = self._by_name.get(worker.name)
+            if w is None or w.obj is not worker:
+                return
+            if w.started:
+                raise RuntimeError("ipc-tui renames a worker only before its start()")
+            if new in self._by_name:
+                raise RuntimeError(f"a worker is already named {new!r}")
+            del self._by_name[w.name]
+            w.name = new
+            self._by_name[new] = w
 
     def start_worker(self, worker: Any) -> None:
         w = self._by_name.get(worker.name)
@@ -215,6 +238,7 @@ class Session:
                         item = inbox.get_nowait()
                     except queue.Empty:
                         item = None
+                self._cut_daemons()
                 self._grant_waiting()
                 self._cond.notify_all()
 
@@ -237,6 +261,7 @@ class Session:
                             if owner is w:
                                 self._read_all(conn, most=-1)  # all it said before it ended
                         self._ended(w)
+                self._cut_daemons()
                 self._grant_waiting()
                 self._cond.notify_all()
 
@@ -261,6 +286,10 @@ class Session:
             self.board.fail(w, f"the process ended with exit code {w.exitcode}", monotonic())
 
     def _apply(self, w: WorkerRecord, msg: tuple) -> None:
+        if w.state == "cut off":  # what it still says on its way out is traced, not obeyed
+            self.board.apply(w, msg)
+            w.state, w.at_gate, w.blocked_on = "cut off", False, None
+            return
         self.board.apply(w, msg)
         if msg[0] == "gate" and self.board.running_free:
             self._open(w)
@@ -307,6 +336,25 @@ class Session:
         self._last = w.index
         self._open(w)
         return w
+
+    def _cut_daemons(self) -> None:
+        """When main and every non-daemon worker have ended, the program ends, and daemon
+        workers are cut off where they are, as at the end of a real Python program."""
+        main = self._by_name.get("main") if self._main else None
+        if main is None or main.live or self._daemons_cut:
+            return
+        if any(w.live and not w.daemon for w in self._workers):
+            return
+        self._daemons_cut = True
+        for w in self._workers:
+            if w.started and w.daemon and w.live:
+                self.board.cut(w, monotonic())
+                if w.kind == "process":
+                    w.handle.terminate()  # what multiprocessing does to daemons at exit
+                else:
+                    w.runtime.cut = True  # it stops at its next step
+                    w.wake.set()
+                    w.gate.release()
 
     def _grant_waiting(self) -> None:
         """Take the next asked-for step once the one before has settled (collector thread)."""
@@ -460,6 +508,8 @@ class Session:
             started = [w for w in self._workers if w.started]
             for w in started:
                 w.gate.release()
+                if w.wake is not None:
+                    w.wake.set()
         with self._reaping:
             launch.end_processes([w.handle for w in started if w.kind == "process"])
         with self._cond:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 # "new": made but not started yet (only in a scenario whose main() starts its workers)
-WORKER_STATES = ("new", "ready", "running", "blocked", "sleeping", "done", "failed")
+# "cut off": a daemon worker ended where it was, because the main work had ended
+WORKER_STATES = ("new", "ready", "running", "blocked", "sleeping", "done", "failed", "cut off")
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ Two ways to start them:
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from time import monotonic
 from typing import Any
@@ -41,7 +42,8 @@ class Worker:
         self._args = tuple(args)
         self._kwargs = dict(kwargs or {})
         self.declared_name = name
-        self.name = name or ""
+        self._name = name or ""
+        self._session: Any = None  # set once a session knows this worker
         self.daemon = bool(daemon)
         self._handle: Any = None  # the real threading.Thread or multiprocessing Process
         self._life: Any = None  # the session's record of it: alive, exit code
@@ -64,6 +66,33 @@ class Worker:
         """What the worker does: call the target, or override this in a subclass."""
         if self._target is not None:
             self._target(*self._args, **self._kwargs)
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @name.setter
+    def name(self, new: str) -> None:
+        if self._session is not None and new != self._name:
+            self._session.rename(self, new)
+        self._name = new
+
+    # The lesson's spellings, deprecated since Python 3.10 (they warn, as threading's do).
+    def getName(self) -> str:  # noqa: N802
+        _deprecated("getName()", "the name attribute")
+        return self.name
+
+    def setName(self, name: str) -> None:  # noqa: N802
+        _deprecated("setName()", "the name attribute")
+        self.name = name
+
+    def isDaemon(self) -> bool:  # noqa: N802
+        _deprecated("isDaemon()", "the daemon attribute")
+        return self.daemon
+
+    def setDaemon(self, daemonic: bool) -> None:  # noqa: N802
+        _deprecated("setDaemon()", "the daemon attribute")
+        self.daemon = daemonic
 
     # -- lifecycle, as the lesson's main program uses it ---------------------------------
 
@@ -116,7 +145,7 @@ class Worker:
     def __reduce__(self):
         # A worker made at run time reaches its process by pickle: its class and target by
         # reference to the scenario module, its resources by their place in the file.
-        state = {k: v for k, v in vars(self).items() if k not in ("_handle", "_life")}
+        state = {k: v for k, v in vars(self).items() if k not in ("_handle", "_life", "_session")}
         return (_rebuild, (type(self), state))
 
     def __repr__(self) -> str:
@@ -126,16 +155,43 @@ class Worker:
 def _rebuild(cls: type, state: dict) -> Worker:
     worker = cls.__new__(cls)
     vars(worker).update(state)
-    worker._handle = worker._life = None
+    worker._handle = worker._life = worker._session = None
     return worker
+
+
+def _deprecated(old: str, new: str) -> None:
+    warnings.warn(f"{old} is deprecated, use {new} instead", DeprecationWarning, stacklevel=3)
+
+
+def current_thread() -> Any:
+    """The worker running this code (threading.current_thread() outside any worker)."""
+    rt = current()
+    if rt is None or rt.worker is None:
+        import threading
+
+        return threading.current_thread()
+    return rt.worker
+
+
+current_process = current_thread
+
+
+def currentThread() -> Any:  # noqa: N802
+    """The lesson's spelling of current_thread(), deprecated since Python 3.10."""
+    _deprecated("currentThread()", "current_thread()")
+    return current_thread()
 
 
 class Process(Worker):
     """A worker written like `multiprocessing.Process`."""
 
+    stdlib_name = "Process"
+
 
 class Thread(Worker):
     """A worker written like `threading.Thread`."""
+
+    stdlib_name = "Thread"
 
 
 class MainWorker:
@@ -145,6 +201,7 @@ class MainWorker:
         self.main = main
         self.name = "main"
         self.daemon = False
+        self._session = None
         self.line = main.__code__.co_firstlineno
         self.index = None
         self._handle = self._life = None

@@ -217,7 +217,7 @@ class IpcApp(App[int]):
 
     def status(self, snap: Snapshot) -> str:
         session = self.session
-        live = [w for w in snap.workers if w.state not in ("done", "failed", "new")]
+        live = [w for w in snap.workers if w.state not in ("done", "failed", "new", "cut off")]
         if not live:
             failed = [w.name for w in snap.workers if w.state == "failed"]
             state = f"finished, {', '.join(failed)} failed" if failed else "finished"

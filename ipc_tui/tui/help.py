@@ -44,7 +44,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(key_table())
             yield Static(
                 "A worker's row: ● ready  ▶ running  ■ blocked  ◔ sleeping  "
-                "✓ done  ✗ failed  ○ not started",
+                "✓ done  ✗ failed  ○ not started  ✂ cut off (a daemon)",
                 classes="legend",
             )
 

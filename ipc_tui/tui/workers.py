@@ -18,6 +18,7 @@ STATE_LOOK = {
     "sleeping": ("◔", "yellow"),
     "done": ("✓", "dim green"),
     "failed": ("✗", "bold red"),
+    "cut off": ("✂", "magenta"),
 }
 
 

@@ -229,3 +229,19 @@ def test_event_clear_re_arms_it(session_of, mode):
     assert s.snapshot().worker("w4").blocked_on == "go"
     run_to_end(s)
     assert cells(s)["late_gave_up"] == 1
+
+
+def test_thread_basics_names_join_timeout_current_thread_and_daemon_cut_off(session_of):
+    s = session_of("thread-basics", "thread")
+    run_to_end(s)
+    snap = s.snapshot()
+    out = [(e.worker, e.result) for e in s.drain_events() if e.kind == "output"]
+    assert ("main", "names: Thread-1 Thread-2 daemon: False True") in out  # default names
+    assert ("Thread-1", "I am Thread-1") in out  # current_thread() inside the worker
+    assert ("greeter", "hello, class") in out  # the Thread subclass's run()
+    assert ("main", "after join(0.05): worker alive? True") in out  # join(timeout) gave up
+    assert ("main", "main is main - isDaemon(): True") in out
+    assert [w.name for w in snap.workers] == ["main", "Thread-1", "ticker", "greeter"]
+    assert snap.worker("greeter").target == "Greeter.run"
+    assert snap.worker("Thread-1").state == "done"  # the non-daemon one was waited for
+    assert snap.worker("ticker").state == "cut off" and snap.worker("ticker").daemon
