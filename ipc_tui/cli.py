@@ -38,8 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--scenario", metavar="NAME|PATH", help="a built-in scenario or a file")
     parser.add_argument(
         "--mode",
-        choices=("thread", "process"),
-        help="run the workers as threads or as processes (default: the scenario's)",
+        choices=("thread", "process", "mixed"),
+        help="workers as threads, as processes, or each as its class says (default: the "
+        "scenario's)",
     )
     parser.add_argument(
         "--variant", metavar="NAME", help="one of the scenario's variants, e.g. deadlock's 'fixed'"

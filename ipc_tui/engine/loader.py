@@ -19,7 +19,8 @@ from ipc_tui.engine.primitives import Resource
 from ipc_tui.engine.runtime import scenario_print
 from ipc_tui.engine.workers import Worker
 
-MODES = ("thread", "process")
+# "mixed": each worker as its class says, Thread a thread and Process a process, in one run
+MODES = ("thread", "process", "mixed")
 MAX_BYTES = 1_000_000  # a scenario is a lesson, not a library
 
 

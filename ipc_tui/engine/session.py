@@ -38,7 +38,7 @@ class Session:
         self.info = scenario if isinstance(scenario, ScenarioInfo) else find_scenario(scenario)
         mode = mode or self.info.modes[0]
         if mode not in MODES:
-            raise ScenarioError(f"unknown mode {mode!r}; use 'thread' or 'process'")
+            raise ScenarioError(f"unknown mode {mode!r}; use 'thread', 'process' or 'mixed'")
         if mode not in self.info.modes:
             raise ScenarioError(f"{self.info.name} runs only as {' or '.join(self.info.modes)}")
         self.mode = mode
@@ -52,7 +52,7 @@ class Session:
     # -- building and starting -------------------------------------------------------------
 
     def _build(self) -> None:
-        self._ctx = mp_context() if self.mode == "process" else None
+        self._ctx = mp_context() if self.mode in ("process", "mixed") else None
         self._module_name = f"{module_name(self.info.path)}_{next(_session_ids)}"
         decl = Declarations(self.info.path, self._create, None, self.variant)
         self.module = execute(self.info, decl, self._module_name)
@@ -63,7 +63,7 @@ class Session:
         main = main_of(self.module)
         self._main = MainWorker(main) if main else None
         for worker in decl.workers:
-            self._add(worker, self.mode)
+            self._add(worker, self._kind_of(worker))
         if self._main:
             self._add(self._main, "thread")  # main is the session process's own program
         self.board = Board(
@@ -86,6 +86,12 @@ class Session:
         self._started = False
         self._closed = False
         self._daemons_cut = False
+
+    def _kind_of(self, worker: Any) -> str:
+        """Thread or process: the session's mode, or in mixed mode the worker's own class."""
+        if self.mode != "mixed":
+            return self.mode
+        return "thread" if getattr(worker, "stdlib_name", "") == "Thread" else "process"
 
     def _create(self, kind: str, spec: tuple) -> Any:
         """The real primitive behind a declaration, for this session's mode."""
@@ -190,7 +196,7 @@ class Session:
     def register(self, worker: Any) -> None:
         """A worker made at run time (by main): known at once, started by its start()."""
         with self._cond:
-            self._add(worker, self.mode)
+            self._add(worker, self._kind_of(worker))
 
     def rename(self, worker: Any, new: str) -> None:
         """`worker.name = new` (or setName), allowed until the worker has started."""

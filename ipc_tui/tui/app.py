@@ -239,7 +239,7 @@ class IpcApp(App[int]):
             state = f"playing, {RATES[self.rate_index]:g} steps/s"
         else:
             state = "paused: n steps, space plays"
-        mode = "processes" if session.mode == "process" else "threads"
+        mode = {"process": "processes", "thread": "threads"}.get(session.mode, session.mode)
         variant = f" · {session.variant}" if session.variant else ""
         return f"{mode}{variant} · {state}"
 

@@ -245,3 +245,37 @@ def test_thread_basics_names_join_timeout_current_thread_and_daemon_cut_off(sess
     assert snap.worker("greeter").target == "Greeter.run"
     assert snap.worker("Thread-1").state == "done"  # the non-daemon one was waited for
     assert snap.worker("ticker").state == "cut off" and snap.worker("ticker").daemon
+
+
+def test_threads_share_the_process_and_its_globals_processes_do_not(session_of):
+    s = session_of("threads-vs-processes", "mixed")
+    run_to_end(s)
+    snap = s.snapshot()
+    said = [(e.worker, e.result) for e in s.drain_events() if e.kind == "output"]
+    main_pid = snap.worker("main").pid
+    kinds = {w.name: (w.kind, w.pid) for w in snap.workers}
+    assert kinds["Thread-1"] == kinds["Thread-2"] == ("thread", main_pid)  # one process
+    pids = {kinds["Process-1"][1], kinds["Process-2"][1], main_pid}
+    assert len(pids) == 3 and kinds["Process-1"][0] == "process"  # a process each
+    assert ("main", "main sees hits = 2 (threads' increments only)") in said
+    assert ("main", "main sees shared_hits = 4 (everyone's)") in said
+    assert sum("took" in text for who, text in said if who == "main") == 4
+
+
+def every_scenario_and_mode():
+    from ipc_tui.engine import list_scenarios
+
+    return [(info.name, mode) for info in list_scenarios() for mode in info.modes]
+
+
+@pytest.mark.parametrize("name, mode", every_scenario_and_mode())
+def test_every_scenario_runs_to_its_end_running_free(session_of, name, mode):
+    import time
+
+    s = session_of(name, mode)
+    s.run()
+    deadline = time.monotonic() + 30
+    while not s.finished() and not s.stall():  # a deadlock scenario may deadlock: reported
+        assert time.monotonic() < deadline, s.snapshot().workers
+        time.sleep(0.01)
+    assert not [w.name for w in s.snapshot().workers if w.state == "failed"]
