@@ -40,7 +40,8 @@ class Session:
         if mode not in MODES:
             raise ScenarioError(f"unknown mode {mode!r}; use 'thread', 'process' or 'mixed'")
         if mode not in self.info.modes:
-            raise ScenarioError(f"{self.info.name} runs only as {' or '.join(self.info.modes)}")
+            modes = " or ".join(self.info.modes)
+            raise ScenarioError(f"{self.info.name} runs only in {modes} mode")
         self.mode = mode
         variants = self.info.variants
         if variant and variant not in variants:

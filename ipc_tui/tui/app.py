@@ -322,7 +322,7 @@ class IpcApp(App[int]):
         info = self.session.info
         other = "thread" if self.session.mode == "process" else "process"
         if other not in info.modes:
-            self.notify(f"{info.name} runs only as {self.session.mode}es.", timeout=2)
+            self.notify(f"{info.name} runs only in {self.session.mode} mode.", timeout=2)
             return
         self.open_scenario(info, other, self.session.variant)
 

@@ -108,7 +108,7 @@ def test_a_mode_the_scenario_does_not_support_is_refused(scenario_file):
         Process(target=print)
         """
     )
-    with pytest.raises(ScenarioError, match="runs only as process"):
+    with pytest.raises(ScenarioError, match="runs only in process mode"):
         Session(path, "thread")
     assert Session(path).mode == "process"
 
