@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import difflib
 import importlib.util
+import inspect
 import sys
 import traceback
 from collections.abc import Callable
@@ -104,55 +105,53 @@ def read_info(path: Path) -> ScenarioInfo:
     )
 
 
-def _declared_variants(tree: ast.Module, path: Path) -> tuple[str, ...]:
-    """`VARIANTS = ("deadlock", "fixed")`: ways to run one file; `variant()` says which."""
+_MISSING = object()
+
+
+def _top_level(tree: ast.Module, name: str) -> tuple[object, int]:
+    """The literal value of `NAME = ...` at the top level and its line; (_MISSING, 0) if none,
+    (None, line) if it is not a literal."""
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == "VARIANTS" for t in node.targets
+            isinstance(t, ast.Name) and t.id == name for t in node.targets
         ):
             try:
-                variants = ast.literal_eval(node.value)
+                return ast.literal_eval(node.value), node.lineno
             except ValueError:
-                variants = None
-            if not variants or not all(isinstance(v, str) and v for v in variants):
-                raise ScenarioError(f"{path}:{node.lineno}: VARIANTS must list names, as strings")
-            return tuple(variants)
-    return ()
-
-
-def _string_constant(tree: ast.Module, name: str) -> str:
-    """The text of `NAME = "..."` at the top level, or ""."""
-    for node in tree.body:
-        if (
-            isinstance(node, ast.Assign)
-            and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
-            and isinstance(node.value, ast.Constant)
-            and isinstance(node.value.value, str)
-        ):
-            import inspect
-
-            return inspect.cleandoc(node.value.value)
-    return ""
+                return None, node.lineno
+    return _MISSING, 0
 
 
 def _declared_modes(tree: ast.Module, path: Path) -> tuple[str, ...]:
     """`MODES = ("process", "thread")` at the top level; the first is the default."""
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == "MODES" for t in node.targets
-        ):
-            try:
-                modes = ast.literal_eval(node.value)
-            except ValueError:
-                modes = None
-            if isinstance(modes, str):
-                modes = (modes,)
-            if not modes or not all(m in MODES for m in modes):
-                raise ScenarioError(
-                    f"{path}:{node.lineno}: MODES must list 'process' and/or 'thread'"
-                )
-            return tuple(modes)
-    return ("process", "thread")
+    modes, line = _top_level(tree, "MODES")
+    if modes is _MISSING:
+        return ("process", "thread")
+    if isinstance(modes, str):
+        modes = (modes,)
+    if not isinstance(modes, (tuple, list)) or not modes or not all(m in MODES for m in modes):
+        raise ScenarioError(f"{path}:{line}: MODES must list 'process', 'thread' or 'mixed'")
+    return tuple(modes)
+
+
+def _declared_variants(tree: ast.Module, path: Path) -> tuple[str, ...]:
+    """`VARIANTS = ("deadlock", "fixed")`: ways to run one file; `variant()` says which."""
+    variants, line = _top_level(tree, "VARIANTS")
+    if variants is _MISSING:
+        return ()
+    if (
+        not isinstance(variants, (tuple, list))
+        or not variants
+        or not all(isinstance(v, str) and v for v in variants)
+    ):
+        raise ScenarioError(f"{path}:{line}: VARIANTS must list names, as strings")
+    return tuple(variants)
+
+
+def _string_constant(tree: ast.Module, name: str) -> str:
+    """The text of `NAME = "..."` at the top level (dedented), or ""."""
+    text, _ = _top_level(tree, name)
+    return inspect.cleandoc(text) if isinstance(text, str) else ""
 
 
 def module_name(path: str) -> str:

@@ -127,3 +127,19 @@ def test_a_reader_that_goes_away_gets_no_traceback(scenario_file):
 def test_an_unknown_variant():
     line = refused("--scenario", "deadlock", "--headless", "--variant", "nope")
     assert "no variant 'nope'" in line and "fixed" in line
+
+
+@pytest.mark.parametrize(
+    "declaration, expected",
+    [
+        ("MODES = 5", "MODES must list"),
+        ('MODES = ("fibers",)', "MODES must list"),
+        ("VARIANTS = 5", "VARIANTS must list names"),
+        ("VARIANTS = ()", "VARIANTS must list names"),
+    ],
+)
+def test_modes_and_variants_declared_wrong(scenario_file, declaration, expected):
+    path = scenario_file(
+        f"from ipc_tui.scenario import Process\n{declaration}\nProcess(target=print)\n"
+    )
+    assert expected in refused("--scenario", path, "--headless")
