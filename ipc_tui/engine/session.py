@@ -15,6 +15,7 @@ from typing import Any
 
 from ipc_tui.engine import launch
 from ipc_tui.engine.board import Board, WorkerRecord
+from ipc_tui.engine.collect import Collector
 from ipc_tui.engine.context import mp_context
 from ipc_tui.engine.declare import Declarations
 from ipc_tui.engine.errors import ScenarioError
@@ -26,10 +27,9 @@ from ipc_tui.engine.workers import MainWorker
 
 _open_sessions: weakref.WeakSet[Session] = weakref.WeakSet()
 _session_ids = itertools.count(1)
-BATCH = 2000  # reports applied per hold of the session's lock
 
 
-class Session:
+class Session(Collector):
     """Start real workers, open their gates one step at a time or all at once, watch them."""
 
     def __init__(
@@ -225,88 +225,6 @@ class Session:
             w.state = "running"
         self._launch(w)
 
-    # -- collecting reports ----------------------------------------------------------------
-
-    def _collect_threads(self) -> None:
-        inbox = self._inbox
-        while not self._closed:
-            try:
-                item = inbox.get(timeout=0.02)
-            except queue.Empty:
-                item = None
-            with self._cond:
-                most = BATCH  # then let snapshots in (see _read_all)
-                while item is not None:  # None only wakes the loop at close
-                    self._apply(*item)
-                    most -= 1
-                    if not most:
-                        break
-                    try:
-                        item = inbox.get_nowait()
-                    except queue.Empty:
-                        item = None
-                self._cut_daemons()
-                self._grant_waiting()
-                self._cond.notify_all()
-
-    def _collect_processes(self) -> None:
-        while not self._closed:
-            with self._cond:
-                watched = [*self._conns, *self._sentinels, self._wake_r]
-            ready = multiprocessing.connection.wait(watched, timeout=0.02)
-            with self._cond:
-                if self._wake_r in ready:
-                    while self._wake_r.poll():
-                        self._wake_r.recv_bytes()
-                for obj in ready:
-                    if obj in self._conns:
-                        self._read_all(obj)
-                for obj in ready:
-                    if obj in self._sentinels:
-                        w = self._sentinels.pop(obj)
-                        for conn, owner in list(self._conns.items()):
-                            if owner is w:
-                                self._read_all(conn, most=-1)  # all it said before it ended
-                        self._ended(w)
-                self._cut_daemons()
-                self._grant_waiting()
-                self._cond.notify_all()
-
-    def _read_all(self, conn: Any, most: int = BATCH) -> None:
-        """Apply what `conn` holds, up to `most` reports: a worker running free writes faster
-        than they are read, and snapshots must not wait for it (the lock is held here)."""
-        w = self._conns[conn]
-        try:
-            while most and conn.poll():
-                self._apply(w, conn.recv())
-                most -= 1
-        except (EOFError, OSError):
-            del self._conns[conn]
-
-    def _ended(self, w: WorkerRecord) -> None:
-        """A worker process is gone: if it never said how it ended, it failed."""
-        with self._reaping:
-            w.handle.join(0)
-            w.exitcode = w.handle.exitcode
-        w.ended = True
-        if w.live and not self._stopping.is_set():
-            self.board.fail(w, f"the process ended with exit code {w.exitcode}", monotonic())
-
-    def _apply(self, w: WorkerRecord, msg: tuple) -> None:
-        if w.state == "cut off":  # what it still says on its way out is traced, not obeyed
-            self.board.apply(w, msg)
-            w.state, w.at_gate, w.blocked_on = "cut off", False, None
-            return
-        self.board.apply(w, msg)
-        if msg[0] == "gate" and self.board.running_free:
-            self._open(w)
-
-    def _open(self, w: WorkerRecord) -> None:
-        """Let `w` take one step (the caller holds the lock and knows `w` is at its gate)."""
-        w.at_gate = False
-        w.state = "running"
-        w.gate.release()
-
     # -- control ---------------------------------------------------------------------------
 
     def step(self, worker: str | None = None) -> str | None:
@@ -343,25 +261,6 @@ class Session:
         self._last = w.index
         self._open(w)
         return w
-
-    def _cut_daemons(self) -> None:
-        """When main and every non-daemon worker have ended, the program ends, and daemon
-        workers are cut off where they are, as at the end of a real Python program."""
-        main = self._by_name.get("main") if self._main else None
-        if main is None or main.live or self._daemons_cut:
-            return
-        if any(w.live and not w.daemon for w in self._workers):
-            return
-        self._daemons_cut = True
-        for w in self._workers:
-            if w.started and w.daemon and w.live:
-                self.board.cut(w, monotonic())
-                if w.kind == "process":
-                    w.handle.terminate()  # what multiprocessing does to daemons at exit
-                else:
-                    w.runtime.cut = True  # it stops at its next step
-                    w.wake.set()
-                    w.gate.release()
 
     def _grant_waiting(self) -> None:
         """Take the next asked-for step once the one before has settled (collector thread)."""
