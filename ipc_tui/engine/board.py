@@ -98,7 +98,7 @@ class Board:
         self.resources = resources
         self.tallies = {r.name: Tally() for r in resources}
         self.workers = workers  # list[WorkerRecord]
-        self.log: deque[TraceEvent] = deque(maxlen=10_000)
+        # The bounded event log: every step and lifecycle event, until a front-end drains it.
         self.new: deque[TraceEvent] = deque(maxlen=100_000)
         self.running_free = False
 
@@ -165,15 +165,17 @@ class Board:
     def cut(self, w: WorkerRecord, t: float) -> None:
         """A daemon worker cut off because the program's main work has ended."""
         w.state, w.blocked_on = "cut off", None
-        for tally in self.tallies.values():
-            tally.waiters = [x for x in tally.waiters if x.worker != w.name]
+        self._forget_waits(w)
         self._record(t, w, 0, "cut off", "cut off", None)
 
     def fail(self, w: WorkerRecord, error: str, t: float) -> None:
         w.state, w.error, w.blocked_on = "failed", error, None
+        self._forget_waits(w)
+        self._record(t, w, 0, "failed", "failed", None, result=error)
+
+    def _forget_waits(self, w: WorkerRecord) -> None:
         for tally in self.tallies.values():
             tally.waiters = [x for x in tally.waiters if x.worker != w.name]
-        self._record(t, w, 0, "failed", "failed", None, result=error)
 
     def _record(
         self, t, w, seq, kind, op, res, index=None, before=None, after=None, result=None, line=None
@@ -191,14 +193,6 @@ class Board:
             result=result,
             line=w.line if line is None else line,
         )
-        log = self.log
-        if len(log) == log.maxlen:
-            log.popleft()
-        # Reports from several pipes can arrive slightly out of order: keep the log in time order.
-        i = len(log)
-        while i > 0 and log[i - 1].t > event.t and len(log) - i < 64:
-            i -= 1
-        log.insert(i, event)
         self.new.append(event)
 
     def drain(self) -> list[TraceEvent]:
