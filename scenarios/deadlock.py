@@ -1,7 +1,7 @@
 """Deadlock: two workers take two locks in opposite orders, and wait for each other for ever.
 
-`transfer_ab` takes lock `a`, then `b`; `transfer_ba` takes `b`, then `a`. If each gets its
-first lock before the other asks for it, each holds what the other needs: neither can move,
+w0 takes lock `a`, then `b`; w1 takes `b`, then `a`. If each gets its first lock before
+the other asks for it, each holds what the other needs: neither can move,
 and nothing will ever change that. The fix is one global order: every worker takes `a` before
 `b` (variant `fixed`), so a cycle of waits cannot form.
 
@@ -17,7 +17,7 @@ VARIANTS = ("deadlock", "fixed")
 LESSON_ZH = """
 死锁:两个工作者以相反的顺序获取两把锁,然后永远互相等待。
 
-`transfer_ab` 先拿锁 `a` 再拿 `b`;`transfer_ba` 先拿 `b` 再拿 `a`。如果两者都在对方请求之前拿到了自己的第一把锁,每一方都持有对方需要的锁:谁都动不了,而且永远不会改变。解决办法是统一的全局顺序:所有工作者都先拿 `a` 再拿 `b`(变体 `fixed`),这样等待就不可能形成环。
+w0 先拿锁 `a` 再拿 `b`;w1 先拿 `b` 再拿 `a`。如果两者都在对方请求之前拿到了自己的第一把锁,每一方都持有对方需要的锁:谁都动不了,而且永远不会改变。解决办法是统一的全局顺序:所有工作者都先拿 `a` 再拿 `b`(变体 `fixed`),这样等待就不可能形成环。
 
 观察:Locks 面板和标题栏:环 w0 → b → w1 → a → w0 一形成就会被指出。试一试:单步 w0、w1、w0、w1。然后按 v 切换到修正后的变体,再试同样的步骤。
 """
