@@ -56,9 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--timeout",
         type=_seconds,
-        default=10.0,
         metavar="SECS",
-        help="give up on a headless run after this long (default 10)",
+        help="give up on a headless run after this long (default: the scenario's, or 10)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="the measuring scenarios (gil, ipc-compare) at a small size, in seconds",
     )
     parser.add_argument("--json", action="store_true", help="headless: print JSON lines")
     parser.add_argument(
@@ -92,14 +96,16 @@ def main(argv: list[str] | None = None) -> int:
                 raise ScenarioError("--headless needs --scenario NAME|PATH (see ipc-tui --list)")
             from ipc_tui.headless import run_headless
 
+            info = find_scenario(args.scenario)
             return run_headless(
-                find_scenario(args.scenario),
+                info,
                 args.mode,
                 args.schedule,
-                args.timeout,
+                args.timeout or info.timeout,
                 args.json,
                 args.lang,
                 args.variant,
+                args.quick,
             )
         if args.schedule or args.json:
             raise ScenarioError("--schedule and --json go with --headless")
@@ -112,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
             args.mode,
             args.lang,
             args.variant,
+            args.quick,
         )
     except ScenarioError as exc:
         print(f"ipc-tui: {exc}", file=sys.stderr)

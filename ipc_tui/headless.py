@@ -16,7 +16,7 @@ from rich.text import Text
 
 from ipc_tui.engine import ScenarioInfo, Session, Snapshot, TraceEvent, parse_schedule
 from ipc_tui.engine.context import start_helpers
-from ipc_tui.present import cell_value, plain, trace_line
+from ipc_tui.present import cell_value, plain, rich_table, trace_line
 
 EXIT_OK, EXIT_FAILED, EXIT_STUCK = 0, 1, 3
 
@@ -29,8 +29,9 @@ def run_headless(
     as_json: bool,
     lang: str = "en",
     variant: str | None = None,
+    quick: bool = False,
 ) -> int:
-    session = Session(info, mode, variant)  # bad files fail here, before any process starts
+    session = Session(info, mode, variant, quick)  # bad files fail here, before any process starts
     turns = parse_schedule(schedule, session.worker_names) if schedule else []
     printer = JsonPrinter() if as_json else RichPrinter(info, session.mode, lang)
     if session.mode == "process":
@@ -99,6 +100,10 @@ def final_state(snap: Snapshot, outcome: str, waits: list[str]) -> dict:
         },
         "locks": {lk.name: {"holder": lk.holder, "waiters": list(lk.waiters)} for lk in snap.locks},
         "events": {e.name: e.is_set for e in snap.events},
+        "tables": {
+            t.name: {"columns": list(t.columns), "rows": plain(t.rows), "note": t.note}
+            for t in snap.tables
+        },
         "workers": {
             w.name: {
                 "state": w.state,
@@ -164,6 +169,8 @@ class RichPrinter:
 
     def final(self, snap: Snapshot, outcome: str, waits: list[str]) -> None:
         c = self.console
+        for measured in snap.tables:
+            c.print(rich_table(measured))
         if snap.cells:
             table = Table("cell", "value", title="Shared memory", title_justify="left")
             for cell in snap.cells:

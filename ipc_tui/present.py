@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich import box
+from rich.table import Table
 from rich.text import Text
 
 from ipc_tui.engine import TraceEvent
@@ -23,6 +25,37 @@ def cell_value(cell: Any) -> Any:
     if cell.kind == "array" and cell.typecode == "c":
         return b"".join(cell.value).split(b"\0", 1)[0].decode("latin-1")
     return plain(cell.value)
+
+
+def figure(value: Any) -> str:
+    """A measured figure as a table shows it: about three significant digits."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if abs(value) >= 100:
+            return f"{value:,.0f}"
+        return f"{value:.1f}" if abs(value) >= 10 else f"{value:.2f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def rich_table(table: Any) -> Table:
+    """A measured table (engine Table) as Rich draws it, its note below."""
+    out = Table(
+        *table.columns,
+        title=table.name,
+        title_justify="left",
+        caption=table.note,
+        caption_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    for row in table.rows:
+        out.add_row(*(figure(v) for v in row))
+    return out
 
 
 def trace_line(e: TraceEvent) -> Text:

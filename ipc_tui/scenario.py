@@ -3,7 +3,16 @@
 from ipc_tui.scenario import Array, Event, Lock, Process, Semaphore, Thread, Value, sleep
 """
 
-from ipc_tui.engine.primitives import Array, Event, Lock, Semaphore, Value, sleep, variant
+from ipc_tui.engine.primitives import (
+    Array,
+    Event,
+    Lock,
+    Semaphore,
+    Value,
+    quick,
+    sleep,
+    variant,
+)
 from ipc_tui.engine.workers import (
     Process,
     Thread,
@@ -23,6 +32,7 @@ __all__ = [
     "current_process",
     "current_thread",
     "currentThread",
+    "quick",
     "sleep",
     "variant",
 ]

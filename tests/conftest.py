@@ -39,7 +39,7 @@ def session_of():
     opened: list[Session] = []
 
     def open_session(scenario: str, mode: str) -> Session:
-        s = Session(scenario, mode)
+        s = Session(scenario, mode, quick=True)  # the measuring scenarios at their small size
         opened.append(s)
         s.start()
         assert s.wait_settled(10), "the workers never reached their first gate"
@@ -73,6 +73,24 @@ def children_of(pid: int) -> list[int]:
             if int(fields[1]) == pid and fields[0] != "Z":
                 out.append(int(entry.name))
     return out
+
+
+def descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
 
 
 def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:

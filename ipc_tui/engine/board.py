@@ -20,6 +20,7 @@ from ipc_tui.engine.snapshot import (
     LockState,
     SemaphoreState,
     Snapshot,
+    Table,
     TraceEvent,
     Waiter,
     WorkerState,
@@ -101,6 +102,7 @@ class Board:
         # The bounded event log: every step and lifecycle event, until a front-end drains it.
         self.new: deque[TraceEvent] = deque(maxlen=100_000)
         self.running_free = False
+        self.tables: dict[str, Table] = {}  # what measuring workers showed, by name
 
     # -- reports ---------------------------------------------------------------------------
 
@@ -124,6 +126,8 @@ class Board:
             self._record(t, w, seq, "sleeping", "sleep", None, result=seconds)
         elif kind == "output":
             self._record(msg[2], w, 0, "output", "print", None, result=msg[1], line=msg[3])
+        elif kind == "table":
+            self.tables[msg[1]] = Table(*msg[1:])
         elif kind == "started":
             w.pid, w.tid = msg[1], msg[2]
         elif kind == "finished":
@@ -326,4 +330,5 @@ class Board:
             events=tuple(events),
             workers=workers,
             running_free=self.running_free,
+            tables=tuple(self.tables.values()),
         )

@@ -32,6 +32,7 @@ def child_main(
     conn: Any,
     flags: Any,
     variant: str = "",
+    quick: bool = False,
 ) -> None:
     """Run worker `which` of the scenario at `path`: its place among the file's top-level
     workers, or the pickled worker that main() made at run time."""
@@ -39,7 +40,7 @@ def child_main(
     _exit_with_parent()
     runtime = Runtime(path, gate, flags, conn.send, time.sleep)
     try:
-        decl = Declarations(path, None, reals, variant)
+        decl = Declarations(path, None, reals, variant, quick)
         execute(read_info(Path(path)), decl, module)
         remember(decl)
         worker = pickle.loads(which) if isinstance(which, bytes) else decl.workers[which]

@@ -28,9 +28,11 @@ class Declarations:
         create: Callable[[str, tuple], Any] | None,
         reals: list | None,
         variant: str = "",
+        quick: bool = False,
     ):
         self.path = path
         self.variant = variant  # which of the scenario's VARIANTS this run is
+        self.quick = quick  # the small size of a measuring scenario, for tests
         self._create = create  # session side: makes a real primitive from (kind, spec)
         self._reals = reals  # child side: the session's primitives, in declaration order
         self.resources: list = []

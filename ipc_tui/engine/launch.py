@@ -31,6 +31,7 @@ def start_process(
     gate: Any,
     flags: Any,
     variant: str = "",
+    quick: bool = False,
 ) -> tuple[Any, Any]:
     """Start `worker` in a process; return the process and the reading end of its reports."""
     if worker.index is not None:
@@ -46,7 +47,7 @@ def start_process(
     reader, writer = ctx.Pipe(duplex=False)
     process = ctx.Process(
         target=child_main,
-        args=(path, module, which, reals, gate, writer, flags, variant),
+        args=(path, module, which, reals, gate, writer, flags, variant, quick),
         name=worker.name,
         daemon=worker.daemon,
     )

@@ -38,6 +38,7 @@ class ScenarioInfo:
     variants: tuple[str, ...] = ()  # from VARIANTS; the first is the default
     title_zh: str = ""  # from LESSON_ZH, the lesson in Simplified Chinese
     lesson_zh: str = ""
+    timeout: float = 10.0  # from TIMEOUT: how long a headless run may take, in seconds
 
     def text(self, lang: str = "en") -> tuple[str, str]:
         """The title and the lesson in `lang` ("en" or "zh"), English where there is no zh."""
@@ -102,6 +103,7 @@ def read_info(path: Path) -> ScenarioInfo:
         variants=_declared_variants(tree, path),
         title_zh=title_zh.strip(),
         lesson_zh=lesson_zh.strip(),
+        timeout=_declared_timeout(tree, path),
     )
 
 
@@ -146,6 +148,16 @@ def _declared_variants(tree: ast.Module, path: Path) -> tuple[str, ...]:
     ):
         raise ScenarioError(f"{path}:{line}: VARIANTS must list names, as strings")
     return tuple(variants)
+
+
+def _declared_timeout(tree: ast.Module, path: Path) -> float:
+    """`TIMEOUT = 180`: a scenario that needs longer than 10 s says so."""
+    seconds, line = _top_level(tree, "TIMEOUT")
+    if seconds is _MISSING:
+        return 10.0
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 < seconds:
+        raise ScenarioError(f"{path}:{line}: TIMEOUT must be a number of seconds above 0")
+    return float(seconds)
 
 
 def _string_constant(tree: ast.Module, name: str) -> str:

@@ -366,6 +366,12 @@ def variant() -> str:
     return active("variant()").variant
 
 
+def quick() -> bool:
+    """True when the run asked for the small size (`--quick`): measuring scenarios size their
+    work by it (call it at the top level of the file)."""
+    return active("quick()").quick
+
+
 def sleep(seconds: float) -> None:
     """`sleep(seconds)`, as `time.sleep`: one step, during which the worker shows as sleeping."""
     rt = current()

@@ -33,7 +33,11 @@ class Session(Collector):
     """Start real workers, open their gates one step at a time or all at once, watch them."""
 
     def __init__(
-        self, scenario: ScenarioInfo | str, mode: str | None = None, variant: str | None = None
+        self,
+        scenario: ScenarioInfo | str,
+        mode: str | None = None,
+        variant: str | None = None,
+        quick: bool = False,
     ):
         self.info = scenario if isinstance(scenario, ScenarioInfo) else find_scenario(scenario)
         mode = mode or self.info.modes[0]
@@ -48,6 +52,7 @@ class Session(Collector):
             known = ", ".join(variants) or "none"
             raise ScenarioError(f"{self.info.name} has no variant {variant!r}; variants: {known}")
         self.variant = variant or (variants[0] if variants else "")
+        self.quick = quick  # the small size, for the measuring scenarios
         self._build()
 
     # -- building and starting -------------------------------------------------------------
@@ -55,7 +60,7 @@ class Session(Collector):
     def _build(self) -> None:
         self._ctx = mp_context() if self.mode in ("process", "mixed") else None
         self._module_name = f"{module_name(self.info.path)}_{next(_session_ids)}"
-        decl = Declarations(self.info.path, self._create, None, self.variant)
+        decl = Declarations(self.info.path, self._create, None, self.variant, self.quick)
         self.module = execute(self.info, decl, self._module_name)
         self._decl = decl
         self._cond = threading.Condition()
@@ -180,6 +185,7 @@ class Session(Collector):
                 w.gate,
                 self._flags,
                 self.variant,
+                self.quick,
             )
             self._watch(w, reader, w.handle.sentinel)
         w.obj._handle = w.handle
@@ -224,6 +230,17 @@ class Session(Collector):
         with self._cond:
             w.state = "running"
         self._launch(w)
+
+    def lab_context(self) -> Any:
+        """Where lab processes (engine/lab.py) come from: this session's context, or, for a
+        session of threads, the one every process primitive comes from."""
+        return self._ctx or mp_context()
+
+    def lab_module(self) -> str:
+        return self._module_name
+
+    def lab_reals(self) -> list:
+        return [r._raw for r in self._decl.resources] if self._ctx else []
 
     # -- control ---------------------------------------------------------------------------
 

@@ -92,6 +92,16 @@ class TraceEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class Table:
+    """Figures a worker measured (engine/measure.py), as the scenario shows them."""
+
+    name: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]  # numbers stay numbers; None is a figure not there yet
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
 class Snapshot:
     scenario: str
     mode: str
@@ -104,6 +114,10 @@ class Snapshot:
     events: tuple[EventState, ...]
     workers: tuple[WorkerState, ...]
     running_free: bool
+    tables: tuple[Table, ...] = ()
+
+    def table(self, name: str) -> Table:
+        return next(x for x in self.tables if x.name == name)
 
     def worker(self, name: str) -> WorkerState:
         return next(w for w in self.workers if w.name == name)

@@ -29,6 +29,7 @@ from ipc_tui.tui.lesson import LessonPane
 from ipc_tui.tui.locks import LocksPane
 from ipc_tui.tui.memory import MemoryPane
 from ipc_tui.tui.picker import PickerScreen
+from ipc_tui.tui.results import ResultsPane
 from ipc_tui.tui.semaphores import SemaphoresPane
 from ipc_tui.tui.trace import TracePane
 from ipc_tui.tui.workers import WorkerRow, WorkersPane
@@ -85,6 +86,7 @@ class MainScreen(Screen):
                 yield app.events_pane
             with Vertical(id="right"):
                 yield app.lesson_pane
+                yield app.results_pane
                 yield app.code_pane
                 yield app.trace_pane
         yield app.empty_box
@@ -122,6 +124,7 @@ class IpcApp(App[int]):
         self.semaphores_pane = SemaphoresPane()
         self.events_pane = EventsPane()
         self.lesson_pane = LessonPane()
+        self.results_pane = ResultsPane()
         self.code_pane = CodePane()
         self.trace_pane = TracePane()
         self.main_box = Horizontal(id="main")
@@ -183,6 +186,7 @@ class IpcApp(App[int]):
         self.locks_pane.display = bool(snap.locks)
         self.semaphores_pane.display = bool(snap.semaphores)
         self.events_pane.display = bool(snap.events)
+        self.results_pane.display = False  # until the scenario measures something
         self._stall_said = None
         self._show_panes(True)
         self.sample()
@@ -203,7 +207,9 @@ class IpcApp(App[int]):
             self.memory_pane.writes(events)
             self.workers_pane.show(snap)
             self.code_pane.show(snap)
+            self.results_pane.display = bool(snap.tables)
             for pane, used in (
+                (self.results_pane, snap.tables),
                 (self.memory_pane, snap.cells),
                 (self.locks_pane, snap.locks),
                 (self.semaphores_pane, snap.semaphores),

@@ -32,15 +32,23 @@ def stderr_to_log():
 
 
 def run_app(
-    info: ScenarioInfo | None, mode: str | None, lang: str = "en", variant: str | None = None
+    info: ScenarioInfo | None,
+    mode: str | None,
+    lang: str = "en",
+    variant: str | None = None,
+    quick: bool = False,
 ) -> int:
     """Run the app on `info` (or the picker); every worker ends on every way out."""
-    session = Session(info, mode, variant) if info is not None else None  # bad input: here
+
+    def factory(info: ScenarioInfo, mode: str | None, variant: str | None) -> Session:
+        return Session(info, mode, variant, quick)
+
+    session = factory(info, mode, variant) if info is not None else None  # bad input: here
     with stderr_to_log():
         start_helpers()
     from ipc_tui.tui.app import IpcApp
 
-    app = IpcApp(session, lang=lang)
+    app = IpcApp(session, factory=factory, lang=lang)
     try:
         app.run()
     finally:

@@ -10,30 +10,11 @@ import struct
 import sys
 import termios
 import time
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import gone
+from tests.conftest import descendants, gone
 from tests.sources import DEADLOCK
-
-
-def descendants(pid: int) -> set[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = set(), [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
 
 
 class Terminal:
