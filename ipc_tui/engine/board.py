@@ -126,8 +126,9 @@ class Board:
             self._record(t, w, seq, "sleeping", "sleep", None, result=seconds)
         elif kind == "output":
             self._record(msg[2], w, 0, "output", "print", None, result=msg[1], line=msg[3])
-        elif kind == "table":
-            self.tables[msg[1]] = Table(*msg[1:])
+        elif kind == "table":  # the one filled in last comes first
+            self.tables.pop(msg[1], None)
+            self.tables = {msg[1]: Table(*msg[1:]), **self.tables}
         elif kind == "started":
             w.pid, w.tid = msg[1], msg[2]
         elif kind == "finished":

@@ -22,7 +22,7 @@ from ipc_tui.engine.runtime import current
 
 BARS = " ▁▂▃▄▅▆▇█"
 WAYS = ("serial", "threads", "processes")
-STRIP = 40  # samples shown in "which thread runs", one column each
+STRIP = 24  # samples shown in "which thread runs", one column each
 
 
 def show_table(name: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], note: str = ""):
@@ -78,8 +78,8 @@ def compare_ways(
     by workload and way. A task sets `progress[me]` (0 to 1) as it goes: the table shows it."""
     notes = notes or {}
     seconds: dict[str, dict[str, float]] = {w: {} for w in workloads}
-    # faster: serial's seconds / this way's; notes: the course notes' seconds
-    columns = ("work", "way", "seconds", "faster", "notes", f"{tasks} tasks")
+    # seconds: while it runs, a bar per task; faster: serial's seconds / this way's
+    columns = ("work", "way", "seconds", "faster", "notes")
 
     def table(running: tuple[str, str] | None = None, progress: Any = ()) -> None:
         rows = []
@@ -87,15 +87,12 @@ def compare_ways(
             for way in WAYS:
                 took = seconds[work].get(way)
                 serial = seconds[work].get("serial")
-                if took is not None:
-                    bars = _bars([1.0] * tasks)
-                elif (work, way) == running:
-                    bars = _bars(progress)
-                else:
-                    bars = ""
-                speed_up = round(serial / took, 2) if took and serial else None
-                rows.append((work, way, took, speed_up, notes.get((work, way)), bars))
-        show_table(name, columns, rows, machine())
+                if took is None and (work, way) == running:
+                    took = _bars(progress)
+                faster = round(serial / took, 2) if serial and isinstance(took, float) else None
+                rows.append((work, way, took, faster, notes.get((work, way))))
+        note = f"{tasks} tasks each; notes: the course's seconds, on its machine · {machine()}"
+        show_table(name, columns, rows, note)
 
     table()
     with Lab() as lab:
@@ -179,22 +176,23 @@ def _show_who(name, strips, moved, samples, one_moved, turns, switch_ms, elapsed
     rows.append(
         (
             "one alone",
-            "samples in which one thread alone moved",
+            "share of samples",
             round(one_moved / max(1, samples), 3),
         )
     )
     rows.append(
         (
             "a turn",
-            "ms a thread ran alone, on average",
+            "ms alone, on average",
             round(statistics.mean(turns) * period, 2) if turns else None,
         )
     )
     note = (
-        f"sys.setswitchinterval({switch_ms / 1000:g}) · {samples} samples, one every "
-        f"{period:.1f} ms, read from outside the threads' process · {machine()}"
+        f"sys.setswitchinterval({switch_ms / 1000:g}) · one column a sample: every "
+        f"{period:.1f} ms, the threads' counters read from outside their process; "
+        f"one alone: in how many samples only one thread moved · {machine()}"
     )
-    show_table(name, ("thread", "moved? a column per sample, newest right", "share"), rows, note)
+    show_table(name, ("thread", "moved? (newest right)", "share"), rows, note)
 
 
 def _quick() -> bool:

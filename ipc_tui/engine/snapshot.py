@@ -114,7 +114,7 @@ class Snapshot:
     events: tuple[EventState, ...]
     workers: tuple[WorkerState, ...]
     running_free: bool
-    tables: tuple[Table, ...] = ()
+    tables: tuple[Table, ...] = ()  # the one a worker changed last first
 
     def table(self, name: str) -> Table:
         return next(x for x in self.tables if x.name == name)

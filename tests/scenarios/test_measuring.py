@@ -32,12 +32,11 @@ def test_gil_processes_win_on_cpu_threads_do_not_and_threads_win_on_waits():
     table = final["tables"]["serial, threads, processes"]
     rows = rows_of(table)
     assert len(rows) == 9 and all(r["seconds"] > 0 for r in rows.values())
-    assert all(r["10 tasks"] == "█" * 10 for r in rows.values())  # every task ran to its end
     assert rows["CPU", "serial"]["notes"] == 8.69  # the notes' figure beside ours
     assert rows["file I/O", "processes"]["notes"] == 2.19
     faster = {key: r["faster"] for key, r in rows.items()}
     assert faster["latency I/O", "threads"] > 3  # a waiting thread lets the others run
-    assert "cores" in table["note"] and "GIL" in table["note"]
+    assert "cores" in table["note"] and "GIL" in table["note"] and "10 tasks" in table["note"]
     if HAS_GIL:
         # Two cores at once, against one interpreter taken in turns (no gain, up to noise:
         # without the GIL, ten threads on two cores would come near 2).
@@ -46,7 +45,7 @@ def test_gil_processes_win_on_cpu_threads_do_not_and_threads_win_on_waits():
         assert faster["CPU", "processes"] > 1.2 * faster["CPU", "threads"], faster
         who = rows_of(final["tables"]["which thread runs"])
         # Sampled from outside: most of the time, exactly one of the three threads moved.
-        assert who["one alone", "samples in which one thread alone moved"]["share"] > 0.5
+        assert who["one alone", "share of samples"]["share"] > 0.5
 
 
 @pytest.mark.skipif(not HAS_GIL, reason="without a GIL every thread runs at once")
@@ -74,7 +73,7 @@ def test_a_longer_switch_interval_gives_longer_turns(scenario_file):
     turn = {}
     for ms in ("1", "50"):
         table = final_of("--scenario", path, "--variant", ms)["tables"]["which thread runs"]
-        turn[ms] = rows_of(table)["a turn", "ms a thread ran alone, on average"]["share"]
+        turn[ms] = rows_of(table)["a turn", "ms alone, on average"]["share"]
         assert f"sys.setswitchinterval({int(ms) / 1000:g})" in table["note"]
     assert turn["50"] > 3 * turn["1"], turn
 

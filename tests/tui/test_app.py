@@ -1,8 +1,10 @@
 """The app on real sessions: keys drive real workers, the panes show what really happened."""
 
 import asyncio
+import io
 
 import pytest
+from rich.console import Console
 
 from ipc_tui.engine import Session, find_scenario
 from ipc_tui.tui.app import IpcApp
@@ -10,6 +12,7 @@ from ipc_tui.tui.help import HelpScreen, TracebackScreen
 from ipc_tui.tui.locks import LocksPane
 from ipc_tui.tui.memory import MemoryPane
 from ipc_tui.tui.picker import PickerScreen
+from ipc_tui.tui.results import ResultsPane
 from ipc_tui.tui.trace import TracePane
 from ipc_tui.tui.workers import WorkersPane
 from tests.conftest import MODES, gone
@@ -210,5 +213,29 @@ async def test_the_lesson_pane_speaks_the_chosen_language():
             await pilot.press("l")
             await pilot.pause()
             assert "信号量" in app.lesson_pane.markdown.source
+    finally:
+        app.close_session()
+
+
+async def test_the_results_pane_fills_in_what_a_measuring_scenario_measured():
+    def shown(app) -> str:
+        console = Console(width=100, record=True, file=io.StringIO())
+        console.print(app.query_one(ResultsPane).text.content)
+        return console.export_text()
+
+    def pipe_rate(app):
+        return app.session.snapshot().table("pipe, queue, shared memory").rows[0][2]
+
+    app = IpcApp(Session(find_scenario("ipc-compare"), "process", quick=True))
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settled(pilot, app)
+            assert app.query_one(ResultsPane).display  # the notes' words, before any figure
+            assert "both ends · normal" in shown(app) and pipe_rate(app) is None
+            await pilot.press("n")  # one step of main: the first channel is measured
+            await settled(pilot, app)
+            assert pipe_rate(app) > 0
+            assert f"{pipe_rate(app):,}" in shown(app)
+            await pilot.press("q")
     finally:
         app.close_session()
