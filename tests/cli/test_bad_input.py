@@ -136,6 +136,8 @@ def test_an_unknown_variant():
         ('MODES = ("fibers",)', "MODES must list"),
         ("VARIANTS = 5", "VARIANTS must list names"),
         ("VARIANTS = ()", "VARIANTS must list names"),
+        ("TIMEOUT = -1", "TIMEOUT must be a number"),
+        ('TIMEOUT = "long"', "TIMEOUT must be a number"),
     ],
 )
 def test_modes_and_variants_declared_wrong(scenario_file, declaration, expected):
