@@ -119,24 +119,16 @@ def array_receive(box, n):
     return delays
 
 
+# The notes' table: how each is read · its efficiency · what it is used for
+PIPE = "both ends · normal · parent-child"
+QUEUE = "first in first out · normal · many libraries"
+SHARED = "overwritten · higher · beware contention"
+
 CHANNELS = [
-    # name, the notes' words (read as · efficiency · used for), make, send, receive
-    ("Pipe", "both ends · normal · parent-child", make_pipe, pipe_send, pipe_receive),
-    (
-        "Queue",
-        "first in first out · normal · many libraries",
-        make_queue,
-        queue_send,
-        queue_receive,
-    ),
-    ("Value", "overwritten · higher · beware contention", make_value, value_send, value_receive),
-    (
-        f"Array ×{BATCH}",
-        "overwritten · higher · beware contention",
-        make_array,
-        array_send,
-        array_receive,
-    ),
+    ("Pipe", PIPE, make_pipe, pipe_send, pipe_receive),
+    ("Queue", QUEUE, make_queue, queue_send, queue_receive),
+    ("Value", SHARED, make_value, value_send, value_receive),
+    (f"Array ×{BATCH}", SHARED, make_array, array_send, array_receive),
 ]
 
 
