@@ -48,10 +48,10 @@ def run_headless(
             session.run()
         while outcome == "finished" and not session.finished():
             printer.events(session.drain_events())
-            stall = session.stall()
-            if stall:
-                outcome, waits = "stalled", stall
-                if cycle := session.cycle():
+            stall, cycle = session.stall(), session.cycle()
+            if stall or cycle:  # a cycle never untangles, even while others still run
+                outcome, waits = "stalled", stall or []
+                if cycle:
                     waits.append("cycle: " + " → ".join(cycle))
             elif monotonic() > deadline:
                 outcome = "timeout"
@@ -67,22 +67,26 @@ def run_headless(
         session.close()
     printer.final(final, outcome, waits)
     if outcome != "finished":
-        why = "every live worker waits for ever" if outcome == "stalled" else "timed out"
+        why = {"stalled": "every live worker waits for ever", "timeout": "timed out"}[outcome]
+        if any(w.startswith("cycle: ") for w in waits):
+            why = "a deadlock"
         print(
             f"ipc-tui: no progress ({why}): {'; '.join(waits) or 'workers still running'}",
             file=sys.stderr,
         )
         return EXIT_STUCK
-    if any(w.state == "failed" for w in final.workers):
+    if any(w.state in ("failed", "killed") for w in final.workers):
         return EXIT_FAILED
     return EXIT_OK
 
 
 def _who_waits(snap: Snapshot) -> list[str]:
     return [
-        f"{w.name} is {w.state}" + (f" on {w.blocked_on}" if w.blocked_on else "")
+        f"{w.name} is {w.state}"
+        + (f" on {w.blocked_on}" if w.blocked_on else "")
+        + (f" ({w.busy:.1f} s without a step)" if w.busy >= 1 else "")
         for w in snap.workers
-        if w.state not in ("done", "failed")
+        if w.live or w.state == "new"
     ]
 
 

@@ -34,3 +34,41 @@ DEADLOCK = """
     Process(target=one)
     Process(target=two)
 """
+
+HOLDERS = """
+    from ipc_tui.scenario import Lock, Process, Semaphore, Value
+    lock = Lock()
+    permits = Semaphore(1)
+    total = Value("i", 0)
+    tens = Value("i", 0)
+
+    def with_lock():
+        with lock:
+            total.value += 1
+
+    def with_permit():
+        with permits:
+            tens.value += 10
+
+    Process(target=with_lock)
+    Process(target=with_lock)
+    Process(target=with_permit)
+    Process(target=with_permit)
+"""
+
+LOOPS = """
+    from ipc_tui.scenario import Process, Value
+    n = Value("i", 0)
+
+    def spin():
+        n.value = 1
+        while True:  # for ever, and never another step
+            pass
+
+    def count():
+        for _ in range(3):
+            n.value += 1
+
+    Process(target=spin)
+    Process(target=count)
+"""

@@ -15,6 +15,7 @@ from typing import Any
 
 from ipc_tui.engine.primitives import Array, Event, Lock, Resource, Semaphore, Value
 from ipc_tui.engine.snapshot import (
+    ENDED,
     Cell,
     EventState,
     LockState,
@@ -55,10 +56,11 @@ class WorkerRecord:
     gate: Any = None
     runtime: Any = None  # a thread worker's Runtime (a process's lives in the process)
     wake: Any = None  # a thread worker's threading.Event that ends its sleep early
+    since: float = field(default_factory=monotonic)  # when it last reported
 
     @property
     def live(self) -> bool:
-        return self.state not in ("new", "done", "failed", "stopped", "cut off")
+        return self.state not in ("new", "stopped", *ENDED)
 
     @property
     def alive(self) -> bool:
@@ -108,6 +110,7 @@ class Board:
 
     def apply(self, w: WorkerRecord, msg: tuple) -> None:
         kind = msg[0]
+        w.since = monotonic()
         if kind == "gate":
             _, seq, op, res, index, line = msg
             w.state, w.at_gate, w.op, w.line = "ready", True, describe(op, res, index), line
@@ -178,6 +181,12 @@ class Board:
         self._forget_waits(w)
         self._record(t, w, 0, "failed", "failed", None, result=error)
 
+    def killed(self, w: WorkerRecord, signal_name: str, t: float) -> None:
+        """A process killed by a signal: what it held stays taken (see `abandoned`)."""
+        w.state, w.error, w.blocked_on = "killed", f"killed by {signal_name}", None
+        self._forget_waits(w)
+        self._record(t, w, 0, "killed", "killed", None, result=signal_name)
+
     def _forget_waits(self, w: WorkerRecord) -> None:
         for tally in self.tallies.values():
             tally.waiters = [x for x in tally.waiters if x.worker != w.name]
@@ -213,10 +222,16 @@ class Board:
 
     # -- questions -------------------------------------------------------------------------
 
-    def settled(self) -> bool:
-        """No step in flight, and the reports agree with the real primitives."""
-        if any(w.state in ("running", "sleeping") for w in self.workers):
-            return False
+    def settled(self, patience: float | None = None) -> bool:
+        """No step in flight, and the reports agree with the real primitives. With `patience`,
+        a worker that has run that many seconds without a step (a long loop, a hang outside
+        any step) no longer counts as a step in flight: the others may go on."""
+        now = monotonic()
+        for w in self.workers:
+            if w.state == "sleeping":
+                return False
+            if w.state == "running" and (patience is None or now - w.since < patience):
+                return False
         for res in self.resources:
             tally = self.tallies[res.name]
             if isinstance(res, Lock):
@@ -242,45 +257,106 @@ class Board:
         live = [w for w in self.workers if w.live]
         if not live or any(w.state != "blocked" for w in live) or not self.settled():
             return None
-        waits = []
-        for w in live:
-            tally = self.tallies[w.blocked_on]
-            if any(x.worker == w.name and x.deadline is not None for x in tally.waiters):
-                return None  # its wait(timeout) will give up by itself
-            res = self.by_name(w.blocked_on)
-            if res is None:
-                waits.append(f"{w.name} waits for {w.blocked_on} to end (join)")
-            elif isinstance(res, Lock):
-                waits.append(f"{w.name} waits for lock {res.name} held by {tally.holder}")
-            elif isinstance(res, Semaphore):
-                inside = ", ".join(tally.holders) or "nobody"
-                waits.append(f"{w.name} waits for semaphore {res.name} at 0 (taken by {inside})")
+        if any(self._gives_up(w) for w in live):
+            return None  # its wait(timeout) will give up by itself
+        return [self.waiting(w) for w in live]
+
+    def _gives_up(self, w: WorkerRecord) -> bool:
+        tally = self.tallies.get(w.blocked_on or "")
+        return bool(tally) and any(
+            x.worker == w.name and x.deadline is not None for x in tally.waiters
+        )
+
+    def waiting(self, w: WorkerRecord) -> str:
+        """What a blocked worker waits for, in words."""
+        tally = self.tallies[w.blocked_on]
+        res = self.by_name(w.blocked_on)
+        if res is None:
+            return f"{w.name} waits for {w.blocked_on} to end (join)"
+        if isinstance(res, Lock):
+            return f"{w.name} waits for lock {res.name} held by {self._who(tally.holder)}"
+        if isinstance(res, Semaphore):
+            inside = ", ".join(self._who(h) for h in dict.fromkeys(tally.holders)) or "nobody"
+            return f"{w.name} waits for semaphore {res.name} at 0 (taken by {inside})"
+        return f"{w.name} waits for event {res.name}, which nobody will set"
+
+    def _who(self, name: str | None) -> str:
+        """A holder's name, and whether it is gone (it will never release what it holds)."""
+        holder = self.worker_named(name) if name else None
+        if holder is None or holder.live:
+            return str(name)
+        if holder.state == "killed":
+            return f"{name}, which is dead ({holder.error})"
+        return f"{name}, which has {'ended' if holder.state == 'done' else holder.state}"
+
+    def abandoned(self) -> list[str]:
+        """Workers blocked on what a dead (or ended) worker still holds, in words: a lock it
+        never released, or the last permits of a semaphore. Nobody can give those back."""
+        out = []
+        for w in self.workers:
+            if w.state != "blocked" or self._gives_up(w):
+                continue
+            tally = self.tallies.get(w.blocked_on or "")
+            res = self.by_name(w.blocked_on) if tally else None
+            if isinstance(res, Lock):
+                holders = [tally.holder] if tally.holder else []
+            elif isinstance(res, Semaphore) and res.peek() == 0:
+                holders = tally.holders
             else:
-                waits.append(f"{w.name} waits for event {res.name}, which nobody will set")
-        return waits
+                continue
+            gone = [h for h in holders if not self.worker_named(h).live]
+            if gone and len(gone) == len(holders):
+                out.append(self.waiting(w) + ": an abandoned resource")
+        return out
 
     def cycle(self) -> list[str] | None:
-        """A cycle of lock waits, as [worker, lock, worker, lock, ..., first worker], or None."""
-        waits_for = {}  # worker -> (lock, its holder)
+        """Workers that wait for each other in a circle, as [w0, a, w1, b, w0], or None.
+
+        The wait-for graph: a worker blocked on a lock waits for its holder, on a semaphore at
+        0 for the workers that took its permits, in a join for the joined worker. (Anybody may
+        set an event or release a semaphore nobody holds: those waits join no cycle.) A cycle
+        counts only when nobody in it can move: every worker that anyone in it waits for is in
+        it too, and no wait in it has a timeout."""
+        edges: dict[str, list[tuple[str, str]]] = {}
         for w in self.workers:
-            res = self.by_name(w.blocked_on) if w.state == "blocked" and w.blocked_on else None
-            holder = self.tallies[res.name].holder if isinstance(res, Lock) else None
-            if holder:
-                waits_for[w.name] = (res.name, holder)
-        for start in waits_for:
-            path, at = [start], start
-            while at in waits_for:
-                lock, at = waits_for[at]
-                path += [lock, at]
-                if at == start:
-                    return path
-                if at in path[:-1]:
-                    break
-        return None
+            if w.state != "blocked" or not w.blocked_on or self._gives_up(w):
+                continue
+            res, tally = self.by_name(w.blocked_on), self.tallies.get(w.blocked_on)
+            if isinstance(res, Lock):
+                awaited = [tally.holder] if tally.holder else []
+            elif isinstance(res, Semaphore):
+                awaited = list(dict.fromkeys(tally.holders))
+            elif res is None and self.worker_named(w.blocked_on):
+                awaited = [w.blocked_on]
+            else:
+                awaited = []
+            if awaited:
+                edges[w.name] = [(w.blocked_on, x) for x in awaited]
+        stuck = set(edges)
+        while True:  # drop who waits for anyone who could still move
+            free = {n for n in stuck if any(x not in stuck for _, x in edges[n])}
+            if not free:
+                break
+            stuck -= free
+        if not stuck:
+            return None
+        at = next(w.name for w in self.workers if w.name in stuck)
+        seen, path = [at], [at]  # path: worker, resource, worker, ...
+        while True:
+            res, at = next((r, x) for r, x in edges[at] if x in stuck)
+            if at in seen:
+                return [*path[2 * seen.index(at) :], res, at]
+            seen.append(at)
+            path += [res, at]
 
     # -- the picture -----------------------------------------------------------------------
 
+    def _live(self, name: str) -> bool:
+        w = self.worker_named(name)
+        return w is None or w.live
+
     def snapshot(self) -> Snapshot:
+        now = monotonic()
         cells, locks, sems, events = [], [], [], []
         for res in self.resources:
             tally = self.tallies[res.name]
@@ -288,11 +364,14 @@ class Board:
             if isinstance(res, (Value, Array)):
                 cells.append(Cell(res.name, res.kind, res.typecode, res.peek(), res.line))
             elif isinstance(res, Lock):
-                locks.append(LockState(res.name, tally.holder, waiting, res.peek(), res.line))
+                gone = tally.holder is not None and not self._live(tally.holder)
+                locks.append(LockState(res.name, tally.holder, waiting, res.peek(), res.line, gone))
             elif isinstance(res, Semaphore):
+                holders = tuple(tally.holders)
+                lost = sum(not self._live(h) for h in holders)
                 sems.append(
                     SemaphoreState(
-                        res.name, res.peek(), res.initial, tuple(tally.holders), waiting, res.line
+                        res.name, res.peek(), res.initial, holders, waiting, res.line, lost
                     )
                 )
             elif isinstance(res, Event):
@@ -315,10 +394,10 @@ class Board:
                 error=w.error,
                 target=w.target,
                 waited=w.waited,
+                busy=now - w.since if w.state == "running" else 0.0,
             )
             for w in self.workers
         )
-        now = monotonic()
         return Snapshot(
             scenario=self.scenario,
             mode=self.mode,

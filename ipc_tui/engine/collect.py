@@ -9,13 +9,22 @@ waiting.
 from __future__ import annotations
 
 import multiprocessing.connection
+import pickle
 import queue
+import signal
 from time import monotonic
 from typing import Any
 
 from ipc_tui.engine.board import WorkerRecord
 
 BATCH = 2000  # reports applied per hold of the session's lock
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
 
 
 class Collector:
@@ -74,8 +83,8 @@ class Collector:
             while most and conn.poll():
                 self._apply(w, conn.recv())
                 most -= 1
-        except (EOFError, OSError):
-            del self._conns[conn]
+        except (EOFError, OSError, ValueError, pickle.UnpicklingError):
+            del self._conns[conn]  # closed, or cut mid-report by a kill
 
     def _ended(self, w: WorkerRecord) -> None:
         """A worker process is gone: if it never said how it ended, it failed."""
@@ -84,7 +93,11 @@ class Collector:
             w.exitcode = w.handle.exitcode
         w.ended = True
         if w.live and not self._stopping.is_set():
-            self.board.fail(w, f"the process ended with exit code {w.exitcode}", monotonic())
+            code = w.exitcode
+            if code is not None and code < 0:
+                self.board.killed(w, _signal_name(-code), monotonic())
+            else:
+                self.board.fail(w, f"the process ended with exit code {code}", monotonic())
 
     def _apply(self, w: WorkerRecord, msg: tuple) -> None:
         if w.state == "cut off":  # what it still says on its way out is traced, not obeyed

@@ -9,5 +9,9 @@ class ScheduleError(ScenarioError):
     """A --schedule string is malformed or names an unknown worker."""
 
 
+class CannotKill(Exception):
+    """Session.kill() of a worker that cannot be killed: a thread, or one not running."""
+
+
 class Stopped(BaseException):
     """Raised inside a worker at its gate when the session closes; never seen by scenario code."""

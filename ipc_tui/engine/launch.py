@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ctypes
 import pickle
 import threading
 from time import monotonic
 from typing import Any
 
 from ipc_tui.engine.child import child_main
+from ipc_tui.engine.errors import Stopped
 from ipc_tui.engine.primitives import Event, Lock, Resource, Semaphore
 from ipc_tui.engine.runtime import Runtime, run_worker
 
@@ -56,6 +58,14 @@ def start_process(
     return process, reader
 
 
+def _raise_in(thread: threading.Thread, exc: type[BaseException]) -> None:
+    """Raise `exc` in `thread` at its next bytecode: how a pure-Python endless loop ends.
+    (It cannot end a thread blocked inside C code; the wake-ups above handle those.)"""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread.ident or 0), ctypes.py_object(exc)
+    )
+
+
 def end_processes(processes: list) -> None:
     """Stop flag first (the caller set it), then terminate, then kill: nothing outlives us."""
     deadline = monotonic() + 0.5
@@ -72,9 +82,16 @@ def end_processes(processes: list) -> None:
 
 
 def end_threads(threads: list, resources: list[Resource], workers: int) -> None:
-    """Threads cannot be killed: wake every blocked one so that it meets its stop flag."""
-    deadline = monotonic() + 2
+    """Threads cannot be killed: wake every blocked one so that it meets its stop flag, and
+    raise Stopped inside one that loops without ever taking a step."""
+    began = monotonic()
+    deadline, interrupted = began + 2, False
     while monotonic() < deadline:
+        if not interrupted and monotonic() - began > 0.2:
+            interrupted = True
+            for t in threads:
+                if t.is_alive():
+                    _raise_in(t, Stopped)
         alive = [t for t in threads if t.is_alive()]
         if not alive:
             return

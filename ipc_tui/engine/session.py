@@ -18,12 +18,16 @@ from ipc_tui.engine.board import Board, WorkerRecord
 from ipc_tui.engine.collect import Collector
 from ipc_tui.engine.context import mp_context
 from ipc_tui.engine.declare import Declarations
-from ipc_tui.engine.errors import ScenarioError
+from ipc_tui.engine.errors import CannotKill, ScenarioError
 from ipc_tui.engine.loader import MODES, ScenarioInfo, execute, find_scenario, main_of, module_name
 from ipc_tui.engine.runtime import FREE, STOP, Runtime
 from ipc_tui.engine.schedule import UNTIL_BLOCKED, Turn, parse_schedule
 from ipc_tui.engine.snapshot import Snapshot, TraceEvent
 from ipc_tui.engine.workers import MainWorker
+
+# A worker that runs this long without a step (a long loop, or one that hangs outside any step)
+# no longer holds up the steps asked of the others.
+PATIENCE = 1.0
 
 _open_sessions: weakref.WeakSet[Session] = weakref.WeakSet()
 _session_ids = itertools.count(1)
@@ -259,7 +263,7 @@ class Session(Collector):
                 raise ScenarioError(f"no worker {worker!r}; workers: {self.worker_names}")
             if self.board.running_free or (w is not None and not w.live):
                 return None
-            if not self._requests and self.board.settled():
+            if not self._requests and self.board.settled(PATIENCE):
                 granted = self._grant(worker)
                 return granted.name if granted else None
             self._requests.append(worker)
@@ -281,7 +285,7 @@ class Session(Collector):
 
     def _grant_waiting(self) -> None:
         """Take the next asked-for step once the one before has settled (collector thread)."""
-        while self._requests and self.board.settled():
+        while self._requests and self.board.settled(PATIENCE):
             if self._grant(self._requests.popleft()) is not None:
                 return
 
@@ -321,7 +325,7 @@ class Session(Collector):
         me = threading.current_thread()
         while self._player is me and not self._closed:
             with self._cond:  # a tick while a step is still in flight (a sleep) is skipped
-                if not self._requests and self.board.settled():
+                if not self._requests and self.board.settled(PATIENCE):
                     self._grant(None)
             self._stopping.wait(1 / self._rate)
 
@@ -407,6 +411,28 @@ class Session(Collector):
         """Who waits for what, when every live worker waits for ever; else None."""
         with self._cond:
             return self.board.stall()
+
+    def abandoned(self) -> list[str]:
+        """Who is blocked on a lock or semaphore that only a dead (or ended) worker could
+        give back, in words."""
+        with self._cond:
+            return self.board.abandoned()
+
+    def kill(self, name: str) -> None:
+        """Kill worker process `name` with SIGKILL, as `kill -9` would: it gets no chance to
+        release what it holds. A thread cannot be killed: that raises CannotKill."""
+        with self._cond:
+            w = self._by_name.get(name)
+            if w is None:
+                raise ScenarioError(f"no worker {name!r}; workers: {self.worker_names}")
+            if w.kind == "thread":
+                raise CannotKill(
+                    f"{name} is a thread: Python cannot kill one thread of a process "
+                    "(only the whole process, or the thread itself by returning)"
+                )
+            if not w.started or not w.alive:
+                raise CannotKill(f"{name} is not running (it is {w.state})")
+            w.handle.kill()
 
     # -- ending ----------------------------------------------------------------------------
 

@@ -7,7 +7,19 @@ from typing import Any
 
 # "new": made but not started yet (only in a scenario whose main() starts its workers)
 # "cut off": a daemon worker ended where it was, because the main work had ended
-WORKER_STATES = ("new", "ready", "running", "blocked", "sleeping", "done", "failed", "cut off")
+# "killed": a process ended by a signal (Session.kill, or kill -9 from outside)
+WORKER_STATES = (
+    "new",
+    "ready",
+    "running",
+    "blocked",
+    "sleeping",
+    "done",
+    "failed",
+    "cut off",
+    "killed",
+)
+ENDED = ("done", "failed", "cut off", "killed")  # a worker in one of these will not step again
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +40,7 @@ class LockState:
     waiters: tuple[str, ...]  # in the order they started waiting
     locked: bool  # the real lock's state
     line: int
+    holder_gone: bool = False  # its holder has died or ended: nobody will release it
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +51,7 @@ class SemaphoreState:
     holders: tuple[str, ...]  # one entry per permit a worker took and has not released
     waiters: tuple[str, ...]
     line: int
+    lost: int = 0  # permits held by workers that have died or ended: never given back
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +86,12 @@ class WorkerState:
     error: str | None  # the traceback of a failed worker
     target: str  # how the scenario spells the worker's code
     waited: float = 0.0  # seconds it has spent blocked, over the waits that have ended
+    busy: float = 0.0  # running: seconds since its last step (a long loop shows here)
+
+    @property
+    def live(self) -> bool:
+        """Started and not ended: it may still take a step."""
+        return self.state != "new" and self.state not in ENDED
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from ipc_tui.engine import ScenarioError, ScenarioInfo, Session, Snapshot, list_scenarios
+from ipc_tui.engine import (
+    CannotKill,
+    ScenarioError,
+    ScenarioInfo,
+    Session,
+    Snapshot,
+    list_scenarios,
+)
 from ipc_tui.tui.code import CodePane
 from ipc_tui.tui.commands import IpcCommands
 from ipc_tui.tui.events import EventsPane
@@ -58,6 +65,7 @@ class MainScreen(Screen):
         Binding("f", "app.run_free", "Free"),
         Binding("plus", "app.faster", "+", show=False),
         Binding("minus", "app.slower", "-", show=False),
+        Binding("k", "app.arm_kill", "Kill", show=False),
         Binding("r", "app.restart", "Restart"),
         Binding("m", "app.switch_mode", "Mode"),
         Binding("v", "app.next_variant", "Variant", show=False),
@@ -117,6 +125,7 @@ class IpcApp(App[int]):
         self.sampling = sample
         self.rate_index = RATES.index(2)
         self._stall_said: tuple[str, ...] | None = None
+        self._kill_armed = False  # k was pressed: the next digit kills that worker
         # The panes, kept at hand: the sampling timer must reach them under any screen.
         self.workers_pane = WorkersPane()
         self.memory_pane = MemoryPane()
@@ -223,22 +232,22 @@ class IpcApp(App[int]):
 
     def status(self, snap: Snapshot) -> str:
         session = self.session
-        live = [w for w in snap.workers if w.state not in ("done", "failed", "new", "cut off")]
+        live = [w for w in snap.workers if w.live]
         if not live:
             failed = [w.name for w in snap.workers if w.state == "failed"]
             state = f"finished, {', '.join(failed)} failed" if failed else "finished"
+        elif cycle := session.cycle():
+            state = "DEADLOCK: " + " → ".join(cycle)
+            self._say(
+                [*(session.stall() or []), "cycle: " + " → ".join(cycle)],
+                "Deadlock: these workers wait for each other",
+            )
+        elif abandoned := session.abandoned():
+            state = "STUCK: " + "; ".join(abandoned)
+            self._say([*abandoned, "r restarts with fresh primitives"], "Stuck for ever")
         elif stall := session.stall():
-            cycle = session.cycle()
-            state = "DEADLOCK: " + (" → ".join(cycle) if cycle else "; ".join(stall))
-            if tuple(stall) != self._stall_said:
-                self._stall_said = tuple(stall)
-                drawn = ["", "cycle: " + " → ".join(cycle)] if cycle else []
-                self.notify(
-                    "\n".join(stall + drawn),
-                    title="No worker can move",
-                    severity="warning",
-                    timeout=8,
-                )
+            state = "DEADLOCK: " + "; ".join(stall)
+            self._say(stall, "No worker can move")
         elif snap.running_free:
             state = "running free"
         elif session.playing:
@@ -248,6 +257,12 @@ class IpcApp(App[int]):
         mode = {"process": "processes", "thread": "threads"}.get(session.mode, session.mode)
         variant = f" · {session.variant}" if session.variant else ""
         return f"{mode}{variant} · {state}"
+
+    def _say(self, lines: list[str], title: str) -> None:
+        """A warning toast, once for each new situation (the status line keeps showing it)."""
+        if tuple(lines) != self._stall_said:
+            self._stall_said = tuple(lines)
+            self.notify("\n".join(lines), title=title, severity="warning", timeout=8)
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -261,8 +276,31 @@ class IpcApp(App[int]):
         if self.session is None:
             return
         workers = self.session.snapshot().workers
-        if key <= len(workers):
+        armed, self._kill_armed = self._kill_armed, False
+        if key > len(workers):
+            return
+        if armed:
+            self.kill(workers[key - 1].name)
+        else:
             self.step(workers[key - 1].name)
+
+    def action_arm_kill(self) -> None:
+        if self.session is None:
+            return
+        self._kill_armed = True
+        self.notify("Kill which worker? Press its number (1-9).", title="Kill", timeout=3)
+
+    def kill(self, name: str) -> None:
+        try:
+            self.session.kill(name)
+        except CannotKill as exc:
+            self.notify(str(exc), title=f"{name} cannot be killed", severity="warning")
+        else:
+            self.notify(
+                f"{name} was killed with SIGKILL: it released nothing it held.",
+                title="Killed",
+                timeout=4,
+            )
 
     def step(self, name: str) -> None:
         if self.session.step(name) is None:

@@ -56,7 +56,7 @@ class CodePane(VerticalScroll):
     def show(self, snap: Snapshot) -> None:
         markers: dict[int, list[tuple[str, str]]] = {}
         for w in snap.workers:
-            if w.state not in ("done", "failed", "new", "cut off") and w.line:
+            if w.live and w.line:
                 markers.setdefault(w.line, []).append((w.name, STATE_LOOK[w.state][1]))
         if markers == self._markers:
             return

@@ -14,6 +14,7 @@ ACTIONS = [
     ("Run free", "run_free"),
     ("Play faster", "faster"),
     ("Play slower", "slower"),
+    ("Kill a worker's process (then its number)", "arm_kill"),
     ("Restart the scenario", "restart"),
     ("Switch threads / processes", "switch_mode"),
     ("Next variant (e.g. the fix)", "next_variant"),

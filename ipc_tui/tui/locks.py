@@ -17,7 +17,10 @@ class LocksPane(Static):
         out = Text(no_wrap=True, overflow="ellipsis")
         for lock in snap.locks:
             out.append(f"{lock.name} ", style="bold")
-            if lock.holder:
+            if lock.holder and lock.holder_gone:
+                gone = "is dead" if snap.worker(lock.holder).state == "killed" else "has ended"
+                out.append(f"● held by {lock.holder}, which {gone}", style="bold magenta")
+            elif lock.holder:
                 out.append(f"● held by {lock.holder}", style="bold red")
             elif lock.locked:
                 out.append("● held", style="bold red")

@@ -45,6 +45,8 @@ class SemaphoreView(Horizontal):
         text.append("\n")
         text.append("inside: ", style="dim")
         text.append(", ".join(sem.holders) or "nobody", style="cyan")
+        if sem.lost:
+            text.append(f"  ({sem.lost} lost: taken by workers now gone)", style="bold magenta")
         if sem.waiters:
             text.append("\nblocked at 0: ", style="dim")
             text.append(", ".join(sem.waiters), style="bold red")

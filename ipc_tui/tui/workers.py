@@ -19,12 +19,17 @@ STATE_LOOK = {
     "done": ("✓", "dim green"),
     "failed": ("✗", "bold red"),
     "cut off": ("✂", "magenta"),
+    "killed": ("☠", "bold magenta"),
 }
 
 
 def worker_line(key: int, w: WorkerState, name_width: int = 4) -> Text:
     symbol, style = STATE_LOOK.get(w.state, ("?", ""))
     state = w.state + (f" on {w.blocked_on}" if w.blocked_on else "")
+    if w.busy >= 2:  # a long loop, or a hang outside any step
+        state = f"running {w.busy:.0f}s, no step"
+    elif w.state == "killed" and w.error:
+        state = w.error.replace("killed by ", "killed ")
     line = Text()
     line.append(f"{key if key <= 9 else ' '} ", style="bold")
     line.append(f"{w.name:<{name_width}} ", style="bold")
@@ -89,4 +94,4 @@ class WorkersPane(VerticalScroll):
             if self._lines[i] != line:
                 self._lines[i] = line
                 self.rows[i].update(line)
-                self.rows[i].set_class(w.state == "failed", "-failed")
+                self.rows[i].set_class(w.state in ("failed", "killed"), "-failed")

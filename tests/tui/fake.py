@@ -151,6 +151,9 @@ class FakeSession:
     def cycle(self) -> None:
         return None
 
+    def abandoned(self) -> list[str]:
+        return []
+
     def play(self, rate: float = 2.0) -> None:
         self.playing = True
 

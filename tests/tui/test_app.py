@@ -239,3 +239,36 @@ async def test_the_results_pane_fills_in_what_a_measuring_scenario_measured():
             await pilot.press("q")
     finally:
         app.close_session()
+
+
+async def test_k_kills_a_process_the_lock_stays_taken_and_r_recovers(app_on):
+    app = app_on("lock-contention", "process")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot, app)
+        await pilot.press("1")  # w0 takes the lock
+        await settled(pilot, app)
+        await pilot.press("k", "1")
+        for _ in range(100):
+            await asyncio.sleep(0.02)
+            if app.session.snapshot().worker("w0").state == "killed":
+                break
+        await pilot.press("2")  # w1 blocks behind the dead holder
+        await settled(pilot, app)
+        assert "w0 ☠ killed SIGKILL" in workers_text(app)
+        assert "held by w0, which is dead" in text_of(app.query_one(LocksPane))
+        assert app.sub_title.startswith("processes · STUCK: w1 waits for lock lock held by w0")
+        await pilot.press("r")
+        await settled(pilot, app)
+        assert workers_text(app).count("ready") == 3
+        assert "○ free" in text_of(app.query_one(LocksPane))
+
+
+async def test_k_on_a_thread_says_it_cannot_be_killed(app_on):
+    app = app_on("lock-contention", "thread")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot, app)
+        await pilot.press("k", "1")
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert any("w0 is a thread: Python cannot kill one thread" in m for m in said), said
+        assert app.session.snapshot().worker("w0").state == "ready"
