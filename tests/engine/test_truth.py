@@ -1,61 +1,118 @@
-"""The snapshot tells the truth: after every step it matches the real primitives and the trace."""
+"""The snapshot tells the truth: after every step it matches the real primitives and the trace,
+whatever the schedule (random schedules from Hypothesis, over every stepping scenario)."""
 
-import random
 import time
+from collections import Counter, defaultdict
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from tests.conftest import MODES
+from ipc_tui.engine import Session, list_scenarios
+from tests.conftest import gone
+
+MEASURING = {"gil", "ipc-compare"}  # they measure at full speed: nothing to step through
+STEPPING = [
+    (info.name, mode)
+    for info in list_scenarios()
+    if info.name not in MEASURING
+    for mode in info.modes
+]
+EXAMPLES = 8  # per scenario and mode: 8 x 26 = 208 random schedules
 
 
 def real(session, name):
     """The real primitive behind a scenario's resource (what the lesson's code touches)."""
-    return getattr(session.module, name)._raw
+    return next(r for r in session._decl.resources if r.name == name)._raw
 
 
-def check(session, events):
+def check(session, events) -> None:
+    """Every invariant a student relies on, on a settled session and its whole trace so far."""
     snap = session.snapshot()
-    last_write = {}
-    flags = {}
+    locks = {x.name for x in snap.locks}
+    sems = {x.name for x in snap.semaphores}
+    holder: dict[str, str | None] = {}
+    taken: Counter = Counter()
+    last_write, flags = {}, {}
+    steps = defaultdict(list)
     for e in events:
-        if e.kind == "step" and e.op == "write" and e.index is None:
-            last_write[e.resource] = e.after
-        if e.kind == "step" and e.op in ("set", "clear"):
+        if e.kind != "step":
+            continue
+        steps[e.worker].append(e.seq)
+        if e.resource in locks and e.op == "acquire" and e.result:
+            assert holder.get(e.resource) is None, f"{e.worker} took {e.resource} while held"
+            holder[e.resource] = e.worker
+        elif e.resource in locks and e.op == "release":
+            holder[e.resource] = None
+        elif e.resource in sems and e.op == "acquire" and e.result:
+            taken[e.resource] += 1
+        elif e.resource in sems and e.op == "release":
+            taken[e.resource] -= 1
+        elif e.op == "write":
+            last_write[e.resource, e.index] = e.after
+        elif e.op in ("set", "clear"):
             flags[e.resource] = e.op == "set"
+    for worker, seqs in steps.items():  # the trace has no holes: steps 1, 2, 3, ...
+        assert seqs == list(range(1, len(seqs) + 1)), (worker, seqs)
     for cell in snap.cells:
         raw = real(session, cell.name).get_obj()
         assert cell.value == (raw.value if cell.kind == "value" else tuple(raw))
-        if cell.name in last_write:
-            assert cell.value == last_write[cell.name]  # the trace's last write is what is there
+        for (name, index), value in last_write.items():
+            if name == cell.name and index is None:
+                assert cell.value == value  # the trace's last write is what is there
+            elif name == cell.name and isinstance(index, int):
+                assert cell.value[index] == value
     for sem in snap.semaphores:
         raw = real(session, sem.name)
-        value = raw.get_value() if hasattr(raw, "get_value") else raw._value
-        assert sem.value == value
-        assert sem.value == sem.initial - len(sem.holders)  # permits taken are the ones missing
+        assert sem.value == (raw.get_value() if hasattr(raw, "get_value") else raw._value)
+        assert sem.value == sem.initial - taken[sem.name]  # minus the permits taken and held
     for ev in snap.events:
-        assert ev.is_set == real(session, ev.name).is_set()
-        assert ev.is_set == flags.get(ev.name, False)
+        assert ev.is_set == real(session, ev.name).is_set() == flags.get(ev.name, False)
     for lock in snap.locks:
         raw = real(session, lock.name)
         locked = raw.locked() if hasattr(raw, "locked") else raw._semlock._get_value() == 0
         assert lock.locked == locked == (lock.holder is not None)
+        assert lock.holder == holder.get(lock.name)  # at most one holder, the trace's
 
 
-@pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("scenario", ["race-condition", "lock-contention", "semaphore", "event"])
-def test_snapshot_matches_the_real_primitives_after_every_step(session_of, scenario, mode):
-    s = session_of(scenario, mode)
-    rng = random.Random(scenario)
+def step_at_random(session: Session, choose, most: int = 600) -> list:
+    """Step workers chosen by `choose(ready)` until nothing can move; check after every step."""
     events = []
-    for _ in range(400):
-        ready = [w.name for w in s.snapshot().workers if w.state == "ready"]
+    deadline = time.monotonic() + 30
+    for _ in range(most):
+        ready = [w.name for w in session.snapshot().workers if w.state == "ready"]
         if not ready:
-            if s.finished() or s.stall():
+            if session.finished() or session.stall() or session.cycle():
                 break
-            time.sleep(0.05)  # a wait(timeout) still running out
+            assert time.monotonic() < deadline, session.snapshot().workers  # never hung
+            time.sleep(0.01)  # a sleep, or a wait(timeout), still running out
             continue
-        s.step(rng.choice(ready))
+        session.step(choose(ready))
+        assert session.wait_settled(10), session.snapshot().workers
+        events += session.drain_events()
+        check(session, events)
+    # Every run ends: finished, or deadlocked and reported (no built-in worker fails).
+    assert session.finished() or session.stall() or session.cycle()
+    assert not [w.name for w in session.snapshot().workers if w.state == "failed"]
+    return events
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("name, mode", STEPPING)
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_random_schedules_keep_every_invariant(name, mode, data):
+    s = Session(name, mode)
+    s.start()
+    try:
         assert s.wait_settled(10)
-        events += s.drain_events()
-        check(s, events)
-    assert s.finished() or s.stall()  # event: a wait that comes after clear() waits for ever
+        step_at_random(s, lambda ready: data.draw(st.sampled_from(ready)))
+        pids = [w.pid for w in s.snapshot().workers if w.kind == "process"]
+    finally:
+        s.close()
+    assert all(pid is None or gone(pid) for pid in pids)
