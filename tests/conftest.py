@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import uuid
 from pathlib import Path
 
 import pytest
@@ -94,15 +95,40 @@ def descendants(pid: int) -> set[int]:
 
 
 def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    """Run `python -m ipc_tui ARGS` as a user would, capturing its output."""
-    env = dict(os.environ, PYTHONWARNINGS="default")
-    return subprocess.run(
+    """Run `python -m ipc_tui ARGS` as a user would, capturing its output. Every process it
+    starts carries a mark in its environment: `left_behind(done)` finds any still running."""
+    mark = uuid.uuid4().hex
+    env = dict(os.environ, PYTHONWARNINGS="default", IPC_TUI_TEST_MARK=mark)
+    done = subprocess.run(
         [sys.executable, "-m", "ipc_tui", *args],
         capture_output=True,
         text=True,
         timeout=timeout,
         env=env,
     )
+    done.mark = mark
+    return done
+
+
+def left_behind(done: subprocess.CompletedProcess, wait: float = 3) -> list[int]:
+    """Processes of that run still alive (zombies count as gone), after up to `wait` s."""
+    import time
+
+    needle = f"IPC_TUI_TEST_MARK={done.mark}".encode()
+    deadline = time.monotonic() + wait
+    while True:
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    marked = needle in (entry / "environ").read_bytes()
+                except OSError:
+                    continue
+                if marked and not gone(int(entry.name)):
+                    found.append(int(entry.name))
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
 
 
 def run_to_end(session: Session, timeout: float = 20) -> None:

@@ -2,15 +2,17 @@
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import left_behind, run_cli
 
 
 def refused(*args: str) -> str:
+    """Exit 2, one line on stderr (no traceback, no warning), no process left running."""
     done = run_cli(*args)
     assert done.returncode == 2, (done.returncode, done.stdout, done.stderr)
     assert "Traceback" not in done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
+    assert not left_behind(done)
     return lines[0]
 
 
@@ -59,11 +61,30 @@ def test_unreadable_file(tmp_path):
         ("from ipc_tui.scenario import Process\nProcess(target=3)\n", "is not a function"),
         ("import no_such_module\n", "scenario.py:1: ModuleNotFoundError"),
         ("", "no workers"),
+        ("This is a lesson plan, not Python.\n", "scenario.py:1: syntax error"),
+        ('{"workers": ["w0", "w1"]}\n', "no workers"),
+        (
+            "from ipc_tui.scenario import Lock, Process\n"
+            "a = Lock()\na = Lock()\nProcess(target=print)\n",
+            "scenario.py:2: Lock() is not kept in a top-level variable, or its name is used twice",
+        ),
+        (
+            "from ipc_tui.scenario import Process, Value\n"
+            "n = Value('i', 0)\nProcess(target=print, name='x')\nProcess(target=print, name='x')\n",
+            "two workers are named 'x'",
+        ),
     ],
 )
 def test_a_broken_scenario_file_says_where_and_what(scenario_file, source, expected):
     path = scenario_file(source)
     assert expected in refused("--scenario", path, "--headless")
+
+
+def test_a_huge_file(scenario_file):
+    path = scenario_file(
+        "from ipc_tui.scenario import Process\nProcess(target=print)\n" + "#" * 2**20
+    )
+    assert "too big for a scenario (1 MB at most)" in refused("--scenario", path, "--headless")
 
 
 def test_a_binary_file(tmp_path):
@@ -93,6 +114,10 @@ def test_a_bad_schedule(schedule, expected):
         (["--timeout", "-3"], "more than 0"),
         (["--timeout", "soon"], "wants seconds"),
         (["--frobnicate"], "unrecognized arguments"),
+        (["--lang", "fr"], "invalid choice"),
+        (["--mode", ""], "invalid choice"),
+        (["--timeout", "inf"], "more than 0"),
+        (["--timeout", "nan"], "more than 0"),
     ],
 )
 def test_bad_options(args, expected):
