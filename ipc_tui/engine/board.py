@@ -91,7 +91,14 @@ def describe(op: str, resource: str | None, index: Any) -> str:
 
 class Board:
     def __init__(
-        self, scenario: str, path: str, mode: str, resources: list[Resource], workers, variant=""
+        self,
+        scenario: str,
+        path: str,
+        mode: str,
+        resources: list[Resource],
+        workers,
+        variant="",
+        keep: int = 100_000,
     ):
         self.scenario = scenario
         self.variant = variant
@@ -101,8 +108,9 @@ class Board:
         self.resources = resources
         self.tallies = {r.name: Tally() for r in resources}
         self.workers = workers  # list[WorkerRecord]
-        # The bounded event log: every step and lifecycle event, until a front-end drains it.
-        self.new: deque[TraceEvent] = deque(maxlen=100_000)
+        # The bounded event log: every step and lifecycle event, until a front-end drains it;
+        # past `keep` undrained events the oldest go (a flood outruns any reader).
+        self.new: deque[TraceEvent] = deque(maxlen=keep)
         self.running_free = False
         self.tables: dict[str, Table] = {}  # what measuring workers showed, by name
 

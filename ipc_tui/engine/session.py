@@ -42,6 +42,7 @@ class Session(Collector):
         mode: str | None = None,
         variant: str | None = None,
         quick: bool = False,
+        keep_events: int = 100_000,
     ):
         self.info = scenario if isinstance(scenario, ScenarioInfo) else find_scenario(scenario)
         mode = mode or self.info.modes[0]
@@ -57,6 +58,7 @@ class Session(Collector):
             raise ScenarioError(f"{self.info.name} has no variant {variant!r}; variants: {known}")
         self.variant = variant or (variants[0] if variants else "")
         self.quick = quick  # the small size, for the measuring scenarios
+        self.keep_events = keep_events  # undrained events kept, at most (the newest)
         self._build()
 
     # -- building and starting -------------------------------------------------------------
@@ -77,7 +79,13 @@ class Session(Collector):
         if self._main:
             self._add(self._main, "thread")  # main is the session process's own program
         self.board = Board(
-            self.info.name, self.info.path, self.mode, decl.resources, self._workers, self.variant
+            self.info.name,
+            self.info.path,
+            self.mode,
+            decl.resources,
+            self._workers,
+            self.variant,
+            self.keep_events,
         )
         self._flags: Any = self._ctx.RawArray("b", 2) if self._ctx else [0, 0]
         self._stopping = threading.Event()

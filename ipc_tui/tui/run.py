@@ -10,6 +10,8 @@ from pathlib import Path
 
 from ipc_tui.engine import ScenarioInfo, Session, start_helpers
 
+APP_KEEPS = 5_000  # undrained events the app's sessions keep (20 samples a second drain them)
+
 
 def log_path() -> Path:
     return Path(tempfile.gettempdir()) / f"ipc-tui-{os.getuid()}.log"
@@ -41,7 +43,8 @@ def run_app(
     """Run the app on `info` (or the picker); every worker ends on every way out."""
 
     def factory(info: ScenarioInfo, mode: str | None, variant: str | None) -> Session:
-        return Session(info, mode, variant, quick)
+        # The app draws the newest events only: a flood keeps the last few thousand, not all.
+        return Session(info, mode, variant, quick, keep_events=APP_KEEPS)
 
     session = factory(info, mode, variant) if info is not None else None  # bad input: here
     with stderr_to_log():

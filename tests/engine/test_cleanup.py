@@ -5,7 +5,8 @@ import os
 
 import pytest
 
-from tests.conftest import MODES, children_of, gone, run_cli
+from tests.conftest import MODES, children_of, gone, left_behind, run_cli
+from tests.sources import DEADLOCK, LOOPS
 
 HOLDS_FOR_EVER = """
     from ipc_tui.scenario import Lock, Process
@@ -40,20 +41,23 @@ def worker_pids(stdout: str) -> list[int]:
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(
     "case, code",
-    [("normal", 0), ("blocked", 3), ("raised", 1)],
+    [("normal", 0), ("blocked", 3), ("raised", 1), ("deadlocked", 3), ("endless loop", 3)],
 )
 def test_the_cli_leaves_no_process_and_no_leak_warning(scenario_file, mode, case, code):
-    target = {
-        "normal": lambda: "lock-contention",
-        "blocked": lambda: scenario_file(HOLDS_FOR_EVER),
-        "raised": lambda: scenario_file(RAISES),
+    target, *more = {
+        "normal": lambda: ["lock-contention"],
+        "blocked": lambda: [scenario_file(HOLDS_FOR_EVER)],
+        "raised": lambda: [scenario_file(RAISES)],
+        "deadlocked": lambda: [scenario_file(DEADLOCK), "--schedule", "w0,w1,w0,w1"],
+        "endless loop": lambda: [scenario_file(LOOPS), "--timeout", "2"],
     }[case]()
-    done = run_cli("--scenario", target, "--headless", "--json", "--mode", mode, "--timeout", "20")
+    done = run_cli("--scenario", target, "--headless", "--json", "--mode", mode, *more)
     assert done.returncode == code, done.stderr
     assert "resource_tracker" not in done.stderr and "leaked" not in done.stderr
     assert "Traceback" not in done.stderr
     for pid in worker_pids(done.stdout):
         assert gone(pid), f"worker {pid} outlived ipc-tui"
+    assert not left_behind(done)  # nor the forkserver, nor the resource tracker
 
 
 @pytest.mark.parametrize("mode", MODES)

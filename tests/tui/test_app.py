@@ -16,7 +16,7 @@ from ipc_tui.tui.results import ResultsPane
 from ipc_tui.tui.trace import TracePane
 from ipc_tui.tui.workers import WorkersPane
 from tests.conftest import MODES, gone
-from tests.sources import RAISES
+from tests.sources import LOOPS, RAISES
 
 
 def text_of(widget) -> str:
@@ -272,3 +272,29 @@ async def test_k_on_a_thread_says_it_cannot_be_killed(app_on):
         said = [n.message for n in app._notifications]
         assert any("w0 is a thread: Python cannot kill one thread" in m for m in said), said
         assert app.session.snapshot().worker("w0").state == "ready"
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_worker_looping_without_steps_freezes_nothing(app_on, scenario_file, mode):
+    app = IpcApp(Session(find_scenario(scenario_file(LOOPS)), mode))
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settled(pilot, app)
+            await pilot.press("1")  # w0's write, then its endless loop
+            for _ in range(150):
+                await asyncio.sleep(0.02)
+                if app.session.snapshot().worker("w0").busy >= 2:
+                    break
+            app.sample()
+            await pilot.pause()
+            assert "s, no step" in workers_text(app)  # running 2s (or more), no step
+            for _ in range(6):  # w1 still steps, key by key
+                await pilot.press("2")
+                for _ in range(100):
+                    await asyncio.sleep(0.01)
+                    if app.session.snapshot().worker("w1").state != "running":
+                        break
+            assert app.session.snapshot().worker("w1").state == "done"
+            await pilot.press("q")
+    finally:
+        app.close_session()
