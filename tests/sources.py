@@ -72,3 +72,27 @@ LOOPS = """
     Process(target=spin)
     Process(target=count)
 """
+
+PARTIAL_DEADLOCK = """
+    from ipc_tui.scenario import Lock, Process, Semaphore, sleep
+    a = Lock()
+    b = Semaphore(1)
+
+    def one():
+        with a:
+            with b:
+                pass
+
+    def two():
+        with b:
+            with a:
+                pass
+
+    def bystander():
+        for _ in range(100):
+            sleep(0.5)
+
+    Process(target=one)
+    Process(target=two)
+    Process(target=bystander)
+"""

@@ -280,6 +280,7 @@ class IpcApp(App[int]):
         if key > len(workers):
             return
         if armed:
+            self.clear_notifications()  # the question has its answer
             self.kill(workers[key - 1].name)
         else:
             self.step(workers[key - 1].name)

@@ -6,7 +6,7 @@ import pytest
 
 from ipc_tui.engine import CannotKill
 from tests.conftest import MODES, gone, run_cli, run_to_end
-from tests.sources import HOLDERS, LOOPS
+from tests.sources import HOLDERS, LOOPS, PARTIAL_DEADLOCK
 
 
 def wait_for(predicate, seconds: float = 10) -> None:
@@ -71,31 +71,7 @@ def test_an_endless_loop_holds_up_nobody_and_ends_with_the_session(session_of, s
 
 @pytest.mark.parametrize("mode", MODES)
 def test_a_cycle_is_named_while_other_workers_still_run(session_of, scenario_file, mode):
-    path = scenario_file(
-        """
-        from ipc_tui.scenario import Lock, Process, Semaphore, sleep
-        a = Lock()
-        b = Semaphore(1)
-
-        def one():
-            with a:
-                with b:
-                    pass
-
-        def two():
-            with b:
-                with a:
-                    pass
-
-        def bystander():
-            for _ in range(100):
-                sleep(0.5)
-
-        Process(target=one)
-        Process(target=two)
-        Process(target=bystander)
-        """
-    )
+    path = scenario_file(PARTIAL_DEADLOCK)
     s = session_of(path, mode)
     s.run_schedule("w0,w1,w0,w1,w2")
     assert s.stall() is None  # w2 can still move...

@@ -16,7 +16,7 @@ from ipc_tui.tui.results import ResultsPane
 from ipc_tui.tui.trace import TracePane
 from ipc_tui.tui.workers import WorkersPane
 from tests.conftest import MODES, gone
-from tests.sources import LOOPS, RAISES
+from tests.sources import LOOPS, PARTIAL_DEADLOCK, RAISES
 
 
 def text_of(widget) -> str:
@@ -296,5 +296,20 @@ async def test_a_worker_looping_without_steps_freezes_nothing(app_on, scenario_f
                         break
             assert app.session.snapshot().worker("w1").state == "done"
             await pilot.press("q")
+    finally:
+        app.close_session()
+
+
+async def test_a_cycle_is_drawn_in_the_header_while_another_worker_still_runs(scenario_file):
+    app = IpcApp(Session(find_scenario(scenario_file(PARTIAL_DEADLOCK)), "thread"))
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settled(pilot, app)
+            await pilot.press("1", "2", "1", "2", "3")
+            await settled(pilot, app)
+            assert app.session.snapshot().worker("w2").live  # the bystander carries on
+            assert "DEADLOCK: w0 → b → w1 → a → w0" in app.sub_title
+            said = [n.message for n in app._notifications]
+            assert any("cycle: w0 → b → w1 → a → w0" in m for m in said), said
     finally:
         app.close_session()
