@@ -12,16 +12,12 @@ it grew by more than --max-growth MB. Everything it started is ended, by pid, at
 from __future__ import annotations
 
 import argparse
-import os
-import pty
-import select
-import signal
-import struct
 import sys
 import tempfile
-import termios
 import time
 from pathlib import Path
+
+from ipc_tui.bench.terminal import Terminal, descendants, rss_mb
 
 # The busiest scenario there is: every worker reports without a pause, for ever.
 BUSIEST = '''"""Soak: three workers at full speed, for ever."""
@@ -47,31 +43,6 @@ Process(target=work)
 '''
 
 
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def descendants(pid: int) -> set[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = set(), [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=30 * 60)
@@ -82,50 +53,29 @@ def main() -> int:
 
     scenario = Path(tempfile.mkdtemp()) / "soak.py"
     scenario.write_text(BUSIEST)
-    pid, fd = pty.fork()
-    if pid == 0:
-        import fcntl
-
-        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-        cmd = [sys.executable, "-m", "ipc_tui", "--scenario", str(scenario), "--mode", args.mode]
-        os.execvp(sys.executable, cmd)
-
-    def drain(seconds: float) -> None:  # read the screen as a terminal would, and throw it away
-        end = time.monotonic() + seconds
-        while (left := end - time.monotonic()) > 0:
-            ready, _, _ = select.select([fd], [], [], min(left, 0.2))
-            if ready:
-                try:
-                    os.read(fd, 1 << 16)
-                except OSError:
-                    return
-
-    family: set[int] = set()
+    term = Terminal(["--scenario", str(scenario), "--mode", args.mode])
+    growth = 0.0
     try:
-        drain(3)
-        os.write(fd, b"f")  # run free
-        drain(args.warm_up)
-        family = descendants(pid)
-        start = rss_mb(pid)
-        print(f"start: {start:.1f} MB resident (app pid {pid}, {len(family)} children)", flush=True)
+        term.read_until(b"Workers")
+        term.keys(b"f")  # run free
+        term.read(args.warm_up)
+        term.output = b""  # what is drawn is read, and thrown away
+        start = rss_mb(term.pid)
+        children = len(descendants(term.pid))
+        print(f"start: {start:.1f} MB resident (app pid {term.pid}, {children} children)")
         began = time.monotonic()
         while (left := args.seconds - (time.monotonic() - began)) > 0:
-            drain(min(60.0, left))
-            print(f"{(time.monotonic() - began) / 60:5.1f} min: {rss_mb(pid):.1f} MB", flush=True)
-        end = rss_mb(pid)
+            term.read(min(60.0, left))
+            term.output = b""
+            minutes = (time.monotonic() - began) / 60
+            print(f"{minutes:5.1f} min: {rss_mb(term.pid):.1f} MB", flush=True)
+        end = rss_mb(term.pid)
         growth = end - start
         print(f"end: {end:.1f} MB resident; growth {growth:+.1f} MB in {args.seconds:g} s")
-        os.write(fd, b"q")
-        drain(2)
+        term.keys(b"q")
+        term.wait_exit()
     finally:
-        family |= descendants(pid)
-        for p in [pid, *family]:
-            try:
-                os.kill(p, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        os.waitpid(pid, 0)
-        os.close(fd)
+        term.kill_all()  # should the app not have quit: everything it started, by pid
     return 0 if growth <= args.max_growth else 1
 
 

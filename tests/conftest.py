@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from ipc_tui.bench.terminal import descendants  # noqa: F401  (the tests' helper too)
 from ipc_tui.engine import Session, start_helpers
 
 MODES = ["thread", "process"]
@@ -74,24 +75,6 @@ def children_of(pid: int) -> list[int]:
             if int(fields[1]) == pid and fields[0] != "Z":
                 out.append(int(entry.name))
     return out
-
-
-def descendants(pid: int) -> set[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = set(), [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
 
 
 def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:

@@ -2,73 +2,14 @@
 mode, and no worker, forkserver or resource tracker is left running, even mid-deadlock."""
 
 import os
-import pty
-import re
-import select
 import signal
-import struct
-import sys
-import termios
 import time
 
 import pytest
 
+from ipc_tui.bench.terminal import Terminal
 from tests.conftest import descendants, gone
 from tests.sources import DEADLOCK, LOOPS, RAISES
-
-
-class Terminal:
-    """The app running in a pseudo-terminal of 120x40, as a user's terminal would run it."""
-
-    def __init__(self, args: list[str], env: dict[str, str]):
-        self.pid, self.fd = pty.fork()
-        if self.pid == 0:  # the child: size the terminal, become ipc-tui
-            import fcntl
-
-            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-            os.execvpe(sys.executable, [sys.executable, "-m", "ipc_tui", *args], env)
-        self.output = b""
-
-    def screen_text(self) -> bytes:
-        return re.sub(rb"\x1b\[[0-9;?<>=$]*[A-Za-z~]", b"", self.output)
-
-    def read_until(self, marker: bytes, timeout: float = 20) -> None:
-        deadline = time.monotonic() + timeout
-        while marker not in self.screen_text():
-            assert time.monotonic() < deadline, f"no {marker!r} on the screen"
-            ready, _, _ = select.select([self.fd], [], [], 0.1)
-            if ready:
-                try:
-                    self.output += os.read(self.fd, 65536)
-                except OSError:
-                    break
-
-    def keys(self, *keys: bytes) -> None:
-        for key in keys:
-            os.write(self.fd, key)
-            time.sleep(0.15)
-
-    def wait_exit(self, timeout: float = 15) -> int:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                ready, _, _ = select.select([self.fd], [], [], 0.05)
-                if ready:
-                    self.output += os.read(self.fd, 65536)
-            except (OSError, ValueError):
-                time.sleep(0.05)  # the terminal is closed, or has nothing more to say
-            done, status = os.waitpid(self.pid, os.WNOHANG)
-            if done:
-                return os.waitstatus_to_exitcode(status)
-        os.kill(self.pid, signal.SIGKILL)
-        os.waitpid(self.pid, 0)
-        raise AssertionError("the app did not exit")
-
-    def cooked(self) -> bool:
-        """The terminal is back in its normal mode: echo and line editing on."""
-        lflag = termios.tcgetattr(self.fd)[3]
-        return bool(lflag & termios.ECHO) and bool(lflag & termios.ICANON)
-
 
 BUSY = """
     from ipc_tui.scenario import Process, Value
