@@ -1,0 +1,98 @@
+"""`python -m ipc_tui.bench [--quick]`: what watching costs, measured in one run on this machine.
+
+Each figure is a ratio against its baseline or a latency, measured in the same run; the table
+says the target beside it. Nothing here is asserted: machines are shared and noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import statistics
+
+from rich.console import Console
+from rich.table import Table
+
+from ipc_tui.bench import app, engine
+from ipc_tui.engine import start_helpers
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m ipc_tui.bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small sizes: under a minute")
+    args = parser.parse_args()
+    quick = args.quick
+    start_helpers()
+    console = Console(highlight=False)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    console.print(
+        f"ipc-tui benchmark, {datetime.date.today()}, {cores} cores, "
+        f"{platform.python_implementation()} {platform.python_version()}"
+        + (" (--quick)" if quick else "")
+    )
+    rows: list[tuple[str, str, str, bool]] = []
+
+    def row(figure: str, measured: str, target: str, met: bool) -> None:
+        rows.append((figure, measured, target, met))
+        console.print(f"  {figure}: {measured}", style="dim")
+
+    for (op, mode), (raw, watched) in engine.cost_of_watching(quick).items():
+        ratio = watched / raw
+        row(
+            f"cost of watching: {op}, {mode}s",
+            f"{raw * 1e6:.2f} → {watched * 1e6:.2f} µs ({ratio:.1f}x)",
+            "≤ 5x",
+            ratio <= 5,
+        )
+    for mode, latencies in engine.step_latency(quick).items():
+        median, p95 = statistics.median(latencies), engine.p95(latencies)
+        row(
+            f"step latency, {mode}s",
+            f"median {median * 1e3:.2f} ms, p95 {p95 * 1e3:.2f} ms",
+            "p95 < 1 ms",
+            p95 < 0.001,
+        )
+    rates = engine.races(quick)
+    share = rates["watched"] / rates["raw"] if rates["raw"] else float("inf")
+    row(
+        "races still show (processes, free)",
+        f"{rates['watched']:.0%} of runs lose updates watched, {rates['raw']:.0%} raw",
+        "≥ 80% of raw",
+        share >= 0.8,
+    )
+    load = app.under_load(20 if quick else 240, 3 if quick else 10)
+    keys_p95 = engine.p95(load["keys"])
+    row("UI under load: key to screen", f"p95 {keys_p95 * 1e3:.0f} ms", "< 100 ms", keys_p95 < 0.1)
+    row("UI under load: frames", f"{load['fps']:.0f} per second", "≥ 20 fps", load["fps"] >= 20)
+    growth = load["end MB"] - load["start MB"]
+    minutes = (20 if quick else 240) / 60
+    row(
+        f"memory after {minutes:g} min free",
+        f"{load['start MB']:.0f} → {load['end MB']:.0f} MB ({growth:+.1f})",
+        "growth < 10 MB",
+        growth < 10,
+    )
+    used = app.idle(3 if quick else 10)
+    row("idle (paused)", f"{used:.1%} of a core", "< 2%", used < 0.02)
+    times = app.start_up()
+    row("start-up: ipc-tui --list", f"{times['list']:.2f} s", "0.3 s", times["list"] <= 0.3)
+    row(
+        "start-up: first full frame",
+        f"{times['first frame']:.2f} s",
+        "1 s",
+        times["first frame"] <= 1,
+    )
+    one = app.one_worker()
+    row("start-up: one process worker", f"{one * 1e3:.0f} ms", "150 ms", one <= 0.15)
+
+    table = Table("figure", "measured", "target", "met", title="ipc-tui: the cost of watching")
+    for figure, measured, target, met in rows:
+        table.add_row(figure, measured, target, "yes" if met else "NO")
+    console.print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,175 @@
+"""The engine's figures: the cost of watching, the step latency, races that still show."""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+from ipc_tui.engine import Session, find_scenario
+
+# One worker times each operation pair on the raw primitive, then watched, running free.
+WATCHING = '''
+"""Bench: each operation, raw and watched, in one worker."""
+import time
+from ipc_tui.scenario import Event, Lock, Process, Semaphore, Value, quick
+
+N = 3_000 if quick() else 30_000
+lock = Lock()
+cell = Value("i", 0)
+permits = Semaphore(1)
+flag = Event()
+
+def lock_pair(lk, n):
+    for _ in range(n):
+        lk.acquire()
+        lk.release()
+
+def value_pair(c, n):
+    for _ in range(n):
+        c.value = c.value + 1
+
+def semaphore_pair(s, n):
+    for _ in range(n):
+        s.acquire()
+        s.release()
+
+def event_pair(e, n):
+    for _ in range(n):
+        e.set()
+        e.clear()
+
+def timed(pair, thing):
+    began = time.perf_counter()
+    pair(thing, N)
+    return (time.perf_counter() - began) / N
+
+def bench():
+    for name, pair, thing in [
+        ("Lock acquire+release", lock_pair, lock),
+        ("Value read+write", value_pair, cell),
+        ("Semaphore acquire+release", semaphore_pair, permits),
+        ("Event set+clear", event_pair, flag),
+    ]:
+        raw = min(timed(pair, thing._raw) for _ in range(3))
+        watched = min(timed(pair, thing) for _ in range(3))
+        print(f"{name}|{raw}|{watched}")
+
+Process(target=bench)
+'''
+
+STEPPING = '''
+"""Bench: a worker with many steps to take, one at a time."""
+from ipc_tui.scenario import Process, Value
+
+cell = Value("i", 0)
+
+def reads():
+    for _ in range(100_000):
+        cell.value
+
+Process(target=reads)
+'''
+
+RACE = '''
+"""Bench: the race-condition code, watched or raw."""
+from ipc_tui.scenario import Process, Value, quick, variant
+
+VARIANTS = ("watched", "raw")
+TIMES = 2_000 if quick() else 20_000
+counter = Value("i", 0)
+RAW = variant() == "raw"
+
+def add():
+    c = counter._raw if RAW else counter
+    for _ in range(TIMES):
+        c.value += 1
+
+Process(target=add)
+Process(target=add)
+'''
+
+
+def _file(source: str, name: str) -> str:
+    path = Path(tempfile.mkdtemp(prefix="ipc-tui-bench-")) / name
+    path.write_text(textwrap.dedent(source))
+    return str(path)
+
+
+def _run_free(session: Session, timeout: float = 120) -> list:
+    session.start()
+    session.run()
+    events, deadline = [], time.monotonic() + timeout
+    while not session.finished():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{session.info.name} did not finish in {timeout:g} s")
+        events += session.drain_events()
+        time.sleep(0.01)
+    session.wait_exited()
+    return events + session.drain_events()
+
+
+def cost_of_watching(quick: bool) -> dict[tuple[str, str], tuple[float, float]]:
+    """(raw seconds, watched seconds) per operation pair, per mode."""
+    path = _file(WATCHING, "watching.py")
+    out = {}
+    for mode in ("thread", "process"):
+        session = Session(find_scenario(path), mode, quick=quick)
+        try:
+            events = _run_free(session)
+        finally:
+            session.close()
+        for e in events:
+            if e.kind == "output":
+                name, raw, watched = str(e.result).split("|")
+                out[name, mode] = (float(raw), float(watched))
+    return out
+
+
+def step_latency(quick: bool) -> dict[str, list[float]]:
+    """Seconds from `step(w)` to a snapshot that shows the step done, per mode."""
+    path = _file(STEPPING, "stepping.py")
+    out = {}
+    for mode in ("thread", "process"):
+        session = Session(find_scenario(path), mode)
+        latencies = []
+        try:
+            session.start()
+            session.wait_settled(10)
+            for _ in range(100 if quick else 500):
+                before = session.snapshot().worker("w0").steps
+                began = time.perf_counter()
+                session.step("w0")
+                while session.snapshot().worker("w0").steps == before:
+                    time.sleep(0.00002)  # a busy loop would hold the GIL the step needs
+                latencies.append(time.perf_counter() - began)
+                session.wait_settled(5)
+        finally:
+            session.close()
+        out[mode] = latencies
+    return out
+
+
+def races(quick: bool) -> dict[str, float]:
+    """Share of free runs (processes) that lose updates, watched and raw."""
+    path = _file(RACE, "race.py")
+    runs = 5 if quick else 20
+    out = {}
+    for variant in ("watched", "raw"):
+        lost = 0
+        for _ in range(runs):
+            session = Session(find_scenario(path), "process", variant, quick=quick)
+            try:
+                _run_free(session)
+                expected = 2 * (2_000 if quick else 20_000)
+                lost += session.snapshot().cell("counter").value < expected
+            finally:
+                session.close()
+        out[variant] = lost / runs
+    return out
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
