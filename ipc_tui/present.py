@@ -80,5 +80,7 @@ def trace_line(e: TraceEvent) -> Text:
         text.append(f"  {e.result}", style="cyan")
     elif e.kind == "sleeping":
         text.append(f"  {e.result:g} s (sleeping)", style="yellow")
+    elif e.kind == "summary":
+        text.append(f"  (the last of {e.result} steps, running free)", style="dim")
     text.append(f"  line {e.line}", style="dim")
     return text

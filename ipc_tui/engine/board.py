@@ -137,6 +137,8 @@ class Board:
             self._record(t, w, seq, "sleeping", "sleep", None, result=seconds)
         elif kind == "output":
             self._record(msg[2], w, 0, "output", "print", None, result=msg[1], line=msg[3])
+        elif kind == "summary":
+            self._summary(w, *msg[1:])
         elif kind == "table":  # the one filled in last comes first
             self.tables.pop(msg[1], None)
             self.tables = {msg[1]: Table(*msg[1:]), **self.tables}
@@ -177,6 +179,33 @@ class Board:
         # before the steps it ended; any other step where it ended.
         t = t0 if op in ("release", "set") else t1
         self._record(t, w, seq, "step", op, res, index, before, after, result, line)
+
+    def _summary(self, w, seq, steps, held, taken, last, line, t) -> None:
+        """Steps taken running free, summed up by the worker: its place, and what it holds."""
+        if w.state == "blocked":
+            w.waited += t - w.blocked_at
+            self._forget_waits(w)
+        w.steps, w.state, w.line, w.blocked_on = seq, "running", line, None
+        for name, (acquires, releases) in taken.items():
+            tally = self.tallies.get(name)
+            if tally is None:
+                continue
+            resource = self.by_name(name)
+            if isinstance(resource, Lock):
+                if held.get(name) and t >= tally.holder_since:  # not older news than the last
+                    tally.holder, tally.holder_since = w.name, t
+                elif tally.holder == w.name:
+                    tally.holder = None
+            elif isinstance(resource, Semaphore):
+                tally.acquired += acquires
+                tally.released += releases
+                mine = tally.holders.count(w.name)
+                for _ in range(held.get(name, 0) - mine):
+                    tally.holders.append(w.name)
+                for _ in range(mine - held.get(name, 0)):
+                    tally.holders.remove(w.name)
+        op, res, index, *_ = last or ("step", None, None)
+        self._record(t, w, seq, "summary", op, res, index, result=steps, line=line)
 
     def cut(self, w: WorkerRecord, t: float) -> None:
         """A daemon worker cut off because the program's main work has ended."""

@@ -10,6 +10,13 @@ the session runs free) and `done` after it. Reports are plain tuples sent to the
     ("done", seq, op, resource, index, before, after, result, line, t0, t1)
     ("output", text, t, line)                        what the worker print()ed
     ("finished", t) | ("failed", traceback_text, t) | ("stopped",)
+    ("summary", seq, steps, held, taken, last, line, t)  running free, when summaries are on
+
+Running free with summaries on (the app's sessions), a step sends nothing: the worker counts it,
+and every SUMMARY_SECONDS (and before anything else it reports) it sends one summary: how many
+steps, what it holds now (`held`: resource -> locks/permits held), what it acquired and
+released meanwhile (`taken`: resource -> (acquires, releases)), and its last step. So watching
+a free run costs a few counters per operation, not a message.
 
 `t0` is taken before the real operation and `t1` after it, on `time.monotonic()` (one clock for
 every process on the machine), so the session can order a release before the acquire it allowed.
@@ -27,7 +34,10 @@ from typing import Any
 
 from ipc_tui.engine.errors import Stopped
 
-FREE, STOP = 0, 1  # slots of the session's flag array, read before every step
+FREE, STOP, SUMMARY = 0, 1, 2  # slots of the session's flag array, read before every step
+FLAGS = 3
+SUMMARY_SECONDS = 0.02
+SUMMARISED = -1  # the "line" of a step taken running free with summaries on
 
 _local = threading.local()
 
@@ -59,10 +69,15 @@ class Runtime:
         self.worker: Any = None  # the scenario's object for this worker: current_thread()
         self.cut = False  # a daemon worker whose main work has ended: stop at the next step
         self.at = 0  # the line of the step being taken
+        self.steps = 0  # steps summarised and not yet reported
+        self.held: dict[str, int] = {}
+        self.taken: dict[str, list[int]] = {}
+        self.last: tuple | None = None
+        self.flushed = monotonic()
 
-    def line(self) -> int:
+    def line(self, depth: int = 2) -> int:
         """The scenario line that called the operation now being done."""
-        frame = sys._getframe(2)
+        frame = sys._getframe(depth)
         while frame is not None:
             if frame.f_code.co_filename == self.path:
                 return frame.f_lineno
@@ -72,11 +87,16 @@ class Runtime:
     def enter(self, op: str, resource: str | None, index: Any = None) -> int:
         """Wait at the gate before a step; return the scenario line of the step."""
         self.seq += 1
-        line = self.at = self.line()
         flags = self.flags
         if flags[STOP] or self.cut:
             raise Stopped
+        if flags[FREE] and flags[SUMMARY]:
+            self.at = 0
+            return SUMMARISED
+        line = self.at = self.line()
         if not flags[FREE]:
+            if self.steps:
+                self.flush()
             self.send(("gate", self.seq, op, resource, index, line))
             self.gate.acquire()
             if flags[STOP] or self.cut:
@@ -84,10 +104,36 @@ class Runtime:
         return line
 
     def blocked(self, op: str, resource: str, timeout: float | None) -> None:
+        self._before_news()
         self.send(("blocked", self.seq, op, resource, timeout, monotonic(), self.at))
 
     def sleeping(self, seconds: float) -> None:
+        self._before_news()
         self.send(("sleeping", self.seq, seconds, monotonic(), self.at))
+
+    def _before_news(self) -> None:
+        """A summarised step that blocks or sleeps: say what came before it, and where."""
+        if self.at == 0:
+            self.at = self.line(3)
+        if self.steps:
+            self.flush()
+
+    def flush(self) -> None:
+        """Send the summary of the steps taken since the last one."""
+        line = self.line(2)
+        self.send(
+            (
+                "summary",
+                self.seq,
+                self.steps,
+                dict(self.held),
+                self.taken,
+                self.last,
+                line,
+                monotonic(),
+            )
+        )
+        self.steps, self.taken, self.flushed = 0, {}, monotonic()
 
     def done(
         self,
@@ -100,6 +146,21 @@ class Runtime:
         line: int,
         t0: float,
     ) -> None:
+        if line == SUMMARISED:
+            self.steps += 1
+            if resource is not None and op in ("acquire", "release"):
+                counts = self.taken.setdefault(resource, [0, 0])
+                if op == "release":
+                    counts[1] += 1
+                    if self.held.get(resource):
+                        self.held[resource] -= 1
+                elif result:
+                    counts[0] += 1
+                    self.held[resource] = self.held.get(resource, 0) + 1
+            self.last = (op, resource, index, before, after, result)
+            if self.steps >= 1000 or monotonic() - self.flushed > SUMMARY_SECONDS:
+                self.flush()
+            return
         self.send(
             ("done", self.seq, op, resource, index, before, after, result, line, t0, monotonic())
         )
@@ -122,7 +183,11 @@ def run_worker(worker: Any, runtime: Runtime) -> int:
     runtime.worker = worker
     runtime.send(("started", os.getpid(), threading.get_native_id()))
     try:
-        worker.run()
+        try:
+            worker.run()
+        finally:
+            if runtime.steps:
+                runtime.flush()
     except Stopped:
         runtime.send(("stopped",))
         return 0

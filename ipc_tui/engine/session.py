@@ -20,7 +20,7 @@ from ipc_tui.engine.context import mp_context
 from ipc_tui.engine.declare import Declarations
 from ipc_tui.engine.errors import CannotKill, ScenarioError
 from ipc_tui.engine.loader import MODES, ScenarioInfo, execute, find_scenario, main_of, module_name
-from ipc_tui.engine.runtime import FREE, STOP, Runtime
+from ipc_tui.engine.runtime import FLAGS, FREE, STOP, SUMMARY, Runtime
 from ipc_tui.engine.schedule import UNTIL_BLOCKED, Turn, parse_schedule
 from ipc_tui.engine.snapshot import Snapshot, TraceEvent
 from ipc_tui.engine.workers import MainWorker
@@ -43,6 +43,7 @@ class Session(Collector):
         variant: str | None = None,
         quick: bool = False,
         keep_events: int = 100_000,
+        summary: bool = False,
     ):
         self.info = scenario if isinstance(scenario, ScenarioInfo) else find_scenario(scenario)
         mode = mode or self.info.modes[0]
@@ -59,6 +60,9 @@ class Session(Collector):
         self.variant = variant or (variants[0] if variants else "")
         self.quick = quick  # the small size, for the measuring scenarios
         self.keep_events = keep_events  # undrained events kept, at most (the newest)
+        # Running free, workers report a summary every 20 ms instead of every step: a free run
+        # then costs a few counters per operation (the app); without it, every step is traced.
+        self.summary = summary
         self._build()
 
     # -- building and starting -------------------------------------------------------------
@@ -87,7 +91,8 @@ class Session(Collector):
             self.variant,
             self.keep_events,
         )
-        self._flags: Any = self._ctx.RawArray("b", 2) if self._ctx else [0, 0]
+        self._flags: Any = self._ctx.RawArray("b", FLAGS) if self._ctx else [0] * FLAGS
+        self._flags[SUMMARY] = int(self.summary)
         self._stopping = threading.Event()
         self._reaping = threading.Lock()  # one thread at a time in waitpid()
         self._close_lock = threading.Lock()

@@ -43,8 +43,9 @@ def run_app(
     """Run the app on `info` (or the picker); every worker ends on every way out."""
 
     def factory(info: ScenarioInfo, mode: str | None, variant: str | None) -> Session:
-        # The app draws the newest events only: a flood keeps the last few thousand, not all.
-        return Session(info, mode, variant, quick, keep_events=APP_KEEPS)
+        # The app draws the newest events only: a flood keeps the last few thousand, not all;
+        # running free, workers report a summary every 20 ms, not every step.
+        return Session(info, mode, variant, quick, keep_events=APP_KEEPS, summary=True)
 
     session = factory(info, mode, variant) if info is not None else None  # bad input: here
     with stderr_to_log():
