@@ -112,6 +112,7 @@ class Board:
         # past `keep` undrained events the oldest go (a flood outruns any reader).
         self.new: deque[TraceEvent] = deque(maxlen=keep)
         self.running_free = False
+        self.version = 0  # bumped on every change a front-end could draw
         self.tables: dict[str, Table] = {}  # what measuring workers showed, by name
 
     # -- reports ---------------------------------------------------------------------------
@@ -119,6 +120,7 @@ class Board:
     def apply(self, w: WorkerRecord, msg: tuple) -> None:
         kind = msg[0]
         w.since = monotonic()
+        self.version += 1
         if kind == "gate":
             _, seq, op, res, index, line = msg
             w.state, w.at_gate, w.op, w.line = "ready", True, describe(op, res, index), line
@@ -209,17 +211,20 @@ class Board:
 
     def cut(self, w: WorkerRecord, t: float) -> None:
         """A daemon worker cut off because the program's main work has ended."""
+        self.version += 1
         w.state, w.blocked_on = "cut off", None
         self._forget_waits(w)
         self._record(t, w, 0, "cut off", "cut off", None)
 
     def fail(self, w: WorkerRecord, error: str, t: float) -> None:
+        self.version += 1
         w.state, w.error, w.blocked_on = "failed", error, None
         self._forget_waits(w)
         self._record(t, w, 0, "failed", "failed", None, result=error)
 
     def killed(self, w: WorkerRecord, signal_name: str, t: float) -> None:
         """A process killed by a signal: what it held stays taken (see `abandoned`)."""
+        self.version += 1
         w.state, w.error, w.blocked_on = "killed", f"killed by {signal_name}", None
         self._forget_waits(w)
         self._record(t, w, 0, "killed", "killed", None, result=signal_name)

@@ -112,6 +112,7 @@ class Collector:
         """Let `w` take one step (the caller holds the lock and knows `w` is at its gate)."""
         w.at_gate = False
         w.state = "running"
+        self.board.version += 1
         w.gate.release()
 
     def _cut_daemons(self) -> None:

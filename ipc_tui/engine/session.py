@@ -221,6 +221,7 @@ class Session(Collector):
         """A worker made at run time (by main): known at once, started by its start()."""
         with self._cond:
             self._add(worker, self._kind_of(worker))
+            self.board.version += 1
 
     def rename(self, worker: Any, new: str) -> None:
         """`worker.name = new` (or setName), allowed until the worker has started."""
@@ -235,6 +236,7 @@ class Session(Collector):
             del self._by_name[w.name]
             w.name = new
             self._by_name[new] = w
+            self.board.version += 1
 
     def start_worker(self, worker: Any) -> None:
         w = self._by_name.get(worker.name)
@@ -246,6 +248,7 @@ class Session(Collector):
             raise AssertionError("cannot start a process twice")
         with self._cond:
             w.state = "running"
+            self.board.version += 1
         self._launch(w)
 
     def lab_context(self) -> Any:
@@ -307,6 +310,7 @@ class Session(Collector):
         self._stop_player()
         with self._cond:
             self.board.running_free = True
+            self.board.version += 1
             self._flags[FREE] = 1
             self._requests.clear()
             for w in self._workers:
@@ -317,6 +321,7 @@ class Session(Collector):
         self._stop_player()
         with self._cond:
             self.board.running_free = False
+            self.board.version += 1
             self._flags[FREE] = 0
             self._requests.clear()
 
@@ -382,6 +387,10 @@ class Session(Collector):
         return notes
 
     # -- reading ---------------------------------------------------------------------------
+
+    def changes(self) -> tuple:
+        """Changes whenever anything a snapshot shows may have changed (cheap: no lock)."""
+        return (id(self.board), self.board.version, self.playing)
 
     def snapshot(self) -> Snapshot:
         with self._cond:

@@ -126,6 +126,8 @@ class IpcApp(App[int]):
         self.rate_index = RATES.index(2)
         self._stall_said: tuple[str, ...] | None = None
         self._kill_armed = False  # k was pressed: the next digit kills that worker
+        self._drawn: object = None  # the session's changes() when the panes were last drawn
+        self._moving = True
         # The panes, kept at hand: the sampling timer must reach them under any screen.
         self.workers_pane = WorkersPane()
         self.memory_pane = MemoryPane()
@@ -198,6 +200,7 @@ class IpcApp(App[int]):
         self.results_pane.display = False  # until the scenario measures something
         self._stall_said = None
         self._show_panes(True)
+        self._drawn = None
         self.sample()
 
     def close_session(self) -> None:
@@ -210,7 +213,15 @@ class IpcApp(App[int]):
         session = self.session
         if session is None:
             return
+        stamp = session.changes()
+        if stamp is not None and stamp == self._drawn and not self._moving:
+            return  # nothing to draw: a paused app stays idle
+        self._drawn = stamp
         snap = session.snapshot()
+        # Running workers show how long they run, and waits count down: draw those anyway.
+        self._moving = any(w.state in ("running", "sleeping") for w in snap.workers) or any(
+            x.deadline is not None for e in snap.events for x in e.waiters
+        )
         events = session.drain_events()
         with self.batch_update():
             self.memory_pane.writes(events)
@@ -373,6 +384,10 @@ class IpcApp(App[int]):
 
     def action_toggle_timeline(self) -> None:
         self.trace_pane.toggle()
+        self._drawn = None  # the timeline is drawn by the next sample
+
+    def on_resize(self) -> None:
+        self._drawn = None
 
     def action_toggle_lesson(self) -> None:
         self.lesson_pane.toggle_class("-shown")

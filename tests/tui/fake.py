@@ -154,6 +154,9 @@ class FakeSession:
     def abandoned(self) -> list[str]:
         return []
 
+    def changes(self) -> None:
+        return None  # always draw
+
     def play(self, rate: float = 2.0) -> None:
         self.playing = True
 
