@@ -111,7 +111,7 @@ class Collector:
     def _open(self, w: WorkerRecord) -> None:
         """Let `w` take one step (the caller holds the lock and knows `w` is at its gate)."""
         w.at_gate = False
-        w.state = "running"
+        w.state, w.since = "running", monotonic()  # its step starts now, however long it waited
         self.board.version += 1
         w.gate.release()
 

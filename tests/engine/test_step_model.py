@@ -159,3 +159,13 @@ def test_steps_asked_faster_than_they_finish_are_taken_in_order(session_of, mode
     assert snap.cell("counter").value == 1  # the schedule w0,w1,w0,w1: an update lost
     steps = [(e.worker, e.op) for e in s.drain_events() if e.kind == "step"]
     assert steps == [("w0", "read"), ("w1", "read"), ("w0", "write"), ("w1", "write")]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_steps_asked_for_quickly_after_a_long_pause_still_queue(session_of, mode):
+    s = session_of("race-condition", mode)
+    time.sleep(1.5)  # a student reads the screen for a while (longer than any patience)...
+    for name in ("w0", "w1", "w0", "w1"):  # ...then types 1 2 1 2 quickly
+        assert s.step(name) is not None
+    assert s.wait_settled(10)
+    assert s.snapshot().cell("counter").value == 1  # the update got lost, as typed
