@@ -1,4 +1,7 @@
-"""The engine's figures: the cost of watching, the step latency, races that still show."""
+"""The engine's figures: the cost of watching, the step latency, races that still show.
+
+Free runs are measured as the app runs them: with summaries on (see engine/runtime.py).
+"""
 
 from __future__ import annotations
 
@@ -116,7 +119,7 @@ def cost_of_watching(quick: bool) -> dict[tuple[str, str], tuple[float, float]]:
     path = _file(WATCHING, "watching.py")
     out = {}
     for mode in ("thread", "process"):
-        session = Session(find_scenario(path), mode, quick=quick)
+        session = Session(find_scenario(path), mode, quick=quick, summary=True)  # as the app
         try:
             events = _run_free(session)
         finally:
@@ -160,7 +163,7 @@ def races(quick: bool) -> dict[str, float]:
     for variant in ("watched", "raw"):
         lost = 0
         for _ in range(runs):
-            session = Session(find_scenario(path), "process", variant, quick=quick)
+            session = Session(find_scenario(path), "process", variant, quick=quick, summary=True)
             try:
                 _run_free(session)
                 expected = 2 * (2_000 if quick else 20_000)
