@@ -13,7 +13,9 @@ from ipc_tui.engine import Snapshot, TraceEvent
 from ipc_tui.present import trace_line
 
 MAX_LINES = 1000
-MAX_PER_SAMPLE = 25  # running free makes thousands a second: show the newest (nobody reads 500 lines a second)
+MAX_PER_SAMPLE = (
+    25  # running free makes thousands a second: show the newest (nobody reads 500 lines a second)
+)
 
 
 class Timeline:

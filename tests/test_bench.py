@@ -1,0 +1,33 @@
+"""The benchmark runs (its quick size) and prints every figure: so it never rots. Its numbers
+are not asserted here: timings belong to the benchmark, on a machine that is not shared."""
+
+import subprocess
+import sys
+
+import pytest
+
+
+@pytest.mark.timeout(240)
+def test_the_quick_benchmark_prints_every_figure():
+    done = subprocess.run(
+        [sys.executable, "-m", "ipc_tui.bench", "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=220,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    for figure in (
+        "cost of watching: Lock acquire+release, processes",
+        "cost of watching: Event set+clear, threads",
+        "step latency, processes",
+        "races still show",
+        "UI under load: key to screen",
+        "UI under load: frames",
+        "memory after",
+        "idle (paused)",
+        "start-up: ipc-tui --list",
+        "start-up: first full frame",
+        "start-up: one process worker",
+    ):
+        assert figure in done.stdout, figure
