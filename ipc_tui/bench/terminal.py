@@ -23,13 +23,18 @@ class Terminal:
 
     def __init__(self, args: list[str], env: dict | None = None, size: tuple = (120, 40)):
         columns, rows = size
+        env = dict(os.environ if env is None else env)
+        # The size, also for a program that asks the environment first (as shutil does: a
+        # harness that sets COLUMNS would otherwise squeeze the app).
+        env.update(COLUMNS=str(columns), LINES=str(rows))
+        env.setdefault("TERM", "xterm-256color")
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: size the terminal, become ipc-tui
             import fcntl
 
             fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
             cmd = [sys.executable, "-m", "ipc_tui", *args]
-            os.execvpe(sys.executable, cmd, env if env is not None else dict(os.environ))
+            os.execvpe(sys.executable, cmd, env)
         self.output = b""
         self.stamps: list[float] = []  # when each read returned something
 
@@ -60,7 +65,8 @@ class Terminal:
         deadline = time.monotonic() + timeout
         while marker not in self.screen_text(since):
             if time.monotonic() > deadline:
-                raise AssertionError(f"no {marker!r} on the screen")
+                seen = self.screen_text(since)[-400:]
+                raise AssertionError(f"no {marker!r} on the screen; its end: {seen!r}")
             if not self._read_once(0.02):
                 break
         return time.monotonic()
