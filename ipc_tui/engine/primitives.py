@@ -15,7 +15,7 @@ from typing import Any
 
 from ipc_tui.engine.declare import active, resource_at
 from ipc_tui.engine.errors import ScenarioError
-from ipc_tui.engine.runtime import current
+from ipc_tui.engine.runtime import SUMMARISED, current
 
 TYPECODES = "'i' int, 'd'/'f' float, 'c' char (bytes of length 1)"
 
@@ -194,6 +194,21 @@ def _index_label(index: Any) -> Any:
     return index
 
 
+GRACE = 0.005  # running free with summaries: a wait this short is part of the run, not news
+
+
+def _briefly(line: int, wait: Any, timeout: float | None) -> tuple[bool, float | None]:
+    """Running free with summaries on, wait up to GRACE before a block is reported (under
+    contention most acquires wait a little, and a report each would flood the session).
+    Returns whether the wait succeeded, and the timeout left (None or negative: for ever)."""
+    if line != SUMMARISED:
+        return False, timeout
+    if timeout is None or timeout < 0:
+        return wait(GRACE), timeout
+    grace = min(GRACE, timeout)
+    return wait(grace), max(0.0, timeout - grace)
+
+
 def _is_mp(raw: Any) -> bool:
     return hasattr(raw, "_semlock")
 
@@ -223,8 +238,10 @@ class Lock(Resource):
         t0 = monotonic()
         ok = self._raw.acquire(False)
         if not ok and blocking and timeout != 0:
-            rt.blocked("acquire", self.name, None if timeout < 0 else timeout)
-            ok = self._raw.acquire(True, _timeout_arg(self._raw, timeout))
+            ok, timeout = _briefly(line, lambda s: self._raw.acquire(True, s), timeout)
+            if not ok and timeout != 0:
+                rt.blocked("acquire", self.name, None if timeout < 0 else timeout)
+                ok = self._raw.acquire(True, _timeout_arg(self._raw, timeout))
         rt.done("acquire", self.name, None, None, None, ok, line, t0)
         return ok
 
@@ -277,8 +294,10 @@ class Semaphore(Resource):
         before = self.peek()
         ok = self._raw.acquire(False)
         if not ok and blocking and timeout != 0:
-            rt.blocked("acquire", self.name, timeout)
-            ok = self._raw.acquire(True, timeout)
+            ok, timeout = _briefly(line, lambda s: self._raw.acquire(True, s), timeout)
+            if not ok and timeout != 0:
+                rt.blocked("acquire", self.name, timeout)
+                ok = self._raw.acquire(True, timeout)
         rt.done("acquire", self.name, None, before, self.peek(), ok, line, t0)
         return ok
 
@@ -331,8 +350,10 @@ class Event(Resource):
         t0 = monotonic()
         ok = self._raw.is_set()
         if not ok and (timeout is None or timeout > 0):
-            rt.blocked("wait", self.name, timeout)
-            ok = self._raw.wait(timeout)
+            ok, timeout = _briefly(line, self._raw.wait, timeout)
+            if not ok and (timeout is None or timeout > 0):
+                rt.blocked("wait", self.name, timeout)
+                ok = self._raw.wait(timeout)
         rt.done("wait", self.name, None, None, None, ok, line, t0)
         return ok
 

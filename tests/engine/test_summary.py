@@ -63,3 +63,36 @@ def test_pausing_a_summarised_run_gives_back_exact_steps(scenario_file, mode):
         assert all(w.steps > 0 for w in s.snapshot().workers)
     finally:
         s.close()
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_short_waits_running_free_keep_their_meaning(scenario_file, mode):
+    path = scenario_file(
+        """
+        from ipc_tui.scenario import Event, Lock, Process, Value, sleep
+        lock = Lock()
+        never = Event()
+        got = Value("i", -1)
+        waited = Value("i", -1)
+
+        def holder():
+            with lock:
+                sleep(0.3)
+
+        def impatient():
+            sleep(0.1)
+            got.value = lock.acquire(timeout=0.001)  # shorter than the grace: still False
+            waited.value = never.wait(0.002)
+
+        Process(target=holder)
+        Process(target=impatient)
+        """
+    )
+    s = Session(path, mode, summary=True)
+    s.start()
+    try:
+        assert s.wait_settled(10)
+        run_to_end(s)
+        assert (s.snapshot().cell("got").value, s.snapshot().cell("waited").value) == (0, 0)
+    finally:
+        s.close()
