@@ -13,34 +13,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
-from pathlib import Path
 
+from ipc_tui.bench.app import busiest_file  # three workers at full speed, for ever
 from ipc_tui.bench.terminal import Terminal, descendants, rss_mb
-
-# The busiest scenario there is: every worker reports without a pause, for ever.
-BUSIEST = '''"""Soak: three workers at full speed, for ever."""
-from ipc_tui.scenario import Event, Lock, Process, Semaphore, Value
-
-counter = Value("i", 0)
-lock = Lock()
-room = Semaphore(2)
-seen = Event()
-
-
-def work():
-    while True:
-        with room:
-            with lock:
-                counter.value += 1
-        seen.set()
-
-
-Process(target=work)
-Process(target=work)
-Process(target=work)
-'''
 
 
 def main() -> int:
@@ -51,9 +27,7 @@ def main() -> int:
     parser.add_argument("--max-growth", type=float, default=10.0, metavar="MB")
     args = parser.parse_args()
 
-    scenario = Path(tempfile.mkdtemp()) / "soak.py"
-    scenario.write_text(BUSIEST)
-    term = Terminal(["--scenario", str(scenario), "--mode", args.mode])
+    term = Terminal(["--scenario", busiest_file(), "--mode", args.mode])
     growth = 0.0
     try:
         term.read_until(b"Workers")
