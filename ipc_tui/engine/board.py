@@ -338,18 +338,28 @@ class Board:
         for w in self.workers:
             if w.state != "blocked" or self._gives_up(w):
                 continue
-            tally = self.tallies.get(w.blocked_on or "")
-            res = self.by_name(w.blocked_on) if tally else None
-            if isinstance(res, Lock):
-                holders = [tally.holder] if tally.holder else []
-            elif isinstance(res, Semaphore) and res.peek() == 0:
-                holders = tally.holders
-            else:
-                continue
-            gone = [h for h in holders if not self.worker_named(h).live]
-            if gone and len(gone) == len(holders):
+            res = self.by_name(w.blocked_on)
+            if not isinstance(res, (Lock, Semaphore)) or (
+                isinstance(res, Semaphore) and res.peek() != 0
+            ):
+                continue  # a join, an event, or a semaphore about to let it go
+            holders = self._awaited(w)
+            if holders and not any(self.worker_named(h).live for h in holders):
                 out.append(self.waiting(w) + ": an abandoned resource")
         return out
+
+    def _awaited(self, w: WorkerRecord) -> list[str]:
+        """The workers that could let blocked `w` go: a lock's holder, the holders of a
+        semaphore's permits, the worker it joins. (Anybody may set an event, or release a
+        semaphore nobody holds: then nobody in particular, [].)"""
+        res, tally = self.by_name(w.blocked_on), self.tallies.get(w.blocked_on or "")
+        if isinstance(res, Lock):
+            return [tally.holder] if tally.holder else []
+        if isinstance(res, Semaphore):
+            return list(dict.fromkeys(tally.holders))
+        if res is None and self.worker_named(w.blocked_on):
+            return [w.blocked_on]
+        return []
 
     def cycle(self) -> list[str] | None:
         """Workers that wait for each other in a circle, as [w0, a, w1, b, w0], or None.
@@ -363,16 +373,7 @@ class Board:
         for w in self.workers:
             if w.state != "blocked" or not w.blocked_on or self._gives_up(w):
                 continue
-            res, tally = self.by_name(w.blocked_on), self.tallies.get(w.blocked_on)
-            if isinstance(res, Lock):
-                awaited = [tally.holder] if tally.holder else []
-            elif isinstance(res, Semaphore):
-                awaited = list(dict.fromkeys(tally.holders))
-            elif res is None and self.worker_named(w.blocked_on):
-                awaited = [w.blocked_on]
-            else:
-                awaited = []
-            if awaited:
+            if awaited := self._awaited(w):
                 edges[w.name] = [(w.blocked_on, x) for x in awaited]
         stuck = set(edges)
         while True:  # drop who waits for anyone who could still move

@@ -36,13 +36,10 @@ def child_main(
 ) -> None:
     """Run worker `which` of the scenario at `path`: its place among the file's top-level
     workers, or the pickled worker that main() made at run time."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the session stops its workers, not ctrl+c
-    _exit_with_parent()
+    become_child()
     runtime = Runtime(path, gate, flags, conn.send, time.sleep)
     try:
-        decl = Declarations(path, None, reals, variant, quick)
-        execute(read_info(Path(path)), decl, module)
-        remember(decl)
+        decl = load_scenario(path, module, reals, variant, quick)
         worker = pickle.loads(which) if isinstance(which, bytes) else decl.workers[which]
     except BaseException as exc:
         conn.send(("failed", format_failure(exc, path), time.monotonic()))
@@ -50,6 +47,24 @@ def child_main(
     code = run_worker(worker, runtime)
     conn.close()
     sys.exit(code)
+
+
+def become_child() -> None:
+    """A process the session started (a worker, a lab): the session stops it, not ctrl+c, and it
+    ends with the session's process."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent()
+
+
+def load_scenario(
+    path: str, module: str, reals: list, variant: str = "", quick: bool = False
+) -> Declarations:
+    """Run the scenario file's top level in this process: its k-th declaration gets the
+    session's k-th real primitive back."""
+    decl = Declarations(path, None, reals, variant, quick)
+    execute(read_info(Path(path)), decl, module)
+    remember(decl)
+    return decl
 
 
 def _exit_with_parent() -> None:

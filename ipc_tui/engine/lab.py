@@ -10,18 +10,15 @@ The session's process starts, samples and ends every lab; a lab ends with the se
 from __future__ import annotations
 
 import pickle
-import signal
 import sys
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from ipc_tui.engine.child import _exit_with_parent
-from ipc_tui.engine.declare import Declarations, remember
+from ipc_tui.engine.child import become_child, load_scenario
 from ipc_tui.engine.errors import Stopped
-from ipc_tui.engine.loader import execute, read_info
+from ipc_tui.engine.launch import end_processes
 from ipc_tui.engine.runtime import STOP, current, format_failure
 
 
@@ -117,14 +114,8 @@ class Lab:
 
     def end(self) -> None:
         """Terminate every lab still running (a spinning one never ends by itself)."""
+        end_processes(self.running, grace=0)
         for p in self.running:
-            if p.is_alive():
-                p.terminate()
-        for p in self.running:
-            p.join(1)
-            if p.is_alive():
-                p.kill()
-                p.join()
             p.reader.close()
         self.running.clear()
 
@@ -151,12 +142,9 @@ def lab_main(
     switch: float | None,
     conn: Any,
 ) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _exit_with_parent()
+    become_child()
     try:
-        decl = Declarations(path, None, reals, variant, quick)
-        execute(read_info(Path(path)), decl, module)
-        remember(decl)
+        load_scenario(path, module, reals, variant, quick)
         target = pickle.loads(func)
         if switch is not None:
             sys.setswitchinterval(switch)

@@ -66,9 +66,10 @@ def _raise_in(thread: threading.Thread, exc: type[BaseException]) -> None:
     )
 
 
-def end_processes(processes: list) -> None:
-    """Stop flag first (the caller set it), then terminate, then kill: nothing outlives us."""
-    deadline = monotonic() + 0.5
+def end_processes(processes: list, grace: float = 0.5) -> None:
+    """Stop flag first (the caller set it; `grace` seconds to see it), then terminate, then
+    kill: nothing outlives us."""
+    deadline = monotonic() + grace
     for p in processes:
         p.join(max(0.0, deadline - monotonic()))
     for p in processes:

@@ -192,13 +192,12 @@ class Session(Collector):
             w.handle = launch.start_thread(w.obj, runtime)
         else:
             w.gate = self._ctx.Semaphore(0)
-            reals = [r._raw for r in self._decl.resources]
             w.handle, reader = launch.start_process(
                 self._ctx,
                 self.info.path,
                 self._module_name,
                 w.obj,
-                reals,
+                self.lab_reals(),
                 w.gate,
                 self._flags,
                 self.variant,
@@ -260,6 +259,7 @@ class Session(Collector):
         return self._module_name
 
     def lab_reals(self) -> list:
+        """The real primitives a child process (a worker, a lab) gets, in declaration order."""
         return [r._raw for r in self._decl.resources] if self._ctx else []
 
     # -- control ---------------------------------------------------------------------------
