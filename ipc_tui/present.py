@@ -81,6 +81,6 @@ def trace_line(e: TraceEvent) -> Text:
     elif e.kind == "sleeping":
         text.append(f"  {e.result:g} s (sleeping)", style="yellow")
     elif e.kind == "summary":
-        text.append(f"  (the last of {e.result} steps, running free)", style="dim")
+        text.append(f"  (running free: {e.result} steps up to this one)", style="dim")
     text.append(f"  line {e.line}", style="dim")
     return text

@@ -206,8 +206,9 @@ class Board:
                     tally.holders.append(w.name)
                 for _ in range(mine - held.get(name, 0)):
                     tally.holders.remove(w.name)
-        op, res, index, *_ = last or ("step", None, None)
-        self._record(t, w, seq, "summary", op, res, index, result=steps, line=line)
+        if steps:  # (none: only the end of a step that blocked or slept, already in the trace)
+            op, res, index = last
+            self._record(t, w, seq, "summary", op, res, index, result=steps, line=line)
 
     def cut(self, w: WorkerRecord, t: float) -> None:
         """A daemon worker cut off because the program's main work has ended."""

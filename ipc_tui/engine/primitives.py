@@ -78,6 +78,8 @@ class Value(Resource):
         if rt is None:
             return self._raw.value
         line = rt.enter("read", self.name)
+        if line == SUMMARISED:
+            return self._raw.value
         t0 = monotonic()
         got = self._raw.value
         rt.done("read", self.name, None, got, got, None, line, t0)
@@ -90,6 +92,9 @@ class Value(Resource):
             self._raw.value = new
             return
         line = rt.enter("write", self.name)
+        if line == SUMMARISED:
+            self._raw.value = new
+            return
         t0 = monotonic()
         before = self.peek()
         self._raw.value = new
@@ -130,6 +135,8 @@ class Array(Resource):
             return self._raw[index]
         label = _index_label(index)
         line = rt.enter("read", self.name, label)
+        if line == SUMMARISED:
+            return self._raw[index]
         t0 = monotonic()
         got = self._raw[index]
         rt.done("read", self.name, label, got, got, None, line, t0)
@@ -142,6 +149,9 @@ class Array(Resource):
             return
         label = _index_label(index)
         line = rt.enter("write", self.name, label)
+        if line == SUMMARISED:
+            self._raw[index] = new
+            return
         t0 = monotonic()
         obj = self._raw.get_obj()
         before = obj[index]
@@ -235,6 +245,9 @@ class Lock(Resource):
         if rt is None:
             return self._raw.acquire(blocking, _timeout_arg(self._raw, timeout))
         line = rt.enter("acquire", self.name)
+        if line == SUMMARISED and self._raw.acquire(False):
+            rt.took(self.name)  # running free and it was free: only counted
+            return True
         t0 = monotonic()
         ok = self._raw.acquire(False)
         if not ok and blocking and timeout != 0:
@@ -251,6 +264,10 @@ class Lock(Resource):
             self._raw.release()
             return
         line = rt.enter("release", self.name)
+        if line == SUMMARISED:
+            self._raw.release()
+            rt.gave(self.name)
+            return
         t0 = monotonic()  # before the real release: it orders this before the acquire it allows
         self._raw.release()
         rt.done("release", self.name, None, None, None, None, line, t0)
@@ -290,6 +307,9 @@ class Semaphore(Resource):
         if rt is None:
             return self._raw.acquire(blocking, timeout)
         line = rt.enter("acquire", self.name)
+        if line == SUMMARISED and self._raw.acquire(False):
+            rt.took(self.name)  # running free and a permit was there: only counted
+            return True
         t0 = monotonic()
         before = self.peek()
         ok = self._raw.acquire(False)
@@ -307,6 +327,10 @@ class Semaphore(Resource):
             self._raw.release()
             return
         line = rt.enter("release", self.name)
+        if line == SUMMARISED:
+            self._raw.release()
+            rt.gave(self.name)
+            return
         t0 = monotonic()
         before = self.peek()
         self._raw.release()
@@ -362,6 +386,8 @@ class Event(Resource):
         if rt is None:
             return action()
         line = rt.enter(op, self.name)
+        if line == SUMMARISED:
+            return action()
         t0 = monotonic()
         before = self._raw.is_set()
         got = action()

@@ -15,8 +15,10 @@ the session runs free) and `done` after it. Reports are plain tuples sent to the
 Running free with summaries on (the app's sessions), a step sends nothing: the worker counts it,
 and every SUMMARY_SECONDS (and before anything else it reports) it sends one summary: how many
 steps, what it holds now (`held`: resource -> locks/permits held), what it acquired and
-released meanwhile (`taken`: resource -> (acquires, releases)), and its last step. So watching
-a free run costs a few counters per operation, not a message.
+released meanwhile (`taken`: resource -> (acquires, releases)), and its last step begun. It looks at
+the session's flags only then too, so pausing or closing reaches a free-running worker within
+SUMMARY_SECONDS or at its next step, whichever comes later. So watching a free run costs a clock
+read and a few counters per operation, not a message.
 
 `t0` is taken before the real operation and `t1` after it, on `time.monotonic()` (one clock for
 every process on the machine), so the session can order a release before the acquire it allowed.
@@ -34,7 +36,7 @@ from typing import Any
 
 from ipc_tui.engine.errors import Stopped
 
-FREE, STOP, SUMMARY = 0, 1, 2  # slots of the session's flag array, read before every step
+FREE, STOP, SUMMARY = 0, 1, 2  # slots of the session's flag array, read before a step
 FLAGS = 3
 SUMMARY_SECONDS = 0.02
 SUMMARISED = -1  # the "line" of a step taken running free with summaries on
@@ -69,11 +71,12 @@ class Runtime:
         self.worker: Any = None  # the scenario's object for this worker: current_thread()
         self.cut = False  # a daemon worker whose main work has ended: stop at the next step
         self.at = 0  # the line of the step being taken
-        self.steps = 0  # steps summarised and not yet reported
-        self.held: dict[str, int] = {}
-        self.taken: dict[str, list[int]] = {}
+        self.steps = 0  # steps begun running free and not yet reported
+        self.unsaid = False  # a summarised step blocked or slept: its end is still to report
+        self.tally: dict[str, list[int]] = {}  # resource -> [acquired, released, held now]
         self.last: tuple | None = None
-        self.flushed = monotonic()
+        self.free = False  # running free with summaries, as the flags said at the last look
+        self.due = 0.0  # when to send the next summary and look at the flags again
 
     def line(self, depth: int = 2) -> int:
         """The scenario line that called the operation now being done."""
@@ -85,18 +88,27 @@ class Runtime:
         return 0
 
     def enter(self, op: str, resource: str | None, index: Any = None) -> int:
-        """Wait at the gate before a step; return the scenario line of the step."""
-        self.seq += 1
+        """Wait at the gate before a step; return the scenario line of the step (SUMMARISED
+        when running free with summaries on)."""
+        if self.free and monotonic() < self.due:  # counted, not reported
+            self.seq += 1
+            self.steps += 1
+            self.last = (op, resource, index)
+            return SUMMARISED
+        if self.steps or self.unsaid:
+            self.flush()
         flags = self.flags
         if flags[STOP] or self.cut:
             raise Stopped
-        if flags[FREE] and flags[SUMMARY]:
-            self.at = 0
+        self.seq += 1
+        self.free = bool(flags[FREE] and flags[SUMMARY])
+        if self.free:
+            self.at, self.due = 0, monotonic() + SUMMARY_SECONDS
+            self.steps += 1
+            self.last = (op, resource, index)
             return SUMMARISED
         line = self.at = self.line()
         if not flags[FREE]:
-            if self.steps:
-                self.flush()
             self.send(("gate", self.seq, op, resource, index, line))
             self.gate.acquire()
             if flags[STOP] or self.cut:
@@ -112,28 +124,38 @@ class Runtime:
         self.send(("sleeping", self.seq, seconds, monotonic(), self.at))
 
     def _before_news(self) -> None:
-        """A summarised step that blocks or sleeps: say what came before it, and where."""
+        """A summarised step that blocks or sleeps: say what came before it (up to this step,
+        begun), and where; after it, report its end and look at the flags again."""
         if self.at == 0:
             self.at = self.line(3)
         if self.steps:
             self.flush()
+        self.unsaid, self.free = True, False
 
     def flush(self) -> None:
         """Send the summary of the steps taken since the last one."""
-        line = self.line(2)
+        held = {name: c[2] for name, c in self.tally.items() if c[2]}
+        taken = {name: (c[0], c[1]) for name, c in self.tally.items() if c[0] or c[1]}
         self.send(
-            (
-                "summary",
-                self.seq,
-                self.steps,
-                dict(self.held),
-                self.taken,
-                self.last,
-                line,
-                monotonic(),
-            )
+            ("summary", self.seq, self.steps, held, taken, self.last, self.line(2), monotonic())
         )
-        self.steps, self.taken, self.flushed = 0, {}, monotonic()
+        self.steps, self.unsaid = 0, False
+        for c in self.tally.values():
+            c[0] = c[1] = 0
+
+    # Running free with summaries on, `enter` counts each step; the primitives add what was
+    # acquired and released.
+
+    def took(self, resource: str) -> None:
+        c = self.tally.get(resource) or self.tally.setdefault(resource, [0, 0, 0])
+        c[0] += 1
+        c[2] += 1
+
+    def gave(self, resource: str) -> None:
+        c = self.tally.get(resource) or self.tally.setdefault(resource, [0, 0, 0])
+        c[1] += 1
+        if c[2]:
+            c[2] -= 1
 
     def done(
         self,
@@ -147,19 +169,8 @@ class Runtime:
         t0: float,
     ) -> None:
         if line == SUMMARISED:
-            self.steps += 1
-            if resource is not None and op in ("acquire", "release"):
-                counts = self.taken.setdefault(resource, [0, 0])
-                if op == "release":
-                    counts[1] += 1
-                    if self.held.get(resource):
-                        self.held[resource] -= 1
-                elif result:
-                    counts[0] += 1
-                    self.held[resource] = self.held.get(resource, 0) + 1
-            self.last = (op, resource, index, before, after, result)
-            if self.steps >= 1000 or monotonic() - self.flushed > SUMMARY_SECONDS:
-                self.flush()
+            if op == "acquire" and result:
+                self.took(resource)
             return
         self.send(
             ("done", self.seq, op, resource, index, before, after, result, line, t0, monotonic())
@@ -186,7 +197,7 @@ def run_worker(worker: Any, runtime: Runtime) -> int:
         try:
             worker.run()
         finally:
-            if runtime.steps:
+            if runtime.steps or runtime.unsaid:
                 runtime.flush()
     except Stopped:
         runtime.send(("stopped",))
