@@ -55,8 +55,12 @@ def under_load(seconds: float, presses: int) -> dict:
         term.read(2)
         fps = term.frames(5)
         latencies = []
-        for _ in range(presses):  # ? opens the help, escape closes it
-            for key, shows in ((b"?", b"this help"), (b"\x1b", b"Workers")):
+        # ? opens the help and closes it; t shows the timeline, then the trace again. (Not
+        # escape: a terminal's lone escape byte waits out Textual's ESCDELAY, 100 ms, to be
+        # told apart from the start of a key's escape sequence.)
+        probes = ((b"?", b"this help"), (b"?", b"Workers"), (b"t", b"Timeline"), (b"t", b"Trace"))
+        for _ in range(presses):
+            for key, shows in probes:
                 since = len(term.output)
                 pressed = time.monotonic()
                 os.write(term.fd, key)

@@ -33,10 +33,11 @@ def child_main(
     flags: Any,
     variant: str = "",
     quick: bool = False,
+    nice: int = 0,
 ) -> None:
     """Run worker `which` of the scenario at `path`: its place among the file's top-level
     workers, or the pickled worker that main() made at run time."""
-    become_child()
+    become_child(nice)
     runtime = Runtime(path, gate, flags, conn.send, time.sleep)
     try:
         decl = load_scenario(path, module, reals, variant, quick)
@@ -49,10 +50,12 @@ def child_main(
     sys.exit(code)
 
 
-def become_child() -> None:
+def become_child(nice: int = 0) -> None:
     """A process the session started (a worker, a lab): the session stops it, not ctrl+c, and it
-    ends with the session's process."""
+    ends with the session's process; `nice` lowers its priority by that much."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if nice:
+        os.nice(nice)
     _exit_with_parent()
 
 

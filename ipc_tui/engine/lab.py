@@ -59,6 +59,7 @@ class Lab:
                 s.variant,
                 s.quick,
                 pickle.dumps(func),
+                s.nice,
             ),
             kwargs={
                 "args": args,
@@ -133,6 +134,7 @@ def lab_main(
     variant: str,
     quick: bool,
     func: bytes,
+    nice: int,
     *,
     args: tuple,
     way: str,
@@ -142,7 +144,7 @@ def lab_main(
     switch: float | None,
     conn: Any,
 ) -> None:
-    become_child()
+    become_child(nice)
     try:
         load_scenario(path, module, reals, variant, quick)
         target = pickle.loads(func)

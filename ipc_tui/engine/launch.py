@@ -34,6 +34,7 @@ def start_process(
     flags: Any,
     variant: str = "",
     quick: bool = False,
+    nice: int = 0,
 ) -> tuple[Any, Any]:
     """Start `worker` in a process; return the process and the reading end of its reports."""
     if worker.index is not None:
@@ -49,7 +50,7 @@ def start_process(
     reader, writer = ctx.Pipe(duplex=False)
     process = ctx.Process(
         target=child_main,
-        args=(path, module, which, reals, gate, writer, flags, variant, quick),
+        args=(path, module, which, reals, gate, writer, flags, variant, quick, nice),
         name=worker.name,
         daemon=worker.daemon,
     )

@@ -44,6 +44,7 @@ class Session(Collector):
         quick: bool = False,
         keep_events: int = 100_000,
         summary: bool = False,
+        nice: int = 0,
     ):
         self.info = scenario if isinstance(scenario, ScenarioInfo) else find_scenario(scenario)
         mode = mode or self.info.modes[0]
@@ -63,6 +64,9 @@ class Session(Collector):
         # Running free, workers report a summary every 20 ms instead of every step: a free run
         # then costs a few counters per operation (the app); without it, every step is traced.
         self.summary = summary
+        # How much lower than ours the priority of the worker and lab processes is (`os.nice`):
+        # the app gives its processes 10, so that the screen keeps up while they use every core.
+        self.nice = nice
         self._build()
 
     # -- building and starting -------------------------------------------------------------
@@ -202,6 +206,7 @@ class Session(Collector):
                 self._flags,
                 self.variant,
                 self.quick,
+                self.nice,
             )
             self._watch(w, reader, w.handle.sentinel)
         w.obj._handle = w.handle

@@ -6,7 +6,7 @@ import ast
 
 from rich.syntax import Syntax
 from rich.text import Text
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
 from ipc_tui.engine import Snapshot
@@ -32,26 +32,42 @@ def first_code_line(source: str) -> int:
 
 
 class CodePane(VerticalScroll):
+    """Two columns scrolled together: the workers' names (redrawn as they move) beside the
+    code (drawn once per scenario: running free, redrawing it every frame was the costliest
+    part of a frame)."""
+
     def __init__(self) -> None:
         super().__init__(id="code", classes="pane")
         self.border_title = "Code"
-        self._lines: list[Text] = []
-        self._critical: frozenset[int] = frozenset()
+        self._count = 0  # code lines shown (after the docstring)
         self._first = 1
+        self.names = Static(id="code-names", markup=False)
         self.text = Static(id="code-text", markup=False)
         self._markers: dict[int, list[tuple[str, str]]] | None = None
+        self._gutter_width = 0
 
     def compose(self):
-        yield self.text
+        with Horizontal(id="code-lines"):
+            yield self.names
+            yield self.text
 
     def load(self, source: str, guards: set[str]) -> None:
         """A new scenario: highlight its source once; mark the critical sections."""
         highlighted = Syntax(source, "python", theme="ansi_dark").highlight(source)
-        self._lines = highlighted.split("\n", allow_blank=True)
+        lines = highlighted.split("\n", allow_blank=True)
         self._first = first_code_line(source)
-        self._critical = critical_lines(source, guards)
+        critical = critical_lines(source, guards)
+        out = Text(no_wrap=True, overflow="crop")
+        for number, code in enumerate(lines[self._first - 1 :], self._first):
+            out.append("▌" if number in critical else " ", style="magenta")
+            out.append(f"{number:>3} ", style="dim")
+            out.append_text(code)
+            out.append("\n")
+        out.rstrip()
+        self._count = len(lines) - self._first + 1
+        self.text.update(out)
         self._markers = None
-        self.border_subtitle = "▌ critical section" if self._critical else ""
+        self.border_subtitle = "▌ critical section" if critical else ""
 
     def show(self, snap: Snapshot) -> None:
         markers: dict[int, list[tuple[str, str]]] = {}
@@ -61,13 +77,11 @@ class CodePane(VerticalScroll):
         if markers == self._markers:
             return
         self._markers = markers
-        out = Text(no_wrap=True, overflow="crop")
         # Room for every worker's name side by side, up to a limit; past it, "+N" counts the rest.
         names = sum(len(w.name) + 1 for w in snap.workers)
         gutter_width = max(4, min(names, MAX_GUTTER))
-        for number, code in enumerate(self._lines, 1):
-            if number < self._first:
-                continue  # the docstring is the Lesson pane's
+        out = Text(no_wrap=True, overflow="crop")
+        for number in range(self._first, self._first + self._count):
             gutter = Text()
             here = markers.get(number, [])
             for k, (name, style) in enumerate(here):
@@ -80,12 +94,10 @@ class CodePane(VerticalScroll):
                 gutter.append(" ")
             gutter.pad_left(gutter_width - gutter.cell_len)
             out.append_text(gutter)
-            bar = "▌" if number in self._critical else " "
-            out.append(bar, style="magenta")
-            out.append(f"{number:>3} ", style="dim")
-            out.append_text(code)
             out.append("\n")
-        self.text.update(out)
+        out.rstrip()
+        self.names.update(out, layout=gutter_width != self._gutter_width)
+        self._gutter_width = gutter_width
         if markers:  # keep the first marked line in view
             row = min(markers) - self._first
             if not self.scroll_y <= row < self.scroll_y + self.size.height - 1:

@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ipc_tui.engine import Snapshot
+from ipc_tui.tui.redraw import show_text
 
 
 class EventsPane(Static):
@@ -31,5 +32,4 @@ class EventsPane(Static):
                         out.append(f" ({left:.1f} s)", style="dim")
             out.append("\n")
         out.rstrip()
-        if out != self.content:  # redraw only what changed: an idle app stays idle
-            self.update(out)
+        show_text(self, out)

@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ipc_tui.engine import Snapshot
+from ipc_tui.tui.redraw import show_text
 
 
 class LocksPane(Static):
@@ -31,5 +32,4 @@ class LocksPane(Static):
                 out.append(" → ".join(lock.waiters), style="yellow")
             out.append("\n")
         out.rstrip()
-        if out != self.content:  # redraw only what changed: an idle app stays idle
-            self.update(out)
+        show_text(self, out)

@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from ipc_tui.engine import Snapshot, TraceEvent
 from ipc_tui.present import cell_value
+from ipc_tui.tui.redraw import show_text
 
 FLASH_SECONDS = 0.8
 
@@ -67,5 +68,4 @@ class MemoryPane(Static):
                 listed = ", ".join(f"[{i}] {_show(v)}" for i, v in was)
                 out.append(" " * (width + 1) + f"was {listed}\n", style="dim italic")
         out.rstrip()
-        if out != self.content:  # redraw only what changed: an idle app stays idle
-            self.update(out)
+        show_text(self, out)

@@ -11,6 +11,7 @@ from pathlib import Path
 from ipc_tui.engine import ScenarioInfo, Session, start_helpers
 
 APP_KEEPS = 5_000  # undrained events the app's sessions keep (20 samples a second drain them)
+APP_NICE = 10  # the app's worker processes yield the CPU to it: keys answer while they run free
 
 
 def log_path() -> Path:
@@ -45,7 +46,9 @@ def run_app(
     def factory(info: ScenarioInfo, mode: str | None, variant: str | None) -> Session:
         # The app draws the newest events only: a flood keeps the last few thousand, not all;
         # running free, workers report a summary every 20 ms, not every step.
-        return Session(info, mode, variant, quick, keep_events=APP_KEEPS, summary=True)
+        return Session(
+            info, mode, variant, quick, keep_events=APP_KEEPS, summary=True, nice=APP_NICE
+        )
 
     session = factory(info, mode, variant) if info is not None else None  # bad input: here
     with stderr_to_log():

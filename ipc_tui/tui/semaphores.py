@@ -10,6 +10,7 @@ from textual.widgets import Digits, Static
 
 from ipc_tui.engine import Snapshot
 from ipc_tui.engine.snapshot import SemaphoreState
+from ipc_tui.tui.redraw import show_text
 
 BARS = "▁▂▃▄▅▆▇█"
 
@@ -37,7 +38,8 @@ class SemaphoreView(Horizontal):
     def show(self, sem: SemaphoreState) -> None:
         if not self.history or self.history[-1] != sem.value:
             self.history.append(sem.value)
-        self.digits.update(str(sem.value))
+        if self.digits.value != str(sem.value):
+            self.digits.update(str(sem.value))
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f"{sem.name} ", style="bold")
         text.append(f"{sem.value}/{sem.initial} ")
@@ -50,8 +52,7 @@ class SemaphoreView(Horizontal):
         if sem.waiters:
             text.append("\nblocked at 0: ", style="dim")
             text.append(", ".join(sem.waiters), style="bold red")
-        if text != self.text.content:
-            self.text.update(text)
+        show_text(self.text, text)
 
 
 class SemaphoresPane(Vertical):

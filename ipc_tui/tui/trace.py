@@ -4,18 +4,21 @@ worker, one column per step, showing who ran, who waited and who held a lock."""
 from __future__ import annotations
 
 from collections import deque
+from time import monotonic
+from typing import Any
 
 from rich.text import Text
+from textual.cache import LRUCache
 from textual.containers import Vertical
 from textual.widgets import ContentSwitcher, RichLog, Static
 
 from ipc_tui.engine import Snapshot, TraceEvent
 from ipc_tui.present import trace_line
 
-MAX_LINES = 1000
-MAX_PER_SAMPLE = (
-    25  # running free makes thousands a second: show the newest (nobody reads 500 lines a second)
-)
+MAX_LINES = 500  # scrollback, in lines
+LINE_CACHE = 128  # rendered lines kept (a few screens)
+MAX_PER_WRITE = 25  # running free makes hundreds a second: show the newest (nobody reads them all)
+FREE_WRITES_PER_SECOND = 4  # and the log scrolls a few times a second, not at every frame
 
 
 class Timeline:
@@ -61,15 +64,29 @@ class Timeline:
         return out
 
 
+class TraceLog(RichLog):
+    """A RichLog keeping fewer rendered lines: it keeps 1,024 besides the lines themselves, and
+    running free it scrolls a few times a second, so the cache filled up with lines rendered at
+    old positions (about 4 MB of the app's growth in its first minute running free).
+    (`_line_cache` is Textual's own: tests/tui/test_app.py checks it is still there.)"""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._line_cache = LRUCache(LINE_CACHE)
+
+
 class TracePane(Vertical):
     def __init__(self) -> None:
         super().__init__(id="trace", classes="pane")
         self.border_title = "Trace"
         self.timeline = Timeline()
         self._locks: set[str] = set()
-        self.log_view = RichLog(id="trace-log", max_lines=MAX_LINES, markup=False, wrap=False)
+        self.log_view = TraceLog(id="trace-log", max_lines=MAX_LINES, markup=False, wrap=False)
         self.timeline_view = Static(id="timeline", markup=False)
         self.switcher = ContentSwitcher(initial="trace-log")
+        self._unwritten: list[TraceEvent] = []  # the newest, up to MAX_PER_WRITE
+        self._skipped = 0  # and how many came before them since the last write
+        self._written_at = 0.0
 
     def compose(self):
         with self.switcher:
@@ -78,6 +95,7 @@ class TracePane(Vertical):
 
     def reset(self, locks: set[str]) -> None:
         self.log_view.clear()
+        self._unwritten, self._skipped = [], 0
         self.timeline = Timeline()
         self._locks = locks
 
@@ -90,13 +108,26 @@ class TracePane(Vertical):
     def showing_timeline(self) -> bool:
         return self.switcher.current == "timeline"
 
-    def add(self, events: list[TraceEvent]) -> None:
+    @property
+    def behind(self) -> bool:
+        """Events kept back for the next write (running free)."""
+        return bool(self._unwritten or self._skipped)
+
+    def add(self, events: list[TraceEvent], running_free: bool = False) -> None:
         for e in events:
             self.timeline.add(e, self._locks)
+        unwritten = self._unwritten
+        unwritten += events
+        if len(unwritten) > MAX_PER_WRITE:
+            self._skipped += len(unwritten) - MAX_PER_WRITE
+            del unwritten[:-MAX_PER_WRITE]
+        now = monotonic()
+        if running_free and now - self._written_at < 1 / FREE_WRITES_PER_SECOND:
+            return
         log = self.log_view
-        if len(events) > MAX_PER_SAMPLE:
-            log.write(Text(f"… {len(events) - MAX_PER_SAMPLE} more events", style="dim"))
-            events = events[-MAX_PER_SAMPLE:]
+        if self._skipped:
+            log.write(Text(f"… {self._skipped} more events", style="dim"))
+        events, self._unwritten, self._skipped, self._written_at = unwritten, [], 0, now
         for e in events:
             log.write(trace_line(e))
             if e.kind == "failed":

@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from ipc_tui.engine import Snapshot
 from ipc_tui.engine.snapshot import WorkerState
+from ipc_tui.tui.redraw import show_text
 
 STATE_LOOK = {
     "new": ("○", "dim"),
@@ -93,5 +94,5 @@ class WorkersPane(VerticalScroll):
             line = worker_line(i + 1, w, width)
             if self._lines[i] != line:
                 self._lines[i] = line
-                self.rows[i].update(line)
+                show_text(self.rows[i], line)
                 self.rows[i].set_class(w.state in ("failed", "killed"), "-failed")

@@ -1,6 +1,7 @@
 """Running free with summaries on (the app's sessions): the same truth, at a fraction of the
 cost. Workers count their steps and report every 20 ms; pausing brings back step by step."""
 
+import os
 import random
 
 import pytest
@@ -96,3 +97,30 @@ def test_short_waits_running_free_keep_their_meaning(scenario_file, mode):
         assert (s.snapshot().cell("got").value, s.snapshot().cell("waited").value) == (0, 0)
     finally:
         s.close()
+
+
+def test_worker_processes_can_yield_the_cpu_to_the_app(scenario_file):
+    """The app starts its worker processes `nice`r than itself, so its screen keeps up while
+    they use every core; they compete among themselves as before."""
+    path = scenario_file(
+        """
+        import os
+        from ipc_tui.scenario import Process, sleep
+
+        def report():
+            sleep(0)
+            print("niceness", os.nice(0))
+
+        Process(target=report)
+        Process(target=report)
+        """
+    )
+    for nice in (0, 5):
+        s = Session(path, "process", summary=True, nice=nice)
+        try:
+            s.start()
+            run_to_end(s)
+            said = [e.result for e in s.drain_events() if e.kind == "output"]
+        finally:
+            s.close()
+        assert said == [f"niceness {min(19, os.nice(0) + nice)}"] * 2

@@ -7,13 +7,14 @@ import pytest
 from rich.console import Console
 
 from ipc_tui.engine import Session, find_scenario
+from ipc_tui.tui import trace
 from ipc_tui.tui.app import IpcApp
 from ipc_tui.tui.help import HelpScreen, TracebackScreen
 from ipc_tui.tui.locks import LocksPane
 from ipc_tui.tui.memory import MemoryPane
 from ipc_tui.tui.picker import PickerScreen
 from ipc_tui.tui.results import ResultsPane
-from ipc_tui.tui.trace import TracePane
+from ipc_tui.tui.trace import LINE_CACHE, TraceLog, TracePane
 from ipc_tui.tui.workers import WorkersPane
 from tests.conftest import MODES, gone
 from tests.sources import LOOPS, PARTIAL_DEADLOCK, RAISES
@@ -133,6 +134,45 @@ async def test_keys_answer_while_every_worker_runs_free(app_on, scenario_file):
         )
 
 
+async def test_a_free_run_that_ends_leaves_no_event_out_of_the_trace(scenario_file, monkeypatch):
+    """Running free, the trace is written a few times a second: what came last still shows."""
+    monkeypatch.setattr(trace, "FREE_WRITES_PER_SECOND", 0.5)  # the end surely comes between
+    path = scenario_file(
+        """
+        from ipc_tui.scenario import Lock, Process, Value
+        lock = Lock()
+        n = Value("i", 0)
+        def count():
+            for _ in range(2_000):
+                with lock:
+                    n.value += 1
+        Process(target=count)
+        Process(target=count)
+        """
+    )
+    app = IpcApp(Session(path, "process", summary=True))  # as the app makes them
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settled(pilot, app)
+            await pilot.press("f")
+            assert await asyncio.to_thread(app.session.wait_exited, 20)
+            for _ in range(200):  # the sampling timer writes what was kept back (bounded)
+                if not app.trace_pane.behind:
+                    break
+                await pilot.pause(0.05)
+            lines = [str(line.text) for line in app.query_one("#trace-log").lines]
+            assert sum("finished" in line for line in lines) == 2, lines[-10:]
+    finally:
+        app.close_session()
+
+
+def test_the_trace_keeps_a_few_screens_of_rendered_lines():
+    """TraceLog replaces RichLog's private line cache (Textual is pinned): if a new Textual
+    renames it, this fails instead of the app's memory quietly growing again."""
+    log = TraceLog()
+    assert log._line_cache.maxsize == LINE_CACHE
+
+
 async def test_play_steps_on_its_own_and_space_pauses(app_on):
     app = app_on("lock-contention", "thread")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -185,6 +225,12 @@ async def test_the_picker_opens_a_scenario_and_help_opens_and_closes():
             await pilot.pause()
             assert isinstance(app.screen, HelpScreen)
             await pilot.press("escape")
+            await pilot.pause()
+            assert not isinstance(app.screen, HelpScreen)
+            await pilot.press("question_mark")  # built once, opened again
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press("question_mark")
             await pilot.pause()
             assert not isinstance(app.screen, HelpScreen)
             await pilot.press("s", "escape")
