@@ -19,7 +19,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ipc_tui.engine import (
     CannotKill,
@@ -32,6 +32,7 @@ from ipc_tui.engine import (
 from ipc_tui.tui.code import CodePane
 from ipc_tui.tui.commands import IpcCommands
 from ipc_tui.tui.events import EventsPane
+from ipc_tui.tui.footer import Footer
 from ipc_tui.tui.help import HelpScreen, TracebackScreen
 from ipc_tui.tui.lesson import LessonPane
 from ipc_tui.tui.locks import LocksPane

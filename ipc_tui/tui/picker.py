@@ -5,10 +5,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList
+from textual.widgets import Header, OptionList
 from textual.widgets.option_list import Option
 
 from ipc_tui.engine import ScenarioInfo
+from ipc_tui.tui.footer import Footer
 
 
 class PickerScreen(Screen[ScenarioInfo | None]):

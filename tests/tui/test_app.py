@@ -1,10 +1,12 @@
 """The app on real sessions: keys drive real workers, the panes show what really happened."""
 
 import asyncio
+import gc
 import io
 
 import pytest
 from rich.console import Console
+from textual.widgets._footer import FooterKey
 
 from ipc_tui.engine import Session, find_scenario
 from ipc_tui.tui import trace
@@ -164,6 +166,23 @@ async def test_a_free_run_that_ends_leaves_no_event_out_of_the_trace(scenario_fi
             assert sum("finished" in line for line in lines) == 2, lines[-10:]
     finally:
         app.close_session()
+
+
+async def test_opening_the_help_again_and_again_leaves_no_old_footer_keys_alive(app_on):
+    """Each time the help opens or closes, the footer rebuilds its keys: the old ones must go
+    (Textualize/textual#6666 kept every one of them; our Footer drops them)."""
+    app = app_on("lock-contention", "thread")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot, app)
+        for _ in range(15):
+            await pilot.press("question_mark")
+            await pilot.pause()
+            await pilot.press("question_mark")
+            await pilot.pause()
+        gc.collect()
+        keys = [o for o in gc.get_objects() if isinstance(o, FooterKey)]
+        shown = [key for key in keys if key.is_attached]
+        assert shown and len(keys) <= 2 * len(shown), (len(keys), len(shown))
 
 
 def test_the_trace_keeps_a_few_screens_of_rendered_lines():
