@@ -64,9 +64,9 @@ class CodePane(VerticalScroll):
             out.append_text(code)
             out.append("\n")
         out.rstrip()
-        self._count = len(lines) - self._first + 1
+        self._count = len(out.plain.split("\n"))
         self.text.update(out)
-        self._markers = None
+        self._markers, self._gutter_width = None, 0  # (a new column: its size is laid out anew)
         self.border_subtitle = "▌ critical section" if critical else ""
 
     def show(self, snap: Snapshot) -> None:
@@ -80,7 +80,7 @@ class CodePane(VerticalScroll):
         # Room for every worker's name side by side, up to a limit; past it, "+N" counts the rest.
         names = sum(len(w.name) + 1 for w in snap.workers)
         gutter_width = max(4, min(names, MAX_GUTTER))
-        out = Text(no_wrap=True, overflow="crop")
+        lines = []
         for number in range(self._first, self._first + self._count):
             gutter = Text()
             here = markers.get(number, [])
@@ -93,9 +93,10 @@ class CodePane(VerticalScroll):
                 gutter.append(name, style=f"reverse {style}")
                 gutter.append(" ")
             gutter.pad_left(gutter_width - gutter.cell_len)
-            out.append_text(gutter)
-            out.append("\n")
-        out.rstrip()
+            lines.append(gutter)
+        # One line for every line of code, always: the column keeps its size, so redrawing it
+        # needs no layout pass.
+        out = Text("\n", no_wrap=True, overflow="crop").join(lines)
         self.names.update(out, layout=gutter_width != self._gutter_width)
         self._gutter_width = gutter_width
         if markers:  # keep the first marked line in view

@@ -70,6 +70,30 @@ async def test_keys_make_an_update_get_lost_and_the_memory_pane_shows_it(app_on,
         assert all(gone(pid) for pid in pids)
 
 
+async def test_the_code_pane_shows_each_worker_on_the_line_it_runs_next(app_on):
+    app = app_on("lock-contention", "thread")
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = app.code_pane
+
+        def line_of(worker: str) -> int:
+            """The code line whose gutter shows `worker`, as drawn."""
+            names = text_of(pane.names).split("\n")
+            rows = [i for i, names_here in enumerate(names) if worker in names_here.split()]
+            assert len(rows) == 1, names
+            # the column is drawn at its full size, beside the code's lines
+            assert pane.names.size.height == pane.text.size.height == len(names)
+            return int(text_of(pane.text).split("\n")[rows[0]].lstrip("▌ ").split()[0])
+
+        await settled(pilot, app)
+        assert line_of("w0") == line_of("w1") == 29  # with lock:
+        await pilot.press("1")
+        await settled(pilot, app)
+        assert line_of("w0") == 30 and line_of("w1") == 29  # total.value += 1
+        await pilot.press("1", "1", "1")
+        await settled(pilot, app)
+        assert line_of("w0") == 29  # the next time round
+
+
 @pytest.mark.parametrize("mode", MODES)
 async def test_the_locks_pane_shows_the_holder_and_the_queue(app_on, mode):
     app = app_on("lock-contention", mode)
