@@ -126,11 +126,11 @@ class Runtime:
     def _before_news(self) -> None:
         """A summarised step that blocks or sleeps: say what came before it (up to this step,
         begun), and where; after it, report its end and look at the flags again."""
-        if self.at == 0:
+        if self.at == 0:  # (a step that went through the gate has its line already)
             self.at = self.line(3)
-        if self.steps:
-            self.flush()
-        self.unsaid, self.free = True, False
+            if self.steps:
+                self.flush()
+            self.unsaid, self.free = True, False
 
     def flush(self) -> None:
         """Send the summary of the steps taken since the last one."""
