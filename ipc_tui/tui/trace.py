@@ -22,7 +22,8 @@ FREE_WRITES_PER_SECOND = 4  # and the log scrolls a few times a second, not at e
 
 
 class Timeline:
-    """Columns built from the trace as it comes: per worker a mark for each step."""
+    """Columns built from the trace as it comes: per worker a mark for each step (running free,
+    one for each summary: the worker ran many steps since its last one)."""
 
     def __init__(self, width: int = 400) -> None:
         self.columns: deque[dict[str, tuple[str, str]]] = deque(maxlen=width)
@@ -32,6 +33,12 @@ class Timeline:
     def add(self, e: TraceEvent, locks: set[str]) -> None:
         if e.kind == "blocked":
             self.blocked.add(e.worker)
+            return
+        if e.kind == "summary":
+            self.blocked.discard(e.worker)
+            column = {w: ("░", "red") for w in self.blocked}
+            column[e.worker] = ("▒", "green")
+            self.columns.append(column)
             return
         if e.kind != "step":
             return
@@ -58,7 +65,7 @@ class Timeline:
                 char, style = column.get(w, ("·", "dim"))
                 out.append(char, style=style)
             out.append("\n")
-        out.append("█ step  ", style="green")
+        out.append("█ step  ▒ steps running free  ", style="green")
         out.append("█ step holding a lock  ─ holds a lock  ", style="magenta")
         out.append("░ blocked", style="red")
         return out

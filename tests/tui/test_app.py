@@ -209,6 +209,37 @@ async def test_opening_the_help_again_and_again_leaves_no_old_footer_keys_alive(
         assert shown and len(keys) <= 2 * len(shown), (len(keys), len(shown))
 
 
+async def test_the_timeline_moves_while_workers_run_free(scenario_file):
+    path = scenario_file(
+        """
+        from ipc_tui.scenario import Lock, Process, Value
+        lock = Lock()
+        n = Value("i", 0)
+        def count():
+            for _ in range(20_000):
+                with lock:
+                    n.value += 1
+        Process(target=count)
+        Process(target=count)
+        """
+    )
+    app = IpcApp(Session(path, "process", summary=True))  # as the app makes them
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settled(pilot, app)
+            await pilot.press("t", "f")
+            assert await asyncio.to_thread(app.session.wait_exited, 30)
+            for _ in range(100):  # (bounded) until the last events are drawn
+                app.sample()
+                lanes = text_of(app.query_one("#timeline")).split("\n")
+                if all("▒" in lanes[i] for i in (0, 1)):
+                    break
+                await pilot.pause(0.05)
+            assert all("▒" in lanes[i] for i in (0, 1)), lanes  # each worker's summaries
+    finally:
+        app.close_session()
+
+
 def test_the_trace_keeps_a_few_screens_of_rendered_lines():
     """TraceLog replaces RichLog's private line cache (Textual is pinned): if a new Textual
     renames it, this fails instead of the app's memory quietly growing again."""
