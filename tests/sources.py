@@ -1,4 +1,19 @@
-"""Scenario files that several tests run: a worker that raises, two workers deadlocked."""
+"""Scenario files that several tests run: two workers counting under a lock, a worker that
+raises, workers deadlocked, workers looping."""
+
+COUNTING = """
+    from ipc_tui.scenario import Lock, Process, Value
+    lock = Lock()
+    n = Value("i", 0)
+
+    def count():
+        for _ in range({times}):
+            with lock:
+                n.value += 1
+
+    Process(target=count)
+    Process(target=count)
+"""
 
 RAISES = """
     from ipc_tui.scenario import Process, Value

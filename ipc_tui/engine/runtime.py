@@ -30,6 +30,7 @@ import os
 import sys
 import threading
 import traceback
+from collections import defaultdict
 from collections.abc import Callable
 from time import monotonic
 from typing import Any
@@ -73,7 +74,8 @@ class Runtime:
         self.at = 0  # the line of the step being taken
         self.steps = 0  # steps begun running free and not yet reported
         self.unsaid = False  # a summarised step blocked or slept: its end is still to report
-        self.tally: dict[str, list[int]] = {}  # resource -> [acquired, released, held now]
+        # resource -> [acquired, released, held now]
+        self.tally: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
         self.last: tuple | None = None
         self.free = False  # running free with summaries, as the flags said at the last look
         self.due = 0.0  # when to send the next summary and look at the flags again
@@ -147,12 +149,12 @@ class Runtime:
     # acquired and released.
 
     def took(self, resource: str) -> None:
-        c = self.tally.get(resource) or self.tally.setdefault(resource, [0, 0, 0])
+        c = self.tally[resource]
         c[0] += 1
         c[2] += 1
 
     def gave(self, resource: str) -> None:
-        c = self.tally.get(resource) or self.tally.setdefault(resource, [0, 0, 0])
+        c = self.tally[resource]
         c[1] += 1
         if c[2]:
             c[2] -= 1

@@ -34,25 +34,22 @@ class Timeline:
         if e.kind == "blocked":
             self.blocked.add(e.worker)
             return
-        if e.kind == "summary":
-            self.blocked.discard(e.worker)
-            column = {w: ("░", "red") for w in self.blocked}
-            column[e.worker] = ("▒", "green")
-            self.columns.append(column)
-            return
-        if e.kind != "step":
+        if e.kind not in ("step", "summary"):
             return
         self.blocked.discard(e.worker)
-        held = self.holding.setdefault(e.worker, set())
-        if e.resource in locks:
-            if e.op == "acquire" and e.result:
-                held.add(e.resource)
-            elif e.op == "release":
-                for owned in self.holding.values():
-                    owned.discard(e.resource)
         column = {w: ("░", "red") for w in self.blocked}
-        column.update({w: ("─", "magenta") for w, h in self.holding.items() if h})
-        column[e.worker] = ("█", "magenta" if held else "green")
+        if e.kind == "summary":  # many steps since its last column: what it holds is not drawn
+            column[e.worker] = ("▒", "green")
+        else:
+            held = self.holding.setdefault(e.worker, set())
+            if e.resource in locks:
+                if e.op == "acquire" and e.result:
+                    held.add(e.resource)
+                elif e.op == "release":
+                    for owned in self.holding.values():
+                        owned.discard(e.resource)
+            column.update({w: ("─", "magenta") for w, h in self.holding.items() if h})
+            column[e.worker] = ("█", "magenta" if held else "green")
         self.columns.append(column)
 
     def render(self, workers: list[str], width: int) -> Text:

@@ -19,7 +19,7 @@ from ipc_tui.tui.results import ResultsPane
 from ipc_tui.tui.trace import LINE_CACHE, TraceLog, TracePane
 from ipc_tui.tui.workers import WorkersPane
 from tests.conftest import MODES, gone
-from tests.sources import LOOPS, PARTIAL_DEADLOCK, RAISES
+from tests.sources import COUNTING, LOOPS, PARTIAL_DEADLOCK, RAISES
 
 
 def text_of(widget) -> str:
@@ -42,8 +42,9 @@ async def settled(pilot, app) -> None:
 def app_on():
     apps = []
 
-    def make(scenario: str, mode: str) -> IpcApp:
-        app = IpcApp(Session(find_scenario(scenario), mode))
+    def make(scenario: str, mode: str, summary: bool = False) -> IpcApp:
+        # summary=True: running free, workers report summaries, as the app's sessions do
+        app = IpcApp(Session(find_scenario(scenario), mode, summary=summary))
         apps.append(app)
         return app
 
@@ -160,36 +161,22 @@ async def test_keys_answer_while_every_worker_runs_free(app_on, scenario_file):
         )
 
 
-async def test_a_free_run_that_ends_leaves_no_event_out_of_the_trace(scenario_file, monkeypatch):
+async def test_a_free_run_that_ends_leaves_no_event_out_of_the_trace(
+    app_on, scenario_file, monkeypatch
+):
     """Running free, the trace is written a few times a second: what came last still shows."""
     monkeypatch.setattr(trace, "FREE_WRITES_PER_SECOND", 0.5)  # the end surely comes between
-    path = scenario_file(
-        """
-        from ipc_tui.scenario import Lock, Process, Value
-        lock = Lock()
-        n = Value("i", 0)
-        def count():
-            for _ in range(2_000):
-                with lock:
-                    n.value += 1
-        Process(target=count)
-        Process(target=count)
-        """
-    )
-    app = IpcApp(Session(path, "process", summary=True))  # as the app makes them
-    try:
-        async with app.run_test(size=(120, 40)) as pilot:
-            await settled(pilot, app)
-            await pilot.press("f")
-            assert await asyncio.to_thread(app.session.wait_exited, 20)
-            for _ in range(200):  # the sampling timer writes what was kept back (bounded)
-                if not app.trace_pane.behind:
-                    break
-                await pilot.pause(0.05)
-            lines = [str(line.text) for line in app.query_one("#trace-log").lines]
-            assert sum("finished" in line for line in lines) == 2, lines[-10:]
-    finally:
-        app.close_session()
+    app = app_on(scenario_file(COUNTING.format(times=2_000)), "process", summary=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot, app)
+        await pilot.press("f")
+        assert await asyncio.to_thread(app.session.wait_exited, 20)
+        for _ in range(200):  # the sampling timer writes what was kept back (bounded)
+            if not app.trace_pane.behind:
+                break
+            await pilot.pause(0.05)
+        lines = [str(line.text) for line in app.query_one("#trace-log").lines]
+        assert sum("finished" in line for line in lines) == 2, lines[-10:]
 
 
 async def test_opening_the_help_again_and_again_leaves_no_old_footer_keys_alive(app_on):
@@ -209,35 +196,19 @@ async def test_opening_the_help_again_and_again_leaves_no_old_footer_keys_alive(
         assert shown and len(keys) <= 2 * len(shown), (len(keys), len(shown))
 
 
-async def test_the_timeline_moves_while_workers_run_free(scenario_file):
-    path = scenario_file(
-        """
-        from ipc_tui.scenario import Lock, Process, Value
-        lock = Lock()
-        n = Value("i", 0)
-        def count():
-            for _ in range(20_000):
-                with lock:
-                    n.value += 1
-        Process(target=count)
-        Process(target=count)
-        """
-    )
-    app = IpcApp(Session(path, "process", summary=True))  # as the app makes them
-    try:
-        async with app.run_test(size=(120, 40)) as pilot:
-            await settled(pilot, app)
-            await pilot.press("t", "f")
-            assert await asyncio.to_thread(app.session.wait_exited, 30)
-            for _ in range(100):  # (bounded) until the last events are drawn
-                app.sample()
-                lanes = text_of(app.query_one("#timeline")).split("\n")
-                if all("▒" in lanes[i] for i in (0, 1)):
-                    break
-                await pilot.pause(0.05)
-            assert all("▒" in lanes[i] for i in (0, 1)), lanes  # each worker's summaries
-    finally:
-        app.close_session()
+async def test_the_timeline_moves_while_workers_run_free(app_on, scenario_file):
+    app = app_on(scenario_file(COUNTING.format(times=20_000)), "process", summary=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot, app)
+        await pilot.press("t", "f")
+        assert await asyncio.to_thread(app.session.wait_exited, 30)
+        for _ in range(100):  # (bounded) until the last events are drawn
+            app.sample()
+            lanes = text_of(app.query_one("#timeline")).split("\n")
+            if all("▒" in lanes[i] for i in (0, 1)):
+                break
+            await pilot.pause(0.05)
+        assert all("▒" in lanes[i] for i in (0, 1)), lanes  # each worker's summaries
 
 
 def test_the_trace_keeps_a_few_screens_of_rendered_lines():
