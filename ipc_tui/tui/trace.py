@@ -39,6 +39,7 @@ class Timeline:
         self.blocked.discard(e.worker)
         column = {w: ("░", "red") for w in self.blocked}
         if e.kind == "summary":  # many steps since its last column: what it holds is not drawn
+            self.holding.pop(e.worker, None)  # (nor what it held at its last step: released?)
             column[e.worker] = ("▒", "green")
         else:
             held = self.holding.setdefault(e.worker, set())

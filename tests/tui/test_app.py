@@ -8,7 +8,7 @@ import pytest
 from rich.console import Console
 from textual.widgets._footer import FooterKey
 
-from ipc_tui.engine import Session, find_scenario
+from ipc_tui.engine import Session, TraceEvent, find_scenario
 from ipc_tui.tui import trace
 from ipc_tui.tui.app import IpcApp
 from ipc_tui.tui.help import HelpScreen, TracebackScreen
@@ -16,7 +16,7 @@ from ipc_tui.tui.locks import LocksPane
 from ipc_tui.tui.memory import MemoryPane
 from ipc_tui.tui.picker import PickerScreen
 from ipc_tui.tui.results import ResultsPane
-from ipc_tui.tui.trace import LINE_CACHE, TraceLog, TracePane
+from ipc_tui.tui.trace import LINE_CACHE, Timeline, TraceLog, TracePane
 from ipc_tui.tui.workers import WorkersPane
 from tests.conftest import MODES, gone
 from tests.sources import COUNTING, LOOPS, PARTIAL_DEADLOCK, RAISES
@@ -209,6 +209,18 @@ async def test_the_timeline_moves_while_workers_run_free(app_on, scenario_file):
                 break
             await pilot.pause(0.05)
         assert all("▒" in lanes[i] for i in (0, 1)), lanes  # each worker's summaries
+
+
+def test_after_a_summary_the_timeline_claims_no_lock_the_worker_held_before():
+    def event(worker, kind, op="acquire", result=True):
+        return TraceEvent(0.0, worker, 1, kind, op, "lock", None, None, None, result, 1)
+
+    timeline = Timeline()
+    timeline.add(event("w0", "step"), {"lock"})  # w0 takes the lock, step by step
+    assert timeline.columns[-1]["w0"] == ("█", "magenta")
+    timeline.add(event("w0", "summary", "release", None), {"lock"})  # then runs free
+    timeline.add(event("w1", "step", "read"), {"lock"})
+    assert "w0" not in timeline.columns[-1]  # not "─ holds a lock": it may have let it go
 
 
 def test_the_trace_keeps_a_few_screens_of_rendered_lines():
