@@ -16,7 +16,7 @@ from rich.text import Text
 
 from ipc_tui.engine import ScenarioInfo, Session, Snapshot, TraceEvent, parse_schedule
 from ipc_tui.engine.context import start_helpers
-from ipc_tui.present import cell_value, plain, rich_table, trace_line
+from ipc_tui.present import cell_value, plain, rich_table, trace_line, verdict_words
 
 EXIT_OK, EXIT_FAILED, EXIT_STUCK = 0, 1, 3
 
@@ -37,7 +37,7 @@ def run_headless(
     if session.mode == "process":
         start_helpers()
     deadline = monotonic() + timeout
-    outcome, waits = "finished", []
+    outcome, waits, stuck = "finished", [], None
     try:
         session.start()
         try:
@@ -48,11 +48,9 @@ def run_headless(
             session.run()
         while outcome == "finished" and not session.finished():
             printer.events(session.drain_events())
-            stall, cycle = session.stall(), session.cycle()
-            if stall or cycle:  # a cycle never untangles, even while others still run
-                outcome, waits = "stalled", stall or []
-                if cycle:
-                    waits.append("cycle: " + " → ".join(cycle))
+            verdict = session.verdict()
+            if verdict.certain:  # a cycle never untangles, even while others still run
+                outcome, waits, stuck = "stalled", verdict_words(verdict)[1], verdict
             elif monotonic() > deadline:
                 outcome = "timeout"
             else:
@@ -68,7 +66,7 @@ def run_headless(
     printer.final(final, outcome, waits)
     if outcome != "finished":
         why = {"stalled": "every live worker waits for ever", "timeout": "timed out"}[outcome]
-        if any(w.startswith("cycle: ") for w in waits):
+        if stuck is not None and stuck.kind == "deadlock":
             why = "a deadlock"
         print(
             f"ipc-tui: no progress ({why}): {'; '.join(waits) or 'workers still running'}",
@@ -81,6 +79,8 @@ def run_headless(
 
 
 def _who_waits(snap: Snapshot) -> list[str]:
+    if snap.verdict.kind == "likely":  # a circle, while others still run
+        return verdict_words(snap.verdict)[1]
     return [
         f"{w.name} is {w.state}"
         + (f" on {w.blocked_on}" if w.blocked_on else "")
@@ -96,6 +96,8 @@ def final_state(snap: Snapshot, outcome: str, waits: list[str]) -> dict:
         "mode": snap.mode,
         "variant": snap.variant,
         "outcome": outcome,
+        "verdict": snap.verdict.kind,
+        "cycle": list(snap.verdict.cycle),
         "waits": waits,
         "cells": {c.name: cell_value(c) for c in snap.cells},
         "semaphores": {

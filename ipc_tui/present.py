@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ipc_tui.engine import TraceEvent
+from ipc_tui.engine.snapshot import Verdict
 
 
 def plain(value: Any) -> Any:
@@ -84,3 +85,22 @@ def trace_line(e: TraceEvent) -> Text:
         text.append(f"  (running free: {e.result} steps up to this one)", style="dim")
     text.append(f"  line {e.line}", style="dim")
     return text
+
+
+def verdict_words(v: Verdict) -> tuple[str, list[str]]:
+    """A verdict as every front-end says it: a headline, and the lines that explain it."""
+    cycle = " → ".join(v.cycle)
+    if v.kind == "deadlock":
+        return f"DEADLOCK: {cycle}", [*v.waits, f"cycle: {cycle}"]
+    if v.kind == "stuck":
+        return "STUCK: " + "; ".join(v.waits), list(v.waits)
+    if v.kind == "likely":
+        free = ", ".join(v.free)
+        runs = "runs" if len(v.free) == 1 else "run"
+        unless = f"{free} still {runs}: unless it releases a lock it does not hold, this never ends"
+        if len(v.free) > 1:
+            unless = unless.replace("unless it", "unless one of them")
+        if cycle:
+            return f"LIKELY DEADLOCK: {cycle}", [*v.waits, f"cycle: {cycle}", unless]
+        return "LIKELY STUCK: " + "; ".join(v.waits), [*v.waits, unless]
+    return v.kind, []

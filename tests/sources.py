@@ -89,6 +89,32 @@ LOOPS = """
 """
 
 PARTIAL_DEADLOCK = """
+    from ipc_tui.scenario import Lock, Process, sleep
+    a = Lock()
+    b = Lock()
+
+    def one():
+        with a:
+            with b:
+                pass
+
+    def two():
+        with b:
+            with a:
+                pass
+
+    def bystander():
+        for _ in range(100):
+            sleep(0.5)
+
+    Process(target=one)
+    Process(target=two)
+    Process(target=bystander)
+"""
+
+# The same circle through a semaphore: anybody may release one, so while the bystander runs it
+# could still let them go; once it has ended, nobody can.
+SEMAPHORE_CIRCLE = """
     from ipc_tui.scenario import Lock, Process, Semaphore, sleep
     a = Lock()
     b = Semaphore(1)
@@ -104,8 +130,8 @@ PARTIAL_DEADLOCK = """
                 pass
 
     def bystander():
-        for _ in range(100):
-            sleep(0.5)
+        for _ in range(3):
+            sleep(0.2)
 
     Process(target=one)
     Process(target=two)

@@ -26,6 +26,7 @@ from ipc_tui.engine.snapshot import (
     Waiter,
     WorkerState,
 )
+from ipc_tui.engine.verdict import judge
 
 
 @dataclass
@@ -77,9 +78,32 @@ class Tally:
     holder: str | None = None  # locks
     holder_since: float = 0.0
     holders: list[str] = field(default_factory=list)  # semaphore permits taken, in order
+    spare: int = 0  # semaphore permits released beyond those taken (see `Tally.took`)
     acquired: int = 0
     released: int = 0
     waiters: list[Waiter] = field(default_factory=list)
+
+    # A semaphore has no owner: the consumer of a bounded buffer releases the places the
+    # producer took, and a ping-pong player releases a turn it never acquired. So a release
+    # gives back a permit its worker took if it has one, else the oldest taken by anyone, else
+    # it adds a spare one; an acquire takes a spare permit first. Then `holders` is always the
+    # permits taken and not given back, whoever gives them back.
+
+    def took(self, worker: str) -> None:
+        self.acquired += 1
+        if self.spare:
+            self.spare -= 1
+        else:
+            self.holders.append(worker)
+
+    def gave(self, worker: str) -> None:
+        self.released += 1
+        if worker in self.holders:
+            self.holders.remove(worker)
+        elif self.holders:
+            del self.holders[0]
+        else:
+            self.spare += 1
 
 
 def describe(op: str, resource: str | None, index: Any) -> str:
@@ -171,12 +195,9 @@ class Board:
                     tally.holder = None
             elif isinstance(resource, Semaphore):
                 if op == "acquire" and result:
-                    tally.acquired += 1
-                    tally.holders.append(w.name)
+                    tally.took(w.name)
                 elif op == "release":
-                    tally.released += 1
-                    if w.name in tally.holders:
-                        tally.holders.remove(w.name)
+                    tally.gave(w.name)
         # A step that lets others go (release, set) is placed where it began, so that it comes
         # before the steps it ended; any other step where it ended.
         t = t0 if op in ("release", "set") else t1
@@ -198,14 +219,11 @@ class Board:
                     tally.holder, tally.holder_since = w.name, t
                 elif tally.holder == w.name:
                     tally.holder = None
-            elif isinstance(resource, Semaphore):
-                tally.acquired += acquires
-                tally.released += releases
-                mine = tally.holders.count(w.name)
-                for _ in range(held.get(name, 0) - mine):
-                    tally.holders.append(w.name)
-                for _ in range(mine - held.get(name, 0)):
-                    tally.holders.remove(w.name)
+            elif isinstance(resource, Semaphore):  # (their order is lost: takes first)
+                for _ in range(acquires):
+                    tally.took(w.name)
+                for _ in range(releases):
+                    tally.gave(w.name)
         if steps:  # (none: only the end of a step that blocked or slept, already in the trace)
             op, res, index = last
             self._record(t, w, seq, "summary", op, res, index, result=steps, line=line)
@@ -295,104 +313,6 @@ class Board:
                 return False
         return True
 
-    def stall(self) -> list[str] | None:
-        """If every live worker waits for ever on something, say who waits for what."""
-        live = [w for w in self.workers if w.live]
-        if not live or any(w.state != "blocked" for w in live) or not self.settled():
-            return None
-        if any(self._gives_up(w) for w in live):
-            return None  # its wait(timeout) will give up by itself
-        return [self.waiting(w) for w in live]
-
-    def _gives_up(self, w: WorkerRecord) -> bool:
-        tally = self.tallies.get(w.blocked_on or "")
-        return bool(tally) and any(
-            x.worker == w.name and x.deadline is not None for x in tally.waiters
-        )
-
-    def waiting(self, w: WorkerRecord) -> str:
-        """What a blocked worker waits for, in words."""
-        tally = self.tallies[w.blocked_on]
-        res = self.by_name(w.blocked_on)
-        if res is None:
-            return f"{w.name} waits for {w.blocked_on} to end (join)"
-        if isinstance(res, Lock):
-            return f"{w.name} waits for lock {res.name} held by {self._who(tally.holder)}"
-        if isinstance(res, Semaphore):
-            inside = ", ".join(self._who(h) for h in dict.fromkeys(tally.holders)) or "nobody"
-            return f"{w.name} waits for semaphore {res.name} at 0 (taken by {inside})"
-        return f"{w.name} waits for event {res.name}, which nobody will set"
-
-    def _who(self, name: str | None) -> str:
-        """A holder's name, and whether it is gone (it will never release what it holds)."""
-        holder = self.worker_named(name) if name else None
-        if holder is None or holder.live:
-            return str(name)
-        if holder.state == "killed":
-            return f"{name}, which is dead ({holder.error})"
-        return f"{name}, which has {'ended' if holder.state == 'done' else holder.state}"
-
-    def abandoned(self) -> list[str]:
-        """Workers blocked on what a dead (or ended) worker still holds, in words: a lock it
-        never released, or the last permits of a semaphore. Nobody can give those back."""
-        out = []
-        for w in self.workers:
-            if w.state != "blocked" or self._gives_up(w):
-                continue
-            res = self.by_name(w.blocked_on)
-            if not isinstance(res, (Lock, Semaphore)) or (
-                isinstance(res, Semaphore) and res.peek() != 0
-            ):
-                continue  # a join, an event, or a semaphore about to let it go
-            holders = self._awaited(w)
-            if holders and not any(self.worker_named(h).live for h in holders):
-                out.append(self.waiting(w) + ": an abandoned resource")
-        return out
-
-    def _awaited(self, w: WorkerRecord) -> list[str]:
-        """The workers that could let blocked `w` go: a lock's holder, the holders of a
-        semaphore's permits, the worker it joins. (Anybody may set an event, or release a
-        semaphore nobody holds: then nobody in particular, [].)"""
-        res, tally = self.by_name(w.blocked_on), self.tallies.get(w.blocked_on or "")
-        if isinstance(res, Lock):
-            return [tally.holder] if tally.holder else []
-        if isinstance(res, Semaphore):
-            return list(dict.fromkeys(tally.holders))
-        if res is None and self.worker_named(w.blocked_on):
-            return [w.blocked_on]
-        return []
-
-    def cycle(self) -> list[str] | None:
-        """Workers that wait for each other in a circle, as [w0, a, w1, b, w0], or None.
-
-        The wait-for graph: a worker blocked on a lock waits for its holder, on a semaphore at
-        0 for the workers that took its permits, in a join for the joined worker. (Anybody may
-        set an event or release a semaphore nobody holds: those waits join no cycle.) A cycle
-        counts only when nobody in it can move: every worker that anyone in it waits for is in
-        it too, and no wait in it has a timeout."""
-        edges: dict[str, list[tuple[str, str]]] = {}
-        for w in self.workers:
-            if w.state != "blocked" or not w.blocked_on or self._gives_up(w):
-                continue
-            if awaited := self._awaited(w):
-                edges[w.name] = [(w.blocked_on, x) for x in awaited]
-        stuck = set(edges)
-        while True:  # drop who waits for anyone who could still move
-            free = {n for n in stuck if any(x not in stuck for _, x in edges[n])}
-            if not free:
-                break
-            stuck -= free
-        if not stuck:
-            return None
-        at = next(w.name for w in self.workers if w.name in stuck)
-        seen, path = [at], [at]  # path: worker, resource, worker, ...
-        while True:
-            res, at = next((r, x) for r, x in edges[at] if x in stuck)
-            if at in seen:
-                return [*path[2 * seen.index(at) :], res, at]
-            seen.append(at)
-            path += [res, at]
-
     # -- the picture -----------------------------------------------------------------------
 
     def _live(self, name: str) -> bool:
@@ -455,4 +375,5 @@ class Board:
             workers=workers,
             running_free=self.running_free,
             tables=tuple(self.tables.values()),
+            verdict=judge(self),
         )

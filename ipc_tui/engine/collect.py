@@ -92,6 +92,7 @@ class Collector:
             w.handle.join(0)
             w.exitcode = w.handle.exitcode
         w.ended = True
+        self.board.version += 1  # no longer alive: a paused app must draw that too
         if w.live and not self._stopping.is_set():
             code = w.exitcode
             if code is not None and code < 0:

@@ -22,7 +22,8 @@ from ipc_tui.engine.errors import CannotKill, ScenarioError
 from ipc_tui.engine.loader import MODES, ScenarioInfo, execute, find_scenario, main_of, module_name
 from ipc_tui.engine.runtime import FLAGS, FREE, STOP, SUMMARY, Runtime
 from ipc_tui.engine.schedule import UNTIL_BLOCKED, Turn, parse_schedule
-from ipc_tui.engine.snapshot import Snapshot, TraceEvent
+from ipc_tui.engine.snapshot import Snapshot, TraceEvent, Verdict
+from ipc_tui.engine.verdict import judge
 from ipc_tui.engine.workers import MainWorker
 
 # A worker that runs this long without a step (a long loop, or one that hangs outside any step)
@@ -429,21 +430,11 @@ class Session(Collector):
                 self._cond.wait_for(lambda: w.ended, timeout)
         return not w.alive
 
-    def cycle(self) -> list[str] | None:
-        """Workers waiting for each other in a circle (w0, lock, w1, lock, w0), or None."""
+    def verdict(self) -> Verdict:
+        """Whether the run can still move: running, finished, a deadlock (certain), stuck
+        (certain), or likely a deadlock (engine/verdict.py)."""
         with self._cond:
-            return self.board.cycle()
-
-    def stall(self) -> list[str] | None:
-        """Who waits for what, when every live worker waits for ever; else None."""
-        with self._cond:
-            return self.board.stall()
-
-    def abandoned(self) -> list[str]:
-        """Who is blocked on a lock or semaphore that only a dead (or ended) worker could
-        give back, in words."""
-        with self._cond:
-            return self.board.abandoned()
+            return judge(self.board)
 
     def kill(self, name: str) -> None:
         """Kill worker process `name` with SIGKILL, as `kill -9` would: it gets no chance to

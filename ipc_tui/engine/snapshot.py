@@ -122,6 +122,29 @@ class Table:
 
 
 @dataclass(frozen=True, slots=True)
+class Verdict:
+    """Whether the run can still move (engine/verdict.py says how it is decided).
+
+    kind: "running" (somebody can still move), "finished" (no worker left to run),
+    "deadlock" (certain: workers wait for each other in a circle, `cycle`), "stuck" (certain,
+    no circle: they wait for what nobody can give: an event never set, a lock whose holder is
+    gone), "likely" (a circle of lock holders, or a lock whose holder is gone, while `free`
+    workers still run: a deadlock unless one of them releases a lock it does not hold).
+    """
+
+    kind: str = "running"
+    waits: tuple[str, ...] = ()  # who waits for what, in words
+    cycle: tuple[str, ...] = ()  # w0, a, w1, b, w0: workers and what each waits for
+    free: tuple[str, ...] = ()  # "likely": the workers that still run
+    gone: tuple[str, ...] = ()  # ended or killed workers that hold what the stuck wait for
+
+    @property
+    def certain(self) -> bool:
+        """No worker can ever move again: nothing will change this."""
+        return self.kind in ("deadlock", "stuck")
+
+
+@dataclass(frozen=True, slots=True)
 class Snapshot:
     scenario: str
     mode: str
@@ -135,6 +158,7 @@ class Snapshot:
     workers: tuple[WorkerState, ...]
     running_free: bool
     tables: tuple[Table, ...] = ()  # the one a worker changed last first
+    verdict: Verdict = Verdict()
 
     def table(self, name: str) -> Table:
         return next(x for x in self.tables if x.name == name)

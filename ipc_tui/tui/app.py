@@ -29,6 +29,7 @@ from ipc_tui.engine import (
     Snapshot,
     list_scenarios,
 )
+from ipc_tui.present import verdict_words
 from ipc_tui.tui.code import CodePane
 from ipc_tui.tui.commands import IpcCommands
 from ipc_tui.tui.events import EventsPane
@@ -254,22 +255,21 @@ class IpcApp(App[int]):
 
     def status(self, snap: Snapshot) -> str:
         session = self.session
-        live = [w for w in snap.workers if w.live]
-        if not live:
+        verdict = snap.verdict
+        headline, lines = verdict_words(verdict)
+        if verdict.kind == "finished":
             failed = [w.name for w in snap.workers if w.state == "failed"]
             state = f"finished, {', '.join(failed)} failed" if failed else "finished"
-        elif cycle := session.cycle():
-            state = "DEADLOCK: " + " → ".join(cycle)
-            self._say(
-                [*(session.stall() or []), "cycle: " + " → ".join(cycle)],
-                "Deadlock: these workers wait for each other",
-            )
-        elif abandoned := session.abandoned():
-            state = "STUCK: " + "; ".join(abandoned)
-            self._say([*abandoned, "r restarts with fresh primitives"], "Stuck for ever")
-        elif stall := session.stall():
-            state = "DEADLOCK: " + "; ".join(stall)
-            self._say(stall, "No worker can move")
+        elif verdict.kind == "deadlock":
+            state = headline
+            self._say(lines, "Deadlock: these workers wait for each other")
+        elif verdict.kind == "stuck":
+            state = headline
+            restart = ["r restarts with fresh primitives"] if verdict.gone else []
+            self._say([*lines, *restart], "Stuck for ever: no worker can move")
+        elif verdict.kind == "likely":
+            state = headline
+            self._say(lines, "Likely a deadlock")
         elif snap.running_free:
             state = "running free"
         elif session.playing:

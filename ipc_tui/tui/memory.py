@@ -13,6 +13,7 @@ from ipc_tui.present import cell_value
 from ipc_tui.tui.redraw import show_text
 
 FLASH_SECONDS = 0.8
+_GONE = object()  # no write seen: equal to no value
 
 
 def _show(value: Any) -> str:
@@ -23,7 +24,10 @@ def _show(value: Any) -> str:
 
 class MemoryPane(Static):
     """Cells from the snapshot (the real shared memory); flashes and "was" from the trace's
-    writes, so a write that leaves the value as it was still shows that it landed."""
+    writes, so a write that leaves the value as it was still shows that it landed. "was" is
+    shown only while it is true: the cell still holds what that write left, and no step since
+    went by unseen (running free, a summary stands for many steps: any of them may have
+    written)."""
 
     def __init__(self) -> None:
         super().__init__(id="memory", classes="pane", markup=False)
@@ -37,10 +41,12 @@ class MemoryPane(Static):
 
     def writes(self, events: list[TraceEvent]) -> None:
         for e in events:
-            if e.kind == "step" and e.op == "write" and e.index != ":":
+            if e.kind == "summary":
+                self._overwrote.clear()
+            elif e.kind == "step" and e.op == "write" and e.index != ":":
                 key = (e.resource, e.index or 0)
                 self._written_at[key] = e.t
-                self._overwrote[key] = e.before
+                self._overwrote[key] = (e.before, e.after)
 
     def show(self, snap: Snapshot) -> None:
         out = Text(no_wrap=True, overflow="ellipsis")
@@ -57,9 +63,10 @@ class MemoryPane(Static):
             if cell.kind == "array" and cell.typecode == "c":
                 out.append(f" = {cell_value(cell)!r}", style="cyan")
             was = [
-                (i, self._overwrote[(cell.name, i)])
-                for i in range(len(values))
-                if (cell.name, i) in self._overwrote
+                (i, before)
+                for i, value in enumerate(values)
+                for before, after in [self._overwrote.get((cell.name, i), (None, _GONE))]
+                if after == value
             ]
             if cell.kind == "value" and was:
                 out.append(f"  was {_show(was[0][1])}", style="dim italic")

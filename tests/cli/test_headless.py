@@ -74,8 +74,8 @@ def test_a_run_that_cannot_progress_exits_3_and_names_the_waits(scenario_file):
         "--scenario", path, "--headless", "--json", "--schedule", "w0,w1", "--timeout", "30"
     )
     assert done.returncode == 3
-    assert "w0 waits for lock b held by w1" in done.stderr
-    assert "w1 waits for lock a held by w0" in done.stderr
+    assert "w0 waits for b, a lock held by w1" in done.stderr
+    assert "w1 waits for a, a lock held by w0" in done.stderr
     assert final_of(done.stdout)["outcome"] == "stalled"
 
 

@@ -24,7 +24,7 @@ def test_a_worker_that_raises_fails_alone_with_its_traceback(session_of, scenari
 def test_a_deadlock_is_reported_as_who_waits_for_what(session_of, scenario_file, mode):
     s = session_of(scenario_file(DEADLOCK), mode)
     s.run_schedule("w0,w1,w0,w1")
-    assert s.stall() == [
-        "w0 waits for lock b held by w1",
-        "w1 waits for lock a held by w0",
-    ]
+    assert s.verdict().waits == (
+        "w0 waits for b, a lock held by w1",
+        "w1 waits for a, a lock held by w0",
+    )

@@ -105,13 +105,14 @@ def test_a_main_that_waits_for_a_stuck_worker_is_reported(session_of, scenario_f
     )
     s.run()
     deadline = time.monotonic() + 20
-    while s.stall() is None:
+    while not s.verdict().certain:
         assert time.monotonic() < deadline, s.snapshot().workers
         time.sleep(0.01)
-    assert s.stall() == [
-        "w0 waits for event never, which nobody will set",
+    assert s.verdict().kind == "stuck"
+    assert s.verdict().waits == (
+        "w0 waits for never, an event nobody has set",
         "main waits for w0 to end (join)",
-    ]
+    )
 
 
 def test_starting_a_worker_twice_raises_like_the_stdlib(session_of, scenario_file):

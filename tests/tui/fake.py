@@ -9,6 +9,7 @@ from ipc_tui.engine.snapshot import (
     EventState,
     LockState,
     SemaphoreState,
+    Verdict,
     Waiter,
     WorkerState,
 )
@@ -145,14 +146,8 @@ class FakeSession:
         self.steps.append(worker)
         return worker
 
-    def stall(self) -> None:
-        return None
-
-    def cycle(self) -> None:
-        return None
-
-    def abandoned(self) -> list[str]:
-        return []
+    def verdict(self) -> Verdict:
+        return SNAPSHOT.verdict
 
     def changes(self) -> None:
         return None  # always draw
