@@ -139,6 +139,7 @@ class IpcApp(App[int]):
         self._kill_armed = False  # k was pressed: the next digit kills that worker
         self._drawn: object = None  # the session's changes() when the panes were last drawn
         self._moving = True
+        self.leaving = False  # q (or a signal) asked the app to end: actions do nothing now
         # The panes, kept at hand: the sampling timer must reach them under any screen.
         self.workers_pane = WorkersPane()
         self.memory_pane = MemoryPane()
@@ -431,6 +432,15 @@ class IpcApp(App[int]):
 
     async def action_quit(self) -> None:
         self.exit()
+
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        self.leaving = True
+        super().exit(*args, **kwargs)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Keys typed right after q (one burst: `q s`) come in while the app is going: they
+        # must not open a screen that will never be composed.
+        return not self.leaving
 
     def leave(self, terminal_gone: bool = False) -> None:
         """A signal asked us to go: SIGTERM, SIGINT, or SIGHUP (the terminal closed)."""
