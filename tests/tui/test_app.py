@@ -297,6 +297,33 @@ async def test_the_picker_opens_a_scenario_and_help_opens_and_closes():
         app.close_session()
 
 
+async def test_the_picker_filters_as_you_type():
+    app = IpcApp(None)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            picker = app.screen
+            assert isinstance(picker, PickerScreen)
+            await pilot.press(*"dead")
+            await pilot.pause()
+            assert [i.name for i in picker.shown] == ["deadlock", "dining-philosophers"]
+            assert picker.query_one("#picker").option_count == 2  # what is drawn: those two
+            await pilot.press(*"lock q")  # every word counts; q is typed, it does not quit
+            await pilot.pause()
+            assert picker.shown == [] and app.return_code is None
+            await pilot.press("enter")  # nothing to open
+            await pilot.pause()
+            assert app.screen is picker
+            await pilot.press("escape")  # clears what was typed
+            await pilot.pause()
+            assert len(picker.shown) == len(app.scenarios)
+            await pilot.press(*"sema", "enter")
+            await pilot.pause()
+            assert app.session.info.name == "semaphore"
+    finally:
+        app.close_session()
+
+
 async def test_the_command_palette_opens_any_scenario(app_on):
     app = app_on("race-condition", "thread")
     async with app.run_test(size=(120, 40)) as pilot:
