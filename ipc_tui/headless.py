@@ -1,7 +1,7 @@
 """The headless front-end: run a schedule, then the rest free, and print what happened.
 
-Exit codes: 0 every worker finished, 1 a worker failed, 2 bad input, 3 no progress (every live
-worker waits for ever, or the timeout ran out).
+Exit codes: 0 every worker finished, 1 a worker failed or the scenario's check() did not hold,
+2 bad input, 3 no progress (every live worker waits for ever, or the timeout ran out).
 """
 
 from __future__ import annotations
@@ -16,7 +16,14 @@ from rich.text import Text
 
 from ipc_tui.engine import ScenarioInfo, Session, Snapshot, TraceEvent, parse_schedule
 from ipc_tui.engine.context import start_helpers
-from ipc_tui.present import cell_value, plain, rich_table, trace_line, verdict_words
+from ipc_tui.present import (
+    cell_value,
+    check_line,
+    plain,
+    rich_table,
+    trace_line,
+    verdict_words,
+)
 
 EXIT_OK, EXIT_FAILED, EXIT_STUCK = 0, 1, 3
 
@@ -59,6 +66,7 @@ def run_headless(
             waits = _who_waits(session.snapshot())
         if outcome == "finished":
             session.wait_exited(max(1.0, deadline - monotonic()))  # so exit codes are known
+            session.wait_checked(max(1.0, deadline - monotonic()))
         printer.events(session.drain_events())
         final = session.snapshot()
     finally:
@@ -74,6 +82,8 @@ def run_headless(
         )
         return EXIT_STUCK
     if any(w.state in ("failed", "killed") for w in final.workers):
+        return EXIT_FAILED
+    if final.checked is not None and not final.checked.held:
         return EXIT_FAILED
     return EXIT_OK
 
@@ -97,6 +107,9 @@ def final_state(snap: Snapshot, outcome: str, waits: list[str]) -> dict:
         "variant": snap.variant,
         "outcome": outcome,
         "verdict": snap.verdict.kind,
+        "check": None
+        if snap.checked is None
+        else {"held": snap.checked.held, "says": snap.checked.says},
         "cycle": list(snap.verdict.cycle),
         "waits": waits,
         "cells": {c.name: cell_value(c) for c in snap.cells},
@@ -228,4 +241,6 @@ class RichPrinter:
         c.print(table)
         for wait in waits:
             c.print(Text(wait, style="red"))
+        if snap.checked is not None:
+            c.print(check_line(snap.checked))
         c.print(Text(outcome, style="green" if outcome == "finished" else "bold red"))

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ipc_tui.engine import TraceEvent
+from ipc_tui.engine.check import Checked
 from ipc_tui.engine.snapshot import Verdict
 
 
@@ -104,3 +105,10 @@ def verdict_words(v: Verdict) -> tuple[str, list[str]]:
             return f"LIKELY DEADLOCK: {cycle}", [*v.waits, f"cycle: {cycle}", unless]
         return "LIKELY STUCK: " + "; ".join(v.waits), [*v.waits, unless]
     return v.kind, []
+
+
+def check_line(checked: Checked) -> Text:
+    """The scenario's check() as every front-end says it."""
+    if checked.held:
+        return Text(f"✓ as expected: {checked.says}", style="green")
+    return Text(f"✗ not as expected: {checked.says}", style="bold red")

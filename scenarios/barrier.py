@@ -53,5 +53,9 @@ def run(rounds):
             passed_after.value = min(passed_after.value, arrived.value - RUNNERS * (lap - 1))
 
 
+def check():  # what must hold at the end: ipc-tui checks it when every worker has ended
+    assert passed_after.value == RUNNERS, f"one went through after {passed_after.value} arrived"
+
+
 for runner in range(RUNNERS):
     Process(target=run, args=(2,), name=f"r{runner}")

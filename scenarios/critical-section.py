@@ -31,5 +31,10 @@ def add(times):
             counter.value += 1  # the critical section: one worker at a time
 
 
+def check():  # what must hold at the end: ipc-tui checks it when every worker has ended
+    lost = 6 - counter.value  # each lost update is one worker's write over the other's
+    assert counter.value == 6, f"counter is {counter.value}, expected 6: {lost} update(s) lost"
+
+
 Process(target=add, args=(3,))
 Process(target=add, args=(3,))

@@ -34,5 +34,9 @@ def transfer(first, second):
             moved.value += 1
 
 
+def check():  # what must hold at the end: ipc-tui checks it when every worker has ended
+    assert moved.value == 2, f"moved {moved.value} times, expected 2"
+
+
 Process(target=transfer, args=(a, b), name="w0")
 Process(target=transfer, args=((a, b) if FIXED else (b, a)), name="w1")

@@ -39,5 +39,9 @@ def philosopher(seat, rounds):
                 meals[seat] += 1  # eat
 
 
+def check():  # what must hold at the end: ipc-tui checks it when every worker has ended
+    assert list(meals) == [2] * SEATS, f"meals {list(meals)}, expected 2 each"
+
+
 for seat in range(SEATS):
     Process(target=philosopher, args=(seat, 2), name=f"p{seat}")

@@ -47,6 +47,10 @@ def latecomer(delay, timeout):
         late_gave_up.value = 1
 
 
+def check():  # what must hold at the end: ipc-tui checks it when every worker has ended
+    assert not go.is_set(), "the event is still set: clear() re-arms it"
+
+
 Process(target=waiter)
 Process(target=waiter)
 Process(target=impatient, args=(0.2,))

@@ -31,6 +31,10 @@ def deposit(times):
         # leaving the with block releases the lock
 
 
+def check():  # what must hold at the end: ipc-tui checks it when every worker has ended
+    assert total.value == 9, f"total is {total.value}, expected 9"
+
+
 Process(target=deposit, args=(3,))
 Process(target=deposit, args=(3,))
 Process(target=deposit, args=(3,))

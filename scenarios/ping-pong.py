@@ -34,5 +34,9 @@ def player(me, my_turn, their_turn, balls):
         their_turn.release()  # hand the turn over
 
 
+def check():  # what must hold at the end: ipc-tui checks it when every worker has ended
+    assert list(rally) == [1, 2, 1, 2, 1, 2], f"the rally went {list(rally)}"
+
+
 Process(target=player, args=(1, ping_turn, pong_turn, 3), name="ping")
 Process(target=player, args=(2, pong_turn, ping_turn, 3), name="pong")

@@ -49,5 +49,9 @@ def consume(count):
         slots.release()
 
 
+def check():  # what must hold at the end: ipc-tui checks it when every worker has ended
+    assert list(eaten) == [1, 2, 3, 4, 5, 6], f"eaten {list(eaten)}, expected 1 to 6 in order"
+
+
 Process(target=produce, args=(6,), name="producer")
 Process(target=consume, args=(6,), name="consumer")

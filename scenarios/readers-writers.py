@@ -49,6 +49,11 @@ def writer(editions):
             book.value += 1
 
 
+def check():  # what must hold at the end: ipc-tui checks it when every worker has ended
+    assert book.value == 2, f"edition {book.value}, expected 2"
+    assert readers_inside.value == 0, f"{readers_inside.value} readers still inside"
+
+
 Process(target=reader, args=(3,), name="r0")
 Process(target=reader, args=(3,), name="r1")
 Process(target=writer, args=(2,), name="writer")

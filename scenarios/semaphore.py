@@ -30,5 +30,9 @@ def visit(seconds):
     permits.release()  # give the permit back
 
 
+def check():  # what must hold at the end: ipc-tui checks it when every worker has ended
+    assert permits.get_value() == 2, f"{permits.get_value()} permits left, expected both back"
+
+
 for _ in range(4):
     Process(target=visit, args=(0.1,))

@@ -40,6 +40,11 @@ def shout():
     print(word.value)  # the whole byte string: b'Hello'
 
 
+def check():  # what must hold at the end: ipc-tui checks it when every worker has ended
+    assert list(squares) == [0, 1, 4, 9, 16] and list(counts) == [1, 2, 3]
+    assert word.value == b"Hello", f"word is {word.value!r}"
+
+
 Process(target=fill, name="filler")
 Process(target=count, name="counter")
 Process(target=shout, name="shouter")

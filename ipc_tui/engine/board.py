@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from time import monotonic
 from typing import Any
 
+from ipc_tui.engine.check import Checked
 from ipc_tui.engine.primitives import Array, Event, Lock, Resource, Semaphore, Value
 from ipc_tui.engine.snapshot import (
     ENDED,
@@ -138,6 +139,7 @@ class Board:
         self.running_free = False
         self.version = 0  # bumped on every change a front-end could draw
         self.tables: dict[str, Table] = {}  # what measuring workers showed, by name
+        self.checked: Checked | None = None  # the scenario's check(), once the run has ended
 
     # -- reports ---------------------------------------------------------------------------
 
@@ -376,4 +378,5 @@ class Board:
             running_free=self.running_free,
             tables=tuple(self.tables.values()),
             verdict=judge(self),
+            checked=self.checked,
         )

@@ -50,6 +50,7 @@ class Collector:
                         item = None
                 self._cut_daemons()
                 self._grant_waiting()
+                self.check_when_ended()
                 self._cond.notify_all()
 
     def _collect_processes(self) -> None:
@@ -73,6 +74,7 @@ class Collector:
                         self._ended(w)
                 self._cut_daemons()
                 self._grant_waiting()
+                self.check_when_ended()
                 self._cond.notify_all()
 
     def _read_all(self, conn: Any, most: int = BATCH) -> None:

@@ -191,9 +191,18 @@ def execute(info: ScenarioInfo, decl: Declarations, name: str | None = None) -> 
 
 def main_of(module: ModuleType) -> Callable[[], object] | None:
     """The scenario's own `main()`, if it defines one."""
-    main = vars(module).get("main")
-    if callable(main) and getattr(main, "__module__", None) == module.__name__:
-        return main
+    return _own_function(module, "main")
+
+
+def check_of(module: ModuleType) -> Callable[[], object] | None:
+    """The scenario's own `check()`, what must hold at the end (engine/check.py), if any."""
+    return _own_function(module, "check")
+
+
+def _own_function(module: ModuleType, name: str) -> Callable[[], object] | None:
+    found = vars(module).get(name)
+    if callable(found) and getattr(found, "__module__", None) == module.__name__:
+        return found
     return None
 
 

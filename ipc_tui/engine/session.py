@@ -15,11 +15,20 @@ from typing import Any
 
 from ipc_tui.engine import launch
 from ipc_tui.engine.board import Board, WorkerRecord
+from ipc_tui.engine.check import run_check
 from ipc_tui.engine.collect import Collector
 from ipc_tui.engine.context import mp_context
 from ipc_tui.engine.declare import Declarations
 from ipc_tui.engine.errors import CannotKill, ScenarioError
-from ipc_tui.engine.loader import MODES, ScenarioInfo, execute, find_scenario, main_of, module_name
+from ipc_tui.engine.loader import (
+    MODES,
+    ScenarioInfo,
+    check_of,
+    execute,
+    find_scenario,
+    main_of,
+    module_name,
+)
 from ipc_tui.engine.runtime import FLAGS, FREE, STOP, SUMMARY, Runtime
 from ipc_tui.engine.schedule import UNTIL_BLOCKED, Turn, parse_schedule
 from ipc_tui.engine.snapshot import Snapshot, TraceEvent, Verdict
@@ -81,6 +90,8 @@ class Session(Collector):
         self._cond = threading.Condition()
         self._workers: list[WorkerRecord] = []
         self._by_name: dict[str, WorkerRecord] = {}
+        self._check = check_of(self.module)
+        self._checking = False
         main = main_of(self.module)
         self._main = MainWorker(main) if main else None
         for worker in decl.workers:
@@ -406,6 +417,31 @@ class Session(Collector):
         """The events recorded since the last call, in time order."""
         with self._cond:
             return self.board.drain()
+
+    def check_when_ended(self) -> None:
+        """Once no worker is left to run, the scenario's check() runs once, on a thread of its
+        own (it is the scenario's code: should it hang, nothing else does). Called under the
+        lock by the collector."""
+        if self._check is None or self._checking or any(w.live for w in self._workers):
+            return
+        self._checking = True
+        board, check = self.board, self._check
+
+        def run() -> None:
+            checked = run_check(check)
+            with self._cond:
+                board.checked = checked
+                board.version += 1
+                self._cond.notify_all()
+
+        threading.Thread(target=run, name="ipc-tui-check", daemon=True).start()
+
+    def wait_checked(self, timeout: float = 5.0) -> bool:
+        """After the run has ended: wait (at most `timeout`) for its check() to have run."""
+        with self._cond:
+            return self._cond.wait_for(
+                lambda: self._check is None or self.board.checked is not None, timeout
+            )
 
     def finished(self) -> bool:
         with self._cond:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ipc_tui.engine.check import Checked
+
 # "new": made but not started yet (only in a scenario whose main() starts its workers)
 # "cut off": a daemon worker ended where it was, because the main work had ended
 # "killed": a process ended by a signal (Session.kill, or kill -9 from outside)
@@ -159,6 +161,7 @@ class Snapshot:
     running_free: bool
     tables: tuple[Table, ...] = ()  # the one a worker changed last first
     verdict: Verdict = Verdict()
+    checked: Checked | None = None  # the scenario's check(), once the run has ended
 
     def table(self, name: str) -> Table:
         return next(x for x in self.tables if x.name == name)

@@ -29,7 +29,7 @@ from ipc_tui.engine import (
     Snapshot,
     list_scenarios,
 )
-from ipc_tui.present import verdict_words
+from ipc_tui.present import check_line, verdict_words
 from ipc_tui.tui.code import CodePane
 from ipc_tui.tui.commands import IpcCommands
 from ipc_tui.tui.events import EventsPane
@@ -261,6 +261,11 @@ class IpcApp(App[int]):
         if verdict.kind == "finished":
             failed = [w.name for w in snap.workers if w.state == "failed"]
             state = f"finished, {', '.join(failed)} failed" if failed else "finished"
+            if snap.checked is not None:
+                said = check_line(snap.checked)
+                state += f" · {said.plain}"
+                if not snap.checked.held:
+                    self._say([snap.checked.says], "Not as expected")
         elif verdict.kind == "deadlock":
             state = headline
             self._say(lines, "Deadlock: these workers wait for each other")

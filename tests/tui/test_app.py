@@ -526,3 +526,18 @@ async def test_after_a_free_run_the_memory_pane_shows_no_stale_was(app_on, mode)
         assert memory.split() == ["counter", str(final)], memory
         # What it held before its last change is not known from a summary: nothing, not "was 1"
         assert "was" not in memory, memory
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_when_the_run_ends_the_lost_update_is_named(app_on, mode):
+    app = app_on("race-condition", mode, summary=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot, app)
+        await pilot.press("1", "2", "1", "2", *"1111", *"2222")  # then one after the other
+        assert await asyncio.to_thread(app.session.wait_settled, 10)
+        assert await asyncio.to_thread(app.session.wait_checked, 10)
+        app.sample()
+        await pilot.pause()
+        assert "counter is 5, expected 6: 1 update(s) lost" in app.sub_title
+        said = [n.message for n in app._notifications]
+        assert "counter is 5, expected 6: 1 update(s) lost" in said
