@@ -61,7 +61,7 @@ def list_scenarios() -> list[ScenarioInfo]:
 def find_scenario(name_or_path: str) -> ScenarioInfo:
     """A built-in scenario by name, or any scenario file by path."""
     if "/" in name_or_path or name_or_path.endswith(".py") or Path(name_or_path).is_file():
-        return read_info(Path(name_or_path))
+        return read_info(Path(name_or_path), given=name_or_path)
     path = builtin_dir() / f"{name_or_path.replace('_', '-')}.py"
     if path.is_file():
         return read_info(path)
@@ -73,11 +73,13 @@ def find_scenario(name_or_path: str) -> ScenarioInfo:
     )
 
 
-def read_info(path: Path) -> ScenarioInfo:
+def read_info(path: Path, given: str | None = None) -> ScenarioInfo:
+    """`given`: the path as the user typed it (`./x.py`: Path drops the `./`), for messages."""
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ScenarioError(f"cannot read scenario file {str(path)!r}: {exc.strerror}") from None
+        shown = given or str(path)
+        raise ScenarioError(f"cannot read scenario file {shown!r}: {exc.strerror}") from None
     if len(data) > MAX_BYTES:
         raise ScenarioError(f"{path}: {len(data)} bytes is too big for a scenario (1 MB at most)")
     if b"\0" in data:

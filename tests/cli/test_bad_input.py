@@ -25,6 +25,8 @@ def test_unknown_scenario_lists_the_known_ones_and_suggests_the_closest():
 def test_missing_file(tmp_path):
     line = refused("--scenario", str(tmp_path / "nope.py"), "--headless")
     assert "cannot read" in line and "nope.py" in line
+    # named as the user typed it, ./ and all
+    assert "cannot read scenario file './nope.py'" in refused("--scenario", "./nope.py")
 
 
 def test_unreadable_file(tmp_path):
