@@ -112,8 +112,26 @@ def default_lang() -> str:
     return "en"
 
 
+def unsupported_platform() -> str | None:
+    """Why ipc-tui cannot run its scenarios here, in one line; None where it can."""
+    if sys.platform == "win32":
+        # Untried there, and some of it cannot work: the app names its log by os.getuid and
+        # leaves on SIGHUP, its worker processes lower their priority with os.nice, a killed
+        # worker is told by its negative (signal) exit code, and threads-vs-processes reads
+        # its memory with the resource module. --list only reads the scenario files.
+        return (
+            "Windows is not supported yet: it relies on POSIX signals, os.nice and os.getuid "
+            "(use WSL; --list works)"
+        )
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    why = None if args.list else unsupported_platform()
+    if why:
+        print(f"ipc-tui: {why}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     from ipc_tui.engine import ScenarioError, find_scenario, list_scenarios
 
     try:
