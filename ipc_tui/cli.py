@@ -29,11 +29,41 @@ def _seconds(text: str) -> float:
     return value
 
 
+class _Version(argparse.Action):
+    """`--version`, read only when asked: importlib.metadata alone takes ~40 ms to import."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        print(f"ipc-tui {version()}")
+        parser.exit()
+
+
+def version() -> str:
+    """The installed package's version; the source tree's when it is not installed."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("ipc-tui")
+    except metadata.PackageNotFoundError:
+        from ipc_tui import __version__
+
+        return __version__
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="ipc-tui",
         description="Watch and step Python's real concurrency primitives.",
     )
+    parser.add_argument("--version", action=_Version, help="print the version and exit")
     parser.add_argument("--list", action="store_true", help="list the built-in scenarios")
     parser.add_argument("--scenario", metavar="NAME|PATH", help="a built-in scenario or a file")
     parser.add_argument(
@@ -82,8 +112,26 @@ def default_lang() -> str:
     return "en"
 
 
+def unsupported_platform() -> str | None:
+    """Why ipc-tui cannot run its scenarios here, in one line; None where it can."""
+    if sys.platform == "win32":
+        # Untried there, and some of it cannot work: the app names its log by os.getuid and
+        # leaves on SIGHUP, its worker processes lower their priority with os.nice, a killed
+        # worker is told by its negative (signal) exit code, and threads-vs-processes reads
+        # its memory with the resource module. --list only reads the scenario files.
+        return (
+            "Windows is not supported yet: it relies on POSIX signals, os.nice and os.getuid "
+            "(use WSL; --list works)"
+        )
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    why = None if args.list else unsupported_platform()
+    if why:
+        print(f"ipc-tui: {why}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     from ipc_tui.engine import ScenarioError, find_scenario, list_scenarios
 
     try:

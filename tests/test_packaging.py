@@ -41,10 +41,21 @@ def test_a_non_editable_install_finds_the_built_in_scenarios(tmp_path):
 
 def test_the_readme_starts_with_the_two_commands_and_ci_runs_the_test_one():
     lines = [x for x in (ROOT / "README.md").read_text().splitlines() if x.strip()]
-    block = lines[lines.index("```sh") + 1 : lines.index("```")]
-    assert len(block) == 2 and "ipc-tui" in block[0] and "pytest" in block[1]
-    assert lines.index("```sh") <= 3  # the README begins with them
-    assert block[1] in (ROOT / ".ci" / "run").read_text()
+    assert lines[1] == "```sh"  # the README begins with them, under its title
+    block = lines[2 : lines.index("```")]
+    assert len(block) == 2, block
+    app, test = block
+    # Both make (or reuse) the same virtual environment and run everything from it: a system
+    # Python's pip installs nothing outside one (PEP 668).
+    venv = "python3 -m venv .venv && "
+    assert app == venv + ".venv/bin/pip install . && .venv/bin/ipc-tui"
+    assert test == venv + ".venv/bin/pip install -e '.[test]' && .venv/bin/pytest"
+    assert ".venv/" in (ROOT / ".gitignore").read_text().splitlines()
+    # CI runs the test command verbatim, on a line of its own (`|| exit`: see .ci/run), then
+    # ruff from the same environment.
+    ci = [x for x in (ROOT / ".ci" / "run").read_text().splitlines() if not x.startswith("#")]
+    assert f"{test} || exit" in ci
+    assert ".venv/bin/ruff check . && .venv/bin/ruff format --check ." in ci
 
 
 def test_the_readme_example_scenario_runs_as_it_says(tmp_path):
