@@ -18,7 +18,7 @@ from time import monotonic
 from typing import Any
 
 from ipc_tui.engine.lab import Lab
-from ipc_tui.engine.runtime import current
+from ipc_tui.engine.runtime import Subject, current, step
 
 BARS = " ▁▂▃▄▅▆▇█"
 WAYS = ("serial", "threads", "processes")
@@ -33,22 +33,12 @@ def show_table(name: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
     rt.send(("table", name, tuple(columns), tuple(tuple(r) for r in rows), note))
 
 
-class _Step:
-    """A measurement as one step of main: it waits at main's gate, and shows in the trace."""
+class Measurement(Subject):
+    """A measurement, as one step of the worker that asks for it (main): it waits at its gate
+    and shows in the trace by what it measures."""
 
     def __init__(self, what: str):
-        self.what = what
-        self.rt = current()
-
-    def __enter__(self) -> _Step:
-        if self.rt is not None:
-            self.line = self.rt.enter("measure", self.what)
-            self.t0 = monotonic()
-        return self
-
-    def __exit__(self, exc_type: Any, *exc: object) -> None:
-        if self.rt is not None and exc_type is None:
-            self.rt.done("measure", self.what, None, None, None, None, self.line, self.t0)
+        self.name = what
 
 
 def machine() -> str:
@@ -94,21 +84,23 @@ def compare_ways(
         note = f"{tasks} tasks each; notes: the course's seconds, on its machine · {machine()}"
         show_table(name, columns, rows, note)
 
+    def measure(lab: Lab, work: str, func: Callable, arg: Any, way: str) -> None:
+        progress = lab.ctx.RawArray("d", tasks)
+        began = time.perf_counter()
+        if way == "processes":
+            labs = [lab.start(func, arg, progress, i) for i in range(tasks)]
+        else:
+            labs = [lab.start(func, arg, progress, way=way, tasks=tasks, numbered=True)]
+        for one in labs:
+            lab.result(one, tick=lambda: table((work, way), progress[:]))
+        seconds[work][way] = round(time.perf_counter() - began, 3)
+        table()
+
     table()
     with Lab() as lab:
         for work, (func, arg) in workloads.items():
-            for way in WAYS:
-                with _Step(f"{work}, {way}"):
-                    progress = lab.ctx.RawArray("d", tasks)
-                    began = time.perf_counter()
-                    if way == "processes":
-                        labs = [lab.start(func, arg, progress, i) for i in range(tasks)]
-                    else:
-                        labs = [lab.start(func, arg, progress, way=way, tasks=tasks, numbered=True)]
-                    for one in labs:
-                        lab.result(one, tick=lambda w=(work, way), p=progress: table(w, p[:]))
-                    seconds[work][way] = round(time.perf_counter() - began, 3)
-                    table()
+            for way in WAYS:  # each measurement is one step of the worker that asks for it
+                step("measure", Measurement(f"{work}, {way}"), measure, (lab, work, func, arg, way))
     return seconds
 
 
@@ -123,12 +115,17 @@ def who_runs(
     millisecond: whose moved. Returns the share of samples in which exactly one thread moved
     and the mean length of one thread's turn, in milliseconds."""
     seconds = seconds if seconds is not None else (1.0 if _quick() else 3.0)
+    label = Measurement(f"who runs, switch {switch_ms:g} ms")
+    return step("measure", label, _who_runs, (spin, threads, switch_ms, seconds))
+
+
+def _who_runs(spin: Callable, threads: int, switch_ms: float, seconds: float) -> dict[str, float]:
     name = "which thread runs"
     strips: list[deque[str]] = [deque(" " * STRIP, maxlen=STRIP) for _ in range(threads)]
     samples = one_moved = 0
     moved_count = [0] * threads
     turns: list[int] = []  # the length of each turn of one thread alone, in samples
-    with _Step(f"who runs, switch {switch_ms:g} ms"), Lab() as lab:
+    with Lab() as lab:
         counters = lab.ctx.RawArray("Q", threads)
         lab.start(
             spin, counters, way="threads", tasks=threads, numbered=True, switch=switch_ms / 1000
@@ -223,25 +220,27 @@ def compare_channels(
             rows.append((channel, words, rate, got.get("latency µs")))
         show_table(name, columns, rows, f"{items:,} items in a burst, 50 sent alone · {machine()}")
 
+    def measure(lab: Lab, channel: str, make: Callable, send: Callable, receive: Callable) -> None:
+        table(channel)
+        send_end, receive_end = make(lab.ctx)
+        receiver = lab.start(receive, receive_end, items)
+        sender = lab.start(send, send_end, items)
+        began = lab.result(sender)[0]
+        ended = lab.result(receiver, timeout=60)[1]
+        # One item at a time, 2 ms apart: the delay of an item nobody queues behind.
+        send_end, receive_end = make(lab.ctx)
+        receiver = lab.start(receive, receive_end, 1, tasks=50)
+        sender = lab.start(send, send_end, 1, tasks=50, gap=0.002)
+        lab.result(sender)
+        delays = [d for got in lab.result(receiver, timeout=60)[2] for d in got]
+        figures[channel] = {
+            "items/s": round(items / (ended - began)),
+            "latency µs": round(statistics.median(delays) * 1e6, 1),
+        }
+        table()
+
     table()
     with Lab() as lab:
         for channel, _words, make, send, receive in channels:
-            with _Step(channel):
-                table(channel)
-                send_end, receive_end = make(lab.ctx)
-                receiver = lab.start(receive, receive_end, items)
-                sender = lab.start(send, send_end, items)
-                began = lab.result(sender)[0]
-                ended = lab.result(receiver, timeout=60)[1]
-                # One item at a time, 2 ms apart: the delay of an item nobody queues behind.
-                send_end, receive_end = make(lab.ctx)
-                receiver = lab.start(receive, receive_end, 1, tasks=50)
-                sender = lab.start(send, send_end, 1, tasks=50, gap=0.002)
-                lab.result(sender)
-                delays = [d for got in lab.result(receiver, timeout=60)[2] for d in got]
-                figures[channel] = {
-                    "items/s": round(items / (ended - began)),
-                    "latency µs": round(statistics.median(delays) * 1e6, 1),
-                }
-                table()
+            step("measure", Measurement(channel), measure, (lab, channel, make, send, receive))
     return figures

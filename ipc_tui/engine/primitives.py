@@ -9,18 +9,19 @@ Outside a worker (at import, or when the session reads state) the operation is d
 
 from __future__ import annotations
 
+import time
 from multiprocessing.sharedctypes import typecode_to_type
-from time import monotonic
+from operator import attrgetter, getitem, setitem
 from typing import Any
 
 from ipc_tui.engine.declare import active, resource_at
 from ipc_tui.engine.errors import ScenarioError
-from ipc_tui.engine.runtime import SUMMARISED, current
+from ipc_tui.engine.runtime import Subject, step
 
 TYPECODES = "'i' int, 'd'/'f' float, 'c' char (bytes of length 1)"
 
 
-class Resource:
+class Resource(Subject):
     """A shared resource declared at the top level of a scenario file, named by its variable."""
 
     kind = "resource"
@@ -36,6 +37,9 @@ class Resource:
             self._raw = decl.resource(self, type(self).__name__, spec)
         except (TypeError, ValueError, OverflowError, OSError) as exc:
             raise ScenarioError(f"{decl.path}:{self.line}: {self.declaration()}: {exc}") from None
+        # What the operations hand to step(), made once: on a free run's hot path, making a
+        # bound method (`raw.acquire`) or a tuple at every call costs as much as the rest.
+        self._own = (self._raw,)
 
     def declaration(self) -> str:
         return f"{type(self).__name__}({', '.join(map(repr, self.spec))})"
@@ -50,6 +54,10 @@ class Resource:
     def peek(self) -> Any:
         """The real current state, read without being a step."""
         raise NotImplementedError
+
+    def shown(self, op: str, index: Any) -> Any:
+        """What a watched step shows before and after it: the state it changes."""
+        return self.peek()
 
     def __reduce__(self):
         # In a worker process the same declaration already holds the same real primitive.
@@ -74,37 +82,20 @@ class Value(Resource):
 
     @property
     def value(self) -> Any:
-        rt = current()
-        if rt is None:
-            return self._raw.value
-        line = rt.enter("read", self.name)
-        if line == SUMMARISED:
-            return self._raw.value
-        t0 = monotonic()
-        got = self._raw.value
-        rt.done("read", self.name, None, got, got, None, line, t0)
-        return got
+        return step("read", self, _VALUE, self._own)
 
     @value.setter
     def value(self, new: Any) -> None:
-        rt = current()
-        if rt is None:
-            self._raw.value = new
-            return
-        line = rt.enter("write", self.name)
-        if line == SUMMARISED:
-            self._raw.value = new
-            return
-        t0 = monotonic()
-        before = self.peek()
-        self._raw.value = new
-        rt.done("write", self.name, None, before, self.peek(), None, line, t0)
+        step("write", self, setattr, (self._raw, "value", new))
 
     def get_lock(self) -> Any:
         return self._raw.get_lock()
 
     def peek(self) -> Any:
         return self._raw.get_obj().value
+
+
+_VALUE = attrgetter("value")
 
 
 class Array(Resource):
@@ -130,33 +121,10 @@ class Array(Resource):
         return len(self._raw)
 
     def __getitem__(self, index: Any) -> Any:
-        rt = current()
-        if rt is None:
-            return self._raw[index]
-        label = _index_label(index)
-        line = rt.enter("read", self.name, label)
-        if line == SUMMARISED:
-            return self._raw[index]
-        t0 = monotonic()
-        got = self._raw[index]
-        rt.done("read", self.name, label, got, got, None, line, t0)
-        return got
+        return step("read", self, getitem, (self._raw, index), _label(index))
 
     def __setitem__(self, index: Any, new: Any) -> None:
-        rt = current()
-        if rt is None:
-            self._raw[index] = new
-            return
-        label = _index_label(index)
-        line = rt.enter("write", self.name, label)
-        if line == SUMMARISED:
-            self._raw[index] = new
-            return
-        t0 = monotonic()
-        obj = self._raw.get_obj()
-        before = obj[index]
-        self._raw[index] = new
-        rt.done("write", self.name, label, before, obj[index], None, line, t0)
+        step("write", self, setitem, (self._raw, index, new), _label(index))
 
     def __iter__(self):
         for i in range(len(self)):
@@ -165,29 +133,21 @@ class Array(Resource):
     @property
     def value(self) -> bytes:
         """A 'c' array read back as its byte string (up to the first NUL), as one step."""
-        rt = current()
-        if rt is None:
-            return self._raw.value
-        line = rt.enter("read", self.name, ":")
-        t0 = monotonic()
-        got = self._raw.value
-        rt.done("read", self.name, ":", got, got, None, line, t0)
-        return got
+        return step("read", self, _VALUE, self._own, ":")
 
     @value.setter
     def value(self, new: bytes) -> None:
-        rt = current()
-        if rt is None:
-            self._raw.value = new
-            return
-        line = rt.enter("write", self.name, ":")
-        t0 = monotonic()
-        before = self._raw.get_obj().value
-        self._raw.value = new
-        rt.done("write", self.name, ":", before, self._raw.get_obj().value, None, line, t0)
+        step("write", self, setattr, (self._raw, "value", new), ":")
 
     def get_lock(self) -> Any:
         return self._raw.get_lock()
+
+    def shown(self, op: str, index: Any) -> Any:
+        """The cell (or cells, a slice; the byte string, ":") a step reads or writes."""
+        cells = self._raw.get_obj()
+        if index == ":":
+            return cells.value
+        return cells[_unlabel(index)]
 
     def peek(self) -> tuple:
         items = self._raw.get_obj()[:]
@@ -196,7 +156,16 @@ class Array(Resource):
         return tuple(items)
 
 
-def _index_label(index: Any) -> Any:
+def _unlabel(index: Any) -> Any:
+    """The index back from its label ("1:3" is a slice)."""
+    if isinstance(index, str):
+        start, stop = index.split(":")
+        return slice(int(start) if start else None, int(stop) if stop else None)
+    return index
+
+
+def _label(index: Any) -> Any:
+    """An index as the trace shows it: a slice as "1:3"."""
     if isinstance(index, slice):
         start = "" if index.start is None else index.start
         stop = "" if index.stop is None else index.stop
@@ -204,30 +173,11 @@ def _index_label(index: Any) -> Any:
     return index
 
 
-GRACE = 0.005  # running free with summaries: a wait this short is part of the run, not news
-
-
-def _briefly(line: int, wait: Any, timeout: float | None) -> tuple[bool, float | None]:
-    """Running free with summaries on, wait up to GRACE before a block is reported (under
-    contention most acquires wait a little, and a report each would flood the session).
-    Returns whether the wait succeeded, and the timeout left (None or negative: for ever)."""
-    if line != SUMMARISED:
-        return False, timeout
-    if timeout is None or timeout < 0:
-        return wait(GRACE), timeout
-    grace = min(GRACE, timeout)
-    return wait(grace), max(0.0, timeout - grace)
+_TRY = (False,)  # acquire(False): take it if it is free, never wait
 
 
 def _is_mp(raw: Any) -> bool:
     return hasattr(raw, "_semlock")
-
-
-def _timeout_arg(raw: Any, timeout: float) -> float | None:
-    """threading's `timeout=-1` (forever) is multiprocessing's `timeout=None`."""
-    if _is_mp(raw) and timeout is not None and timeout < 0:
-        return None
-    return timeout
 
 
 class Lock(Resource):
@@ -237,46 +187,31 @@ class Lock(Resource):
 
     def __init__(self):
         super().__init__()
+        raw = self._raw
+        self._for_ever = (True, None if _is_mp(raw) else -1)  # as each Lock spells it
+        self._acquire, self._release = raw.acquire, raw.release
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         if not blocking and timeout != -1:
             raise ValueError("can't specify a timeout for a non-blocking call")
-        rt = current()
-        if rt is None:
-            return self._raw.acquire(blocking, _timeout_arg(self._raw, timeout))
-        line = rt.enter("acquire", self.name)
-        if line == SUMMARISED and self._raw.acquire(False):
-            rt.took(self.name)  # running free and it was free: only counted
-            return True
-        t0 = monotonic()
-        ok = self._raw.acquire(False)
-        if not ok and blocking and timeout != 0:
-            ok, timeout = _briefly(line, lambda s: self._raw.acquire(True, s), timeout)
-            if not ok and timeout != 0:
-                rt.blocked("acquire", self.name, None if timeout < 0 else timeout)
-                ok = self._raw.acquire(True, _timeout_arg(self._raw, timeout))
-        rt.done("acquire", self.name, None, None, None, ok, line, t0)
-        return ok
+        take = self._acquire
+        if not blocking:
+            return step("acquire", self, take, _TRY)
+        if timeout is None or timeout < 0:  # for ever
+            return step("acquire", self, take, self._for_ever, take=take)
+        return step("acquire", self, take, (True, timeout), take=take, timeout=timeout)
 
     def release(self) -> None:
-        rt = current()
-        if rt is None:
-            self._raw.release()
-            return
-        line = rt.enter("release", self.name)
-        if line == SUMMARISED:
-            self._raw.release()
-            rt.gave(self.name)
-            return
-        t0 = monotonic()  # before the real release: it orders this before the acquire it allows
-        self._raw.release()
-        rt.done("release", self.name, None, None, None, None, line, t0)
+        step("release", self, self._release)
 
     def __enter__(self) -> bool:
         return self.acquire()
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+    def shown(self, op: str, index: Any) -> None:
+        return None  # the Locks pane shows who holds it: nothing to show before and after
 
     def peek(self) -> bool:
         """True while the real lock is held."""
@@ -293,6 +228,7 @@ class Semaphore(Resource):
     def __init__(self, value: int = 1):
         self.initial = value
         super().__init__(value)
+        self._acquire, self._release = self._raw.acquire, self._raw.release
 
     def _check(self, value: Any = 1) -> None:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -303,48 +239,16 @@ class Semaphore(Resource):
     def acquire(self, blocking: bool = True, timeout: float | None = None) -> bool:
         if not blocking and timeout is not None:
             raise ValueError("can't specify timeout for non-blocking acquire")
-        rt = current()
-        if rt is None:
-            return self._raw.acquire(blocking, timeout)
-        line = rt.enter("acquire", self.name)
-        if line == SUMMARISED and self._raw.acquire(False):
-            rt.took(self.name)  # running free and a permit was there: only counted
-            return True
-        t0 = monotonic()
-        before = self.peek()
-        ok = self._raw.acquire(False)
-        if not ok and blocking and timeout != 0:
-            ok, timeout = _briefly(line, lambda s: self._raw.acquire(True, s), timeout)
-            if not ok and timeout != 0:
-                rt.blocked("acquire", self.name, timeout)
-                ok = self._raw.acquire(True, timeout)
-        rt.done("acquire", self.name, None, before, self.peek(), ok, line, t0)
-        return ok
+        take = self._acquire
+        if not blocking:
+            return step("acquire", self, take, _TRY)
+        return step("acquire", self, take, (True, timeout), take=take, timeout=timeout)
 
     def release(self) -> None:
-        rt = current()
-        if rt is None:
-            self._raw.release()
-            return
-        line = rt.enter("release", self.name)
-        if line == SUMMARISED:
-            self._raw.release()
-            rt.gave(self.name)
-            return
-        t0 = monotonic()
-        before = self.peek()
-        self._raw.release()
-        rt.done("release", self.name, None, before, self.peek(), None, line, t0)
+        step("release", self, self._release)
 
     def get_value(self) -> int:
-        rt = current()
-        if rt is None:
-            return self.peek()
-        line = rt.enter("get_value", self.name)
-        t0 = monotonic()
-        got = self.peek()
-        rt.done("get_value", self.name, None, got, got, got, line, t0)
-        return got
+        return step("get_value", self, self.peek)
 
     def __enter__(self) -> bool:
         return self.acquire()
@@ -365,44 +269,27 @@ class Event(Resource):
 
     def __init__(self):
         super().__init__()
+        raw = self._raw
+        self._wait, self._set, self._clear, self._is_set = raw.wait, raw.set, raw.clear, raw.is_set
+        self._take = self._wait_or_look
+
+    def shown(self, op: str, index: Any) -> Any:
+        return None if op == "wait" else self._is_set()  # a wait shows what it returns
 
     def wait(self, timeout: float | None = None) -> bool:
-        rt = current()
-        if rt is None:
-            return self._raw.wait(timeout)
-        line = rt.enter("wait", self.name)
-        t0 = monotonic()
-        ok = self._raw.is_set()
-        if not ok and (timeout is None or timeout > 0):
-            ok, timeout = _briefly(line, self._raw.wait, timeout)
-            if not ok and (timeout is None or timeout > 0):
-                rt.blocked("wait", self.name, timeout)
-                ok = self._raw.wait(timeout)
-        rt.done("wait", self.name, None, None, None, ok, line, t0)
-        return ok
+        return step("wait", self, self._wait, (timeout,), take=self._take, timeout=timeout)
 
-    def _flag_step(self, op: str, action: Any) -> Any:
-        rt = current()
-        if rt is None:
-            return action()
-        line = rt.enter(op, self.name)
-        if line == SUMMARISED:
-            return action()
-        t0 = monotonic()
-        before = self._raw.is_set()
-        got = action()
-        after = self._raw.is_set()
-        rt.done(op, self.name, None, before, after, got, line, t0)
-        return got
+    def _wait_or_look(self, block: bool, timeout: float | None = None) -> bool:
+        return self._wait(timeout) if block else self._is_set()
 
     def set(self) -> None:
-        self._flag_step("set", self._raw.set)
+        step("set", self, self._set)
 
     def clear(self) -> None:
-        self._flag_step("clear", self._raw.clear)
+        step("clear", self, self._clear)
 
     def is_set(self) -> bool:
-        return self._flag_step("is_set", self._raw.is_set)
+        return step("is_set", self, self._is_set)
 
     def peek(self) -> bool:
         return self._raw.is_set()
@@ -421,14 +308,4 @@ def quick() -> bool:
 
 def sleep(seconds: float) -> None:
     """`sleep(seconds)`, as `time.sleep`: one step, during which the worker shows as sleeping."""
-    rt = current()
-    if rt is None:
-        import time
-
-        time.sleep(seconds)
-        return
-    line = rt.enter("sleep", None)
-    t0 = monotonic()
-    rt.sleeping(seconds)
-    rt.sleep(seconds)
-    rt.done("sleep", None, None, None, None, seconds, line, t0)
+    step("sleep", None, time.sleep, (seconds,))

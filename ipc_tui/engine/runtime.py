@@ -42,12 +42,17 @@ FLAGS = 3
 SUMMARY_SECONDS = 0.02
 SUMMARISED = -1  # the "line" of a step taken running free with summaries on
 
-_local = threading.local()
+
+class _Local(threading.local):
+    runtime: Runtime | None = None  # the worker running on this thread, if any
+
+
+_local = _Local()
 
 
 def current() -> Runtime | None:
     """The runtime of the worker running on this thread, or None outside any worker."""
-    return getattr(_local, "runtime", None)
+    return _local.runtime
 
 
 class Runtime:
@@ -89,14 +94,9 @@ class Runtime:
             frame = frame.f_back
         return 0
 
-    def enter(self, op: str, resource: str | None, index: Any = None) -> int:
+    def enter(self, op: str, subject: Any, index: Any = None) -> int:
         """Wait at the gate before a step; return the scenario line of the step (SUMMARISED
-        when running free with summaries on)."""
-        if self.free and monotonic() < self.due:  # counted, not reported
-            self.seq += 1
-            self.steps += 1
-            self.last = (op, resource, index)
-            return SUMMARISED
+        when running free with summaries on). (`step` has the first lines inlined.)"""
         if self.steps or self.unsaid:
             self.flush()
         flags = self.flags
@@ -107,11 +107,12 @@ class Runtime:
         if self.free:
             self.at, self.due = 0, monotonic() + SUMMARY_SECONDS
             self.steps += 1
-            self.last = (op, resource, index)
+            self.last = (op, subject, index)
             return SUMMARISED
         line = self.at = self.line()
         if not flags[FREE]:
-            self.send(("gate", self.seq, op, resource, index, line))
+            name = subject.name if subject is not None else None
+            self.send(("gate", self.seq, op, name, index, line))
             self.gate.acquire()
             if flags[STOP] or self.cut:
                 raise Stopped
@@ -138,9 +139,11 @@ class Runtime:
         """Send the summary of the steps taken since the last one."""
         held = {name: c[2] for name, c in self.tally.items() if c[2]}
         taken = {name: (c[0], c[1]) for name, c in self.tally.items() if c[0] or c[1]}
-        self.send(
-            ("summary", self.seq, self.steps, held, taken, self.last, self.line(2), monotonic())
-        )
+        last = None
+        if self.last is not None:  # (op, subject, index): the subject by its name
+            op, subject, index = self.last
+            last = (op, subject.name if subject is not None else None, index)
+        self.send(("summary", self.seq, self.steps, held, taken, last, self.line(2), monotonic()))
         self.steps, self.unsaid = 0, False
         for c in self.tally.values():
             c[0] = c[1] = 0
@@ -159,6 +162,14 @@ class Runtime:
         if c[2]:
             c[2] -= 1
 
+    def count(self, op: str, resource: str | None, result: Any) -> None:
+        """A step taken running free with summaries on: only what it took or gave back counts."""
+        if op == "acquire":
+            if result:
+                self.took(resource)
+        elif op == "release":
+            self.gave(resource)
+
     def done(
         self,
         op: str,
@@ -171,12 +182,114 @@ class Runtime:
         t0: float,
     ) -> None:
         if line == SUMMARISED:
-            if op == "acquire" and result:
-                self.took(resource)
+            self.count(op, resource, result)
             return
         self.send(
             ("done", self.seq, op, resource, index, before, after, result, line, t0, monotonic())
         )
+
+
+GRACE = 0.005  # running free with summaries: a wait this short is part of the run, not news
+READS = ("read", "get_value")  # steps that show what they read, before and after
+
+
+class Subject:
+    """What a step is an operation on: a resource, a worker (its start, its join), a
+    measurement. A step shows its name, and `shown(op, index)` before and after it."""
+
+    name: str | None = None
+
+    def shown(self, op: str, index: Any) -> Any:
+        """The state a watched step `op` shows before and after it (None: nothing to show)."""
+        return None
+
+
+def step(
+    op: str,
+    subject: Subject | None,
+    do: Callable[..., Any],
+    args: tuple = (),
+    index: Any = None,
+    take: Callable[..., Any] | None = None,
+    timeout: float | None = None,
+) -> Any:
+    """One operation as one step: the step model, written once. Every operation of every
+    primitive, and the lesson's start, join, sleep and measurements, come through here.
+
+    Outside any worker (a file's top level, the session reading state) it is `do(*args)`, and
+    nothing more. In a worker, the worker first waits at its gate (`Runtime.enter`); then:
+
+    - running free with summaries on, it is done and counted (an acquire, a release);
+    - otherwise it is done watched: the subject's state is `shown` before and after it (a read
+      shows what it read), and it is reported with its result, its line and its times.
+
+    An operation that may wait (an acquire, an event's wait, a join) also gives `take`:
+    `take(False)` succeeds at once or not at all, `take(True, t)` waits up to `t` seconds and
+    `take(True)` for ever (as `acquire` spells them), for the `timeout` asked for (None: for
+    ever; 0 or less: it does not wait). The worker tries at once; running free it may wait
+    GRACE more (under contention most waits are that short: a report each would flood the
+    session); then it reports that it is blocked and waits for real. A "sleep" sleeps
+    `args[0]` seconds, shown as sleeping (and ended early when the session closes).
+
+    (The hot path of a free run is a few lines: `args` is a tuple, and the bound methods and
+    tuples the primitives hand over are made once, not at each call: making them cost as much
+    as all the rest.)
+    """
+    rt = _local.runtime
+    if rt is None:
+        return do(*args)
+    if rt.free and monotonic() < rt.due:  # Runtime.enter's first lines, inlined
+        rt.seq += 1
+        rt.steps += 1
+        rt.last = (op, subject, index)
+        if take is None:
+            if op != "sleep":
+                result = do(*args)
+                if op == "release":
+                    rt.gave(subject.name)
+                return result
+        elif take(False):
+            if op == "acquire":
+                rt.took(subject.name)
+            return True
+        line = SUMMARISED
+    else:
+        line = rt.enter(op, subject, index)
+    name = subject.name if subject is not None else None
+    t0 = monotonic()  # before the operation: a release is ordered before the acquire it allows
+    before = subject.shown(op, index) if subject is not None else None
+    if op == "sleep":
+        rt.sleeping(args[0])
+        rt.sleep(args[0])
+        result = args[0]
+    elif take is None:
+        result = do(*args)
+    else:
+        result = _take(rt, line, op, name, take, timeout)
+    if op in READS:
+        before = after = result
+    else:
+        after = subject.shown(op, index) if subject is not None else None
+    rt.done(op, name, index, before, after, result, line, t0)
+    return result
+
+
+def _take(rt: Runtime, line: int, op: str, name: Any, take: Callable, timeout: Any) -> Any:
+    """Try at once; running free, wait a moment more; then report the block and wait."""
+    if take(False):
+        return True
+    if timeout is not None and timeout <= 0:
+        return False
+    if line == SUMMARISED:
+        grace = GRACE if timeout is None else min(GRACE, timeout)  # (a number: never for ever)
+        if take(True, grace):
+            return True
+        if timeout is not None:
+            timeout = max(0.0, timeout - grace)
+            if timeout == 0:
+                return False
+    rt.blocked(op, name, timeout)
+    return take(True) if timeout is None else take(True, timeout)
 
 
 def scenario_print(*args: Any, sep: str | None = " ", end: str | None = "\n", **kw: Any) -> None:

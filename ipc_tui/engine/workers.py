@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from time import monotonic
 from typing import Any
 
 from ipc_tui.engine import declare
 from ipc_tui.engine.errors import ScenarioError
-from ipc_tui.engine.runtime import current
+from ipc_tui.engine.runtime import Subject, current, step
 
 
-class Worker:
+class Worker(Subject):
     """One worker of a scenario: what it runs, with which arguments, under which name."""
 
     kind_hint = "worker"
@@ -101,26 +100,20 @@ class Worker:
         rt = current()
         if rt is None or rt.spawner is None:
             raise RuntimeError("start() is called by main or another worker in the session")
-        line = rt.enter("start", self.name)
-        t0 = monotonic()
-        rt.spawner.start_worker(self)
-        rt.done("start", self.name, None, None, None, None, line, t0)
+        step("start", self, rt.spawner.start_worker, (self,))
 
     def join(self, timeout: float | None = None) -> None:
-        """Wait until the worker ends, or `timeout` seconds (one step; blocks for real)."""
+        """Wait until the worker ends, or `timeout` seconds (one step; blocks for real). The
+        trace shows whether it has ended."""
         handle = self._handle
         if handle is None:
             raise RuntimeError("cannot join a worker before it is started")
-        rt = current()
-        if rt is None:
-            handle.join(timeout)
-            return
-        line = rt.enter("join", self.name)
-        t0 = monotonic()
-        if self.is_alive() and (timeout is None or timeout > 0):
-            rt.blocked("join", self.name, timeout)
-            rt.spawner.join_worker(self, timeout)
-        rt.done("join", self.name, None, None, None, self.is_alive(), line, t0)
+        step("join", self, handle.join, (timeout,), take=self._ended, timeout=timeout)
+
+    def _ended(self, block: bool, timeout: float | None = None) -> bool:
+        if block:
+            current().spawner.join_worker(self, timeout)
+        return not self.is_alive()
 
     def is_alive(self) -> bool:
         return self._life is not None and self._life.alive
