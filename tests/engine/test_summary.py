@@ -124,3 +124,48 @@ def test_worker_processes_can_yield_the_cpu_to_the_app(scenario_file):
         finally:
             s.close()
         assert said == [f"niceness {min(19, os.nice(0) + nice)}"] * 2
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_every_operation_running_free_is_summarised_not_reported_one_by_one(scenario_file, mode):
+    # Each kind of operation, many times: running free, none sends a message of its own
+    # (Array.value and get_value used to skip the summary path and report every time).
+    path = scenario_file(
+        """
+        from ipc_tui.scenario import Array, Event, Lock, Process, Semaphore, Value
+        n = Value("i", 0)
+        word = Array("c", b"ab")
+        cells = Array("i", 3)
+        lock = Lock()
+        permits = Semaphore(2)
+        flag = Event()
+
+        def busy():
+            for i in range(300):
+                n.value = n.value + 1
+                word.value = word.value
+                cells[i % 3] = cells[(i + 1) % 3] + 1
+                cells[0:2] = cells[1:3]
+                with lock:
+                    permits.get_value()
+                with permits:
+                    flag.set()
+                    flag.is_set()
+                    flag.wait(1)
+                    flag.clear()
+
+        Process(target=busy)
+        """
+    )
+    s = Session(path, mode, summary=True)
+    s.start()
+    try:
+        assert s.wait_settled(10)
+        run_to_end(s)
+        events = s.drain_events()
+        assert s.snapshot().cell("n").value == 300
+        stepped = [(e.op, e.resource) for e in events if e.kind == "step"]
+        assert len(stepped) <= 1, stepped  # at most the step it waited to take at run()
+        assert sum(e.result for e in events if e.kind == "summary") + len(stepped) == 300 * 17  # steps an iteration
+    finally:
+        s.close()
