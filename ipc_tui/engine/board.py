@@ -1,18 +1,26 @@
 """The state board: what the workers reported, checked against the real primitives.
 
-The session's collector applies each report here under the session's lock; front-ends read it
-only through immutable snapshots. No primitive says who holds it or who waits for it, so that
-part comes from the reports; everything else (cells, semaphore values, event flags, whether a
-lock is held) is read from the real objects each time.
+The board is the one place a worker's shown state changes, and the one place that says so
+(`version`, which front-ends compare to know when to draw): from the reports (engine/reports.py)
+and from what the session does to a worker (opens its gate, starts it, reaps it, cuts it off).
+It is a reducer: each change is a method here, called by the session's collector or the session
+under the session's lock. Front-ends read it only through immutable snapshots.
+
+No primitive says who holds it or who waits for it, so that part comes from the reports;
+everything else (cells, semaphore values, event flags, whether a lock is held) is read from the
+real objects each time.
 """
 
 from __future__ import annotations
 
+import signal
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from time import monotonic
 from typing import Any
 
+from ipc_tui.engine import reports as r
 from ipc_tui.engine.check import Checked
 from ipc_tui.engine.primitives import Array, Event, Lock, Resource, Semaphore, Value
 from ipc_tui.engine.snapshot import (
@@ -22,6 +30,7 @@ from ipc_tui.engine.snapshot import (
     LockState,
     SemaphoreState,
     Snapshot,
+    State,
     Table,
     TraceEvent,
     Waiter,
@@ -30,17 +39,18 @@ from ipc_tui.engine.snapshot import (
 from ipc_tui.engine.verdict import judge
 
 
-@dataclass
+@dataclass(eq=False)  # one record per worker: equal only to itself
 class WorkerRecord:
-    """The board's live entry for one worker (mutable; snapshots copy it out)."""
+    """What the board knows of one worker (what is shown; the session keeps its plumbing: the
+    real thread or process, its gate, its connection)."""
 
     name: str
     index: int
-    kind: str
+    kind: str  # "thread" or "process"
     daemon: bool
     target: str
     line: int
-    state: str = "running"
+    state: State = State.RUNNING
     op: str | None = None
     blocked_on: str | None = None
     blocked_at: float = 0.0
@@ -51,25 +61,23 @@ class WorkerRecord:
     tid: int | None = None
     error: str | None = None
     exitcode: int | None = None
-    obj: Any = None  # the scenario's Process/Thread object (or main)
     started: bool = False
     ended: bool = False  # a process: its sentinel fired and the collector reaped it
-    handle: Any = None  # the real threading.Thread or multiprocessing Process
-    gate: Any = None
-    runtime: Any = None  # a thread worker's Runtime (a process's lives in the process)
-    wake: Any = None  # a thread worker's threading.Event that ends its sleep early
     since: float = field(default_factory=monotonic)  # when it last reported
+    # A thread's is_alive() (a process is alive from its start until it is reaped).
+    thread_alive: Callable[[], bool] | None = None
 
     @property
     def live(self) -> bool:
-        return self.state not in ("new", "stopped", *ENDED)
+        """Started and not ended: it may still take a step."""
+        return self.state not in (State.NEW, State.STOPPED, *ENDED)
 
     @property
     def alive(self) -> bool:
         # Only the collector reaps a process (two threads in waitpid lose its exit code).
         if self.kind == "process":
             return self.started and not self.ended
-        return self.handle is not None and self.handle.is_alive()
+        return self.thread_alive is not None and self.thread_alive()
 
 
 @dataclass
@@ -121,8 +129,7 @@ class Board:
         path: str,
         mode: str,
         resources: list[Resource],
-        workers,
-        variant="",
+        variant: str = "",
         keep: int = 100_000,
     ):
         self.scenario = scenario
@@ -131,8 +138,8 @@ class Board:
         self.mode = mode
         self.t0 = monotonic()
         self.resources = resources
-        self.tallies = {r.name: Tally() for r in resources}
-        self.workers = workers  # list[WorkerRecord]
+        self.tallies = {res.name: Tally() for res in resources}
+        self.workers: list[WorkerRecord] = []
         # The bounded event log: every step and lifecycle event, until a front-end drains it;
         # past `keep` undrained events the oldest go (a flood outruns any reader).
         self.new: deque[TraceEvent] = deque(maxlen=keep)
@@ -141,49 +148,110 @@ class Board:
         self.tables: dict[str, Table] = {}  # what measuring workers showed, by name
         self.checked: Checked | None = None  # the scenario's check(), once the run has ended
 
+    # -- what the session does to a worker -------------------------------------------------
+
+    def add(self, w: WorkerRecord) -> None:
+        """A worker the session knows of: declared, made by main at run time, or main."""
+        self.workers.append(w)
+        self.version += 1
+
+    def rename(self, w: WorkerRecord, new: str) -> None:
+        w.name = new
+        self.version += 1
+
+    def launched(self, w: WorkerRecord, daemon: bool) -> None:
+        """Its real thread or process is starting (it will report Started)."""
+        w.started, w.daemon, w.state, w.since = True, daemon, State.RUNNING, monotonic()
+        self.version += 1
+
+    def opened(self, w: WorkerRecord) -> None:
+        """Its gate opened: it takes its step now, however long it waited for it."""
+        w.at_gate, w.state, w.since = False, State.RUNNING, monotonic()
+        self.version += 1
+
+    def free(self, running_free: bool) -> None:
+        """The session runs free (every gate open) or steps."""
+        self.running_free = running_free
+        self.version += 1
+
+    def reaped(self, w: WorkerRecord, exitcode: int | None, news: bool = True) -> None:
+        """Its process is gone. If it never said how it ended (and `news`: the session is not
+        ending it), it failed, or a signal killed it."""
+        w.exitcode, w.ended = exitcode, True
+        self.version += 1  # no longer alive: a paused app must draw that too
+        if w.live and news:
+            if exitcode is not None and exitcode < 0:
+                self.killed(w, _signal_name(-exitcode), monotonic())
+            else:
+                self.fail(w, f"the process ended with exit code {exitcode}", monotonic())
+
+    def cut(self, w: WorkerRecord, t: float) -> None:
+        """A daemon worker cut off because the program's main work has ended."""
+        self.version += 1
+        w.state, w.blocked_on, w.at_gate = State.CUT_OFF, None, False
+        self._forget_waits(w)
+        self._record(t, w, 0, "cut off", "cut off", None)
+
+    def fail(self, w: WorkerRecord, error: str, t: float) -> None:
+        self.version += 1
+        w.state, w.error, w.blocked_on = State.FAILED, error, None
+        self._forget_waits(w)
+        self._record(t, w, 0, "failed", "failed", None, result=error)
+
+    def killed(self, w: WorkerRecord, signal_name: str, t: float) -> None:
+        """A process killed by a signal: what it held stays taken (see engine/verdict.py)."""
+        self.version += 1
+        w.state, w.error, w.blocked_on = State.KILLED, f"killed by {signal_name}", None
+        self._forget_waits(w)
+        self._record(t, w, 0, "killed", "killed", None, result=signal_name)
+
+    def check(self, checked: Checked) -> None:
+        """The scenario's check() has run, once the run had ended."""
+        self.checked = checked
+        self.version += 1
+
     # -- reports ---------------------------------------------------------------------------
 
-    def apply(self, w: WorkerRecord, msg: tuple) -> None:
-        kind = msg[0]
+    def apply(self, w: WorkerRecord, report: r.Report) -> None:
+        """One report of worker `w`. A worker cut off is no longer obeyed: what it still says
+        on its way out goes to the trace, its state stays."""
         w.since = monotonic()
         self.version += 1
-        if kind == "gate":
-            _, seq, op, res, index, line = msg
-            w.state, w.at_gate, w.op, w.line = "ready", True, describe(op, res, index), line
-        elif kind == "done":
-            self._done(w, *msg[1:])
-        elif kind == "blocked":
-            _, seq, op, res, timeout, t, w.line = msg
-            w.state, w.blocked_on, w.blocked_at = "blocked", res, t
-            deadline = None if timeout is None else t + timeout
-            # A join waits on a worker, which gets a tally of its own on first use.
-            self.tallies.setdefault(res, Tally()).waiters.append(Waiter(w.name, deadline))
-            self._record(t, w, seq, "blocked", op, res)
-        elif kind == "sleeping":
-            _, seq, seconds, t, w.line = msg
-            w.state = "sleeping"
-            self._record(t, w, seq, "sleeping", "sleep", None, result=seconds)
-        elif kind == "output":
-            self._record(msg[2], w, 0, "output", "print", None, result=msg[1], line=msg[3])
-        elif kind == "summary":
-            self._summary(w, *msg[1:])
-        elif kind == "table":  # the one filled in last comes first
-            self.tables.pop(msg[1], None)
-            self.tables = {msg[1]: Table(*msg[1:]), **self.tables}
-        elif kind == "started":
-            w.pid, w.tid = msg[1], msg[2]
-        elif kind == "finished":
-            w.state, w.op = "done", None
-            self._record(msg[1], w, 0, "finished", "finished", None)
-        elif kind == "failed":
-            self.fail(w, msg[1], msg[2])
-        elif kind == "stopped" and w.state != "cut off":
-            w.state = "stopped"
+        if w.state == State.CUT_OFF:
+            self._APPLY[type(report)](self, w, report)
+            w.state, w.at_gate, w.blocked_on = State.CUT_OFF, False, None
+        else:
+            self._APPLY[type(report)](self, w, report)
 
-    def _done(self, w, seq, op, res, index, before, after, result, line, t0, t1) -> None:
-        if w.state == "blocked":
+    def _started(self, w: WorkerRecord, report: r.Started) -> None:
+        w.pid, w.tid = report.pid, report.tid
+
+    def _at_gate(self, w: WorkerRecord, report: r.AtGate) -> None:
+        w.state, w.at_gate, w.line = State.READY, True, report.line
+        w.op = describe(report.op, report.resource, report.index)
+
+    def _blocked(self, w: WorkerRecord, report: r.Blocked) -> None:
+        w.state, w.blocked_on, w.blocked_at, w.line = (
+            State.BLOCKED,
+            report.resource,
+            report.t,
+            report.line,
+        )
+        deadline = None if report.timeout is None else report.t + report.timeout
+        # A join waits on a worker, which gets a tally of its own on first use.
+        tally = self.tallies.setdefault(report.resource, Tally())
+        tally.waiters.append(Waiter(w.name, deadline))
+        self._record(report.t, w, report.seq, "blocked", report.op, report.resource)
+
+    def _sleeping(self, w: WorkerRecord, report: r.Sleeping) -> None:
+        w.state, w.line = State.SLEEPING, report.line
+        self._record(report.t, w, report.seq, "sleeping", "sleep", None, result=report.seconds)
+
+    def _done(self, w: WorkerRecord, report: r.Done) -> None:
+        seq, op, res, index, before, after, result, line, t0, t1 = report
+        if w.state == State.BLOCKED:
             w.waited += t1 - w.blocked_at
-        w.steps, w.state, w.line, w.blocked_on = seq, "running", line, None
+        w.steps, w.state, w.line, w.blocked_on = seq, State.RUNNING, line, None
         w.op = describe(op, res, index)
         if res in self.tallies:
             tally = self.tallies[res]
@@ -205,12 +273,13 @@ class Board:
         t = t0 if op in ("release", "set") else t1
         self._record(t, w, seq, "step", op, res, index, before, after, result, line)
 
-    def _summary(self, w, seq, steps, held, taken, last, line, t) -> None:
+    def _summary(self, w: WorkerRecord, report: r.Summary) -> None:
         """Steps taken running free, summed up by the worker: its place, and what it holds."""
-        if w.state == "blocked":
+        seq, steps, held, taken, last, line, t = report
+        if w.state == State.BLOCKED:
             w.waited += t - w.blocked_at
             self._forget_waits(w)
-        w.steps, w.state, w.line, w.blocked_on = seq, "running", line, None
+        w.steps, w.state, w.line, w.blocked_on = seq, State.RUNNING, line, None
         for name, (acquires, releases) in taken.items():
             tally = self.tallies.get(name)
             if tally is None:
@@ -230,25 +299,38 @@ class Board:
             op, res, index = last
             self._record(t, w, seq, "summary", op, res, index, result=steps, line=line)
 
-    def cut(self, w: WorkerRecord, t: float) -> None:
-        """A daemon worker cut off because the program's main work has ended."""
-        self.version += 1
-        w.state, w.blocked_on = "cut off", None
-        self._forget_waits(w)
-        self._record(t, w, 0, "cut off", "cut off", None)
+    def _output(self, w: WorkerRecord, report: r.Output) -> None:
+        self._record(report.t, w, 0, "output", "print", None, result=report.text, line=report.line)
 
-    def fail(self, w: WorkerRecord, error: str, t: float) -> None:
-        self.version += 1
-        w.state, w.error, w.blocked_on = "failed", error, None
-        self._forget_waits(w)
-        self._record(t, w, 0, "failed", "failed", None, result=error)
+    def _table(self, w: WorkerRecord, report: r.TableShown) -> None:
+        self.tables.pop(report.name, None)  # the one filled in last comes first
+        self.tables = {report.name: Table(*report), **self.tables}
 
-    def killed(self, w: WorkerRecord, signal_name: str, t: float) -> None:
-        """A process killed by a signal: what it held stays taken (see `abandoned`)."""
-        self.version += 1
-        w.state, w.error, w.blocked_on = "killed", f"killed by {signal_name}", None
-        self._forget_waits(w)
-        self._record(t, w, 0, "killed", "killed", None, result=signal_name)
+    def _finished(self, w: WorkerRecord, report: r.Finished) -> None:
+        w.state, w.op = State.DONE, None
+        self._record(report.t, w, 0, "finished", "finished", None)
+
+    def _failed(self, w: WorkerRecord, report: r.Failed) -> None:
+        self.fail(w, report.error, report.t)
+
+    def _stopped(self, w: WorkerRecord, report: r.Stopped) -> None:
+        w.state = State.STOPPED
+
+    _APPLY: dict[type, Callable[..., None]] = {
+        r.Started: _started,
+        r.AtGate: _at_gate,
+        r.Blocked: _blocked,
+        r.Sleeping: _sleeping,
+        r.Done: _done,
+        r.Summary: _summary,
+        r.Output: _output,
+        r.TableShown: _table,
+        r.Finished: _finished,
+        r.Failed: _failed,
+        r.Stopped: _stopped,
+    }
+
+    # -- the trace -------------------------------------------------------------------------
 
     def _forget_waits(self, w: WorkerRecord) -> None:
         for tally in self.tallies.values():
@@ -269,8 +351,19 @@ class Board:
             after=after,
             result=result,
             line=w.line if line is None else line,
+            holding=self._holding(),
         )
         self.new.append(event)
+
+    def _holding(self) -> tuple[str, ...]:
+        """The workers that hold a lock now (the timeline draws them)."""
+        return tuple(
+            dict.fromkeys(
+                tally.holder
+                for res in self.resources
+                if isinstance(res, Lock) and (tally := self.tallies[res.name]).holder
+            )
+        )
 
     def drain(self) -> list[TraceEvent]:
         events = sorted(self.new, key=lambda e: e.t)
@@ -278,7 +371,7 @@ class Board:
         return events
 
     def by_name(self, name: str) -> Resource | None:
-        return next((r for r in self.resources if r.name == name), None)
+        return next((res for res in self.resources if res.name == name), None)
 
     def worker_named(self, name: str) -> WorkerRecord | None:
         return next((w for w in self.workers if w.name == name), None)
@@ -291,9 +384,9 @@ class Board:
         any step) no longer counts as a step in flight: the others may go on."""
         now = monotonic()
         for w in self.workers:
-            if w.state == "sleeping":
+            if w.state == State.SLEEPING:
                 return False
-            if w.state == "running" and (patience is None or now - w.since < patience):
+            if w.state == State.RUNNING and (patience is None or now - w.since < patience):
                 return False
         for res in self.resources:
             tally = self.tallies[res.name]
@@ -321,6 +414,18 @@ class Board:
         w = self.worker_named(name)
         return w is None or w.live
 
+    def holds(self) -> dict[str, list[str]]:
+        """What each worker holds now: its locks, and a semaphore's name per permit it took."""
+        out: dict[str, list[str]] = {}
+        for res in self.resources:
+            tally = self.tallies[res.name]
+            if isinstance(res, Lock) and tally.holder:
+                out.setdefault(tally.holder, []).append(res.name)
+            elif isinstance(res, Semaphore):
+                for holder in tally.holders:
+                    out.setdefault(holder, []).append(res.name)
+        return out
+
     def snapshot(self) -> Snapshot:
         now = monotonic()
         cells, locks, sems, events = [], [], [], []
@@ -342,11 +447,12 @@ class Board:
                 )
             elif isinstance(res, Event):
                 events.append(EventState(res.name, res.peek(), tuple(tally.waiters), res.line))
+        holds = self.holds()
         workers = tuple(
             WorkerState(
                 name=w.name,
                 kind=w.kind,
-                state="done" if w.state == "stopped" else w.state,
+                state=State.DONE if w.state == State.STOPPED else w.state,
                 blocked_on=w.blocked_on,
                 op=w.op,
                 file=self.path,
@@ -360,7 +466,8 @@ class Board:
                 error=w.error,
                 target=w.target,
                 waited=w.waited,
-                busy=now - w.since if w.state == "running" else 0.0,
+                busy=now - w.since if w.state == State.RUNNING else 0.0,
+                holds=tuple(holds.get(w.name, ())),
             )
             for w in self.workers
         )
@@ -380,3 +487,10 @@ class Board:
             verdict=judge(self),
             checked=self.checked,
         )
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"

@@ -15,35 +15,39 @@ import signal
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ipc_tui.engine.declare import Declarations, remember
 from ipc_tui.engine.loader import execute, read_info
+from ipc_tui.engine.reports import Failed
 from ipc_tui.engine.runtime import Runtime, format_failure, run_worker
 
 
-def child_main(
-    path: str,
-    module: str,
-    which: int | bytes,
-    reals: list,
-    gate: Any,
-    conn: Any,
-    flags: Any,
-    variant: str = "",
-    quick: bool = False,
-    nice: int = 0,
-) -> None:
-    """Run worker `which` of the scenario at `path`: its place among the file's top-level
-    workers, or the pickled worker that main() made at run time."""
-    become_child(nice)
-    runtime = Runtime(path, gate, flags, conn.send, time.sleep)
+@dataclass(frozen=True)
+class ChildSpec:
+    """What every child process of a session (a worker, a lab) needs to load the scenario as
+    the session did. Made once per session; handed to each child as it starts."""
+
+    path: str  # the scenario file
+    module: str  # the session's name for the scenario's module
+    reals: tuple  # the session's real primitives, in declaration order (a session of threads: ())
+    variant: str = ""
+    quick: bool = False
+    nice: int = 0  # how much lower the child's priority is than the session's
+
+
+def child_main(spec: ChildSpec, which: int | bytes, gate: Any, conn: Any, flags: Any) -> None:
+    """Run worker `which` of the scenario: its place among the file's top-level workers, or
+    the pickled worker that main() made at run time."""
+    become_child(spec.nice)
+    runtime = Runtime(spec.path, gate, flags, conn.send, time.sleep)
     try:
-        decl = load_scenario(path, module, reals, variant, quick)
+        decl = load_scenario(spec)
         worker = pickle.loads(which) if isinstance(which, bytes) else decl.workers[which]
     except BaseException as exc:
-        conn.send(("failed", format_failure(exc, path), time.monotonic()))
+        conn.send(Failed(format_failure(exc, spec.path), time.monotonic()))
         sys.exit(1)
     code = run_worker(worker, runtime)
     conn.close()
@@ -59,13 +63,11 @@ def become_child(nice: int = 0) -> None:
     _exit_with_parent()
 
 
-def load_scenario(
-    path: str, module: str, reals: list, variant: str = "", quick: bool = False
-) -> Declarations:
+def load_scenario(spec: ChildSpec) -> Declarations:
     """Run the scenario file's top level in this process: its k-th declaration gets the
     session's k-th real primitive back."""
-    decl = Declarations(path, None, reals, variant, quick)
-    execute(read_info(Path(path)), decl, module)
+    decl = Declarations(spec.path, None, list(spec.reals), spec.variant, spec.quick)
+    execute(read_info(Path(spec.path)), decl, spec.module)
     remember(decl)
     return decl
 

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from ipc_tui.engine.child import become_child, load_scenario
+from ipc_tui.engine.child import ChildSpec, become_child, load_scenario
 from ipc_tui.engine.errors import Stopped
 from ipc_tui.engine.launch import end_processes
 from ipc_tui.engine.runtime import STOP, current, format_failure
@@ -30,8 +30,8 @@ class Lab:
         if rt is None or rt.spawner is None:
             raise RuntimeError("measurements run from a scenario's main()")
         self.runtime = rt
-        self.session = rt.spawner
-        self.ctx = self.session.lab_context()
+        self.ctx = rt.spawner.lab_context()
+        self.spec = rt.spawner.spec
         self.running: list[Any] = []
 
     def start(
@@ -48,19 +48,10 @@ class Lab:
         seconds apart) or on as many threads at once ("threads"); `numbered` adds the task's
         number as the last argument; `switch` is the lab's `sys.setswitchinterval`.
         Its result comes with `result()`."""
-        s = self.session
         reader, writer = self.ctx.Pipe(duplex=False)
         process = self.ctx.Process(
             target=lab_main,
-            args=(
-                s.info.path,
-                s.lab_module(),
-                s.lab_reals(),
-                s.variant,
-                s.quick,
-                pickle.dumps(func),
-                s.nice,
-            ),
+            args=(self.spec, pickle.dumps(func)),
             kwargs={
                 "args": args,
                 "way": way,
@@ -128,13 +119,8 @@ class Lab:
 
 
 def lab_main(
-    path: str,
-    module: str,
-    reals: list,
-    variant: str,
-    quick: bool,
+    spec: ChildSpec,
     func: bytes,
-    nice: int,
     *,
     args: tuple,
     way: str,
@@ -144,9 +130,9 @@ def lab_main(
     switch: float | None,
     conn: Any,
 ) -> None:
-    become_child(nice)
+    become_child(spec.nice)
     try:
-        load_scenario(path, module, reals, variant, quick)
+        load_scenario(spec)
         target = pickle.loads(func)
         if switch is not None:
             sys.setswitchinterval(switch)
@@ -162,7 +148,7 @@ def lab_main(
                 returned.append(target(*call))
         conn.send(("ok", began, time.perf_counter(), returned))
     except BaseException as exc:
-        conn.send(("failed", format_failure(exc, path)))
+        conn.send(("failed", format_failure(exc, spec.path)))
         sys.exit(1)
 
 

@@ -8,7 +8,7 @@ import threading
 from time import monotonic
 from typing import Any
 
-from ipc_tui.engine.child import child_main
+from ipc_tui.engine.child import ChildSpec, child_main
 from ipc_tui.engine.errors import Stopped
 from ipc_tui.engine.primitives import Event, Lock, Resource, Semaphore
 from ipc_tui.engine.runtime import Runtime, run_worker
@@ -24,18 +24,7 @@ def start_thread(worker: Any, runtime: Runtime) -> threading.Thread:
     return thread
 
 
-def start_process(
-    ctx: Any,
-    path: str,
-    module: str,
-    worker: Any,
-    reals: list,
-    gate: Any,
-    flags: Any,
-    variant: str = "",
-    quick: bool = False,
-    nice: int = 0,
-) -> tuple[Any, Any]:
+def start_process(ctx: Any, spec: ChildSpec, worker: Any, gate: Any, flags: Any) -> tuple[Any, Any]:
     """Start `worker` in a process; return the process and the reading end of its reports."""
     if worker.index is not None:
         which: int | bytes = worker.index  # declared at the top level: the child finds it there
@@ -50,7 +39,7 @@ def start_process(
     reader, writer = ctx.Pipe(duplex=False)
     process = ctx.Process(
         target=child_main,
-        args=(path, module, which, reals, gate, writer, flags, variant, quick, nice),
+        args=(spec, which, gate, writer, flags),
         name=worker.name,
         daemon=worker.daemon,
     )

@@ -18,6 +18,7 @@ from time import monotonic
 from typing import Any
 
 from ipc_tui.engine.lab import Lab
+from ipc_tui.engine.reports import TableShown
 from ipc_tui.engine.runtime import Subject, current, step
 
 BARS = " ▁▂▃▄▅▆▇█"
@@ -30,7 +31,7 @@ def show_table(name: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
     rt = current()
     if rt is None:
         raise RuntimeError("show_table() is for a scenario's workers")
-    rt.send(("table", name, tuple(columns), tuple(tuple(r) for r in rows), note))
+    rt.send(TableShown(name, tuple(columns), tuple(tuple(r) for r in rows), note))
 
 
 class Measurement(Subject):
@@ -194,7 +195,7 @@ def _show_who(name, strips, moved, samples, one_moved, turns, switch_ms, elapsed
 
 def _quick() -> bool:
     rt = current()
-    return bool(rt and rt.spawner and rt.spawner.quick)
+    return bool(rt and rt.spawner and rt.spawner.spec.quick)
 
 
 # -- pipe, queue, shared memory ------------------------------------------------------------

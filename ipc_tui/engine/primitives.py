@@ -51,6 +51,11 @@ class Resource(Subject):
         decl = active("resource")
         return ScenarioError(f"{decl.path}:{self.line}: {self.declaration()}: {why}")
 
+    @property
+    def real(self) -> Any:
+        """The real primitive underneath (threading's or multiprocessing's), unwatched."""
+        return self._raw
+
     def peek(self) -> Any:
         """The real current state, read without being a step."""
         raise NotImplementedError

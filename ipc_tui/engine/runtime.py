@@ -1,16 +1,8 @@
 """The worker's side of the step model: its gate, its reports, and how it ends.
 
-Every instrumented operation calls `enter` before it runs (the worker waits at its gate unless
-the session runs free) and `done` after it. Reports are plain tuples sent to the session:
-
-    ("started", pid, native_thread_id)
-    ("gate", seq, op, resource, index, line)         waiting to take step `seq`
-    ("blocked", seq, op, resource, timeout, t, line)  the real primitive is blocking it
-    ("sleeping", seq, seconds, t, line)
-    ("done", seq, op, resource, index, before, after, result, line, t0, t1)
-    ("output", text, t, line)                        what the worker print()ed
-    ("finished", t) | ("failed", traceback_text, t) | ("stopped",)
-    ("summary", seq, steps, held, taken, last, line, t)  running free, when summaries are on
+Every operation is one step, taken through `step()`: the worker waits at its gate unless the
+session runs free (`Runtime.enter`), does the operation, and reports it (`Runtime.done`). What
+it reports, and in which shapes, is engine/reports.py.
 
 Running free with summaries on (the app's sessions), a step sends nothing: the worker counts it,
 and every SUMMARY_SECONDS (and before anything else it reports) it sends one summary: how many
@@ -35,7 +27,19 @@ from collections.abc import Callable
 from time import monotonic
 from typing import Any
 
-from ipc_tui.engine.errors import Stopped
+from ipc_tui.engine import errors
+from ipc_tui.engine.reports import (
+    AtGate,
+    Blocked,
+    Done,
+    Failed,
+    Finished,
+    Output,
+    Sleeping,
+    Started,
+    Stopped,
+    Summary,
+)
 
 FREE, STOP, SUMMARY = 0, 1, 2  # slots of the session's flag array, read before a step
 FLAGS = 3
@@ -101,7 +105,7 @@ class Runtime:
             self.flush()
         flags = self.flags
         if flags[STOP] or self.cut:
-            raise Stopped
+            raise errors.Stopped
         self.seq += 1
         self.free = bool(flags[FREE] and flags[SUMMARY])
         if self.free:
@@ -112,19 +116,19 @@ class Runtime:
         line = self.at = self.line()
         if not flags[FREE]:
             name = subject.name if subject is not None else None
-            self.send(("gate", self.seq, op, name, index, line))
+            self.send(AtGate(self.seq, op, name, index, line))
             self.gate.acquire()
             if flags[STOP] or self.cut:
-                raise Stopped
+                raise errors.Stopped
         return line
 
     def blocked(self, op: str, resource: str, timeout: float | None) -> None:
         self._before_news()
-        self.send(("blocked", self.seq, op, resource, timeout, monotonic(), self.at))
+        self.send(Blocked(self.seq, op, resource, timeout, monotonic(), self.at))
 
     def sleeping(self, seconds: float) -> None:
         self._before_news()
-        self.send(("sleeping", self.seq, seconds, monotonic(), self.at))
+        self.send(Sleeping(self.seq, seconds, monotonic(), self.at))
 
     def _before_news(self) -> None:
         """A summarised step that blocks or sleeps: say what came before it (up to this step,
@@ -143,7 +147,7 @@ class Runtime:
         if self.last is not None:  # (op, subject, index): the subject by its name
             op, subject, index = self.last
             last = (op, subject.name if subject is not None else None, index)
-        self.send(("summary", self.seq, self.steps, held, taken, last, self.line(2), monotonic()))
+        self.send(Summary(self.seq, self.steps, held, taken, last, self.line(2), monotonic()))
         self.steps, self.unsaid = 0, False
         for c in self.tally.values():
             c[0] = c[1] = 0
@@ -184,9 +188,7 @@ class Runtime:
         if line == SUMMARISED:
             self.count(op, resource, result)
             return
-        self.send(
-            ("done", self.seq, op, resource, index, before, after, result, line, t0, monotonic())
-        )
+        self.send(Done(self.seq, op, resource, index, before, after, result, line, t0, monotonic()))
 
 
 GRACE = 0.005  # running free with summaries: a wait this short is part of the run, not news
@@ -300,35 +302,35 @@ def scenario_print(*args: Any, sep: str | None = " ", end: str | None = "\n", **
         print(*args, sep=sep, end=end, **kw)
         return
     text = ("" if sep is None else sep).join(map(str, args)) + ("\n" if end is None else end)
-    rt.send(("output", text.rstrip("\n"), monotonic(), rt.line()))
+    rt.send(Output(text.rstrip("\n"), monotonic(), rt.line()))
 
 
 def run_worker(worker: Any, runtime: Runtime) -> int:
     """Run one worker to its end under `runtime`; report how it ended; return an exit code."""
     _local.runtime = runtime
     runtime.worker = worker
-    runtime.send(("started", os.getpid(), threading.get_native_id()))
+    runtime.send(Started(os.getpid(), threading.get_native_id()))
     try:
         try:
             worker.run()
         finally:
             if runtime.steps or runtime.unsaid:
                 runtime.flush()
-    except Stopped:
-        runtime.send(("stopped",))
+    except errors.Stopped:
+        runtime.send(Stopped())
         return 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         if code:
-            runtime.send(("failed", f"SystemExit: {exc.code}", monotonic()))
+            runtime.send(Failed(f"SystemExit: {exc.code}", monotonic()))
         else:
-            runtime.send(("finished", monotonic()))
+            runtime.send(Finished(monotonic()))
         return code
     except BaseException as exc:  # a worker that raises is shown, not fatal
-        runtime.send(("failed", format_failure(exc, runtime.path), monotonic()))
+        runtime.send(Failed(format_failure(exc, runtime.path), monotonic()))
         return 1
     else:
-        runtime.send(("finished", monotonic()))
+        runtime.send(Finished(monotonic()))
         return 0
     finally:
         _local.runtime = None

@@ -1,25 +1,36 @@
-"""A Session: one run of one scenario, with real workers that step when their gate opens."""
+"""A Session: one run of one scenario, with real workers that step when their gate opens.
+
+The one object front-ends use (engine/frontend.py writes down what they may use of it). It
+loads the scenario and wires the parts, each with one job (docs/architecture.md):
+
+    Board      what is shown: every worker's state, the trace, the verdict (engine/board.py)
+    Host       what runs: the real threads and processes, and the scenario's calls into the
+               session: start, join, a worker made at run time, a lab (engine/host.py)
+    Collector  one thread that hands the workers' reports to the board (engine/collect.py)
+    Scheduler  who takes the next step: one at a time, played, or free (engine/scheduler.py)
+
+They share the session's lock (`cond`): the board changes only under it.
+"""
 
 from __future__ import annotations
 
 import atexit
 import itertools
-import multiprocessing.connection
-import queue
+import sys
 import threading
 import weakref
-from collections import deque
 from multiprocessing import sharedctypes
 from time import monotonic
 from typing import Any
 
-from ipc_tui.engine import launch
-from ipc_tui.engine.board import Board, WorkerRecord
+from ipc_tui.engine.board import Board
 from ipc_tui.engine.check import run_check
+from ipc_tui.engine.child import ChildSpec
 from ipc_tui.engine.collect import Collector
 from ipc_tui.engine.context import mp_context
 from ipc_tui.engine.declare import Declarations
-from ipc_tui.engine.errors import CannotKill, ScenarioError
+from ipc_tui.engine.errors import ScenarioError
+from ipc_tui.engine.host import Host
 from ipc_tui.engine.loader import (
     MODES,
     ScenarioInfo,
@@ -29,21 +40,22 @@ from ipc_tui.engine.loader import (
     main_of,
     module_name,
 )
-from ipc_tui.engine.runtime import FLAGS, FREE, STOP, SUMMARY, Runtime
+from ipc_tui.engine.primitives import Resource
+from ipc_tui.engine.runtime import FLAGS, STOP, SUMMARY
 from ipc_tui.engine.schedule import UNTIL_BLOCKED, Turn, parse_schedule
+from ipc_tui.engine.scheduler import Scheduler
 from ipc_tui.engine.snapshot import Snapshot, TraceEvent, Verdict
 from ipc_tui.engine.verdict import judge
 from ipc_tui.engine.workers import MainWorker
 
-# A worker that runs this long without a step (a long loop, or one that hangs outside any step)
-# no longer holds up the steps asked of the others.
-PATIENCE = 1.0
-
+# Module-level on purpose: `atexit` runs functions, not methods of live objects, so the
+# sessions still open at exit are found here (weakly: a session dropped is not kept); and the
+# scenario modules of two sessions of one file need different names in sys.modules.
 _open_sessions: weakref.WeakSet[Session] = weakref.WeakSet()
 _session_ids = itertools.count(1)
 
 
-class Session(Collector):
+class Session:
     """Start real workers, open their gates one step at a time or all at once, watch them."""
 
     def __init__(
@@ -85,52 +97,59 @@ class Session(Collector):
         self._ctx = mp_context() if self.mode in ("process", "mixed") else None
         self._module_name = f"{module_name(self.info.path)}_{next(_session_ids)}"
         decl = Declarations(self.info.path, self._create, None, self.variant, self.quick)
-        self.module = execute(self.info, decl, self._module_name)
-        self._decl = decl
+        try:
+            self.module = execute(self.info, decl, self._module_name)
+        except BaseException:
+            sys.modules.pop(self._module_name, None)
+            raise
+        self.resources: tuple[Resource, ...] = tuple(decl.resources)
         self._cond = threading.Condition()
-        self._workers: list[WorkerRecord] = []
-        self._by_name: dict[str, WorkerRecord] = {}
+        self._stopping = threading.Event()  # set when the session closes: no news after it
+        self._close_lock = threading.Lock()
         self._check = check_of(self.module)
         self._checking = False
-        main = main_of(self.module)
-        self._main = MainWorker(main) if main else None
-        for worker in decl.workers:
-            self._add(worker, self._kind_of(worker))
-        if self._main:
-            self._add(self._main, "thread")  # main is the session process's own program
+        self._started = self._closed = False
         self.board = Board(
             self.info.name,
             self.info.path,
             self.mode,
             decl.resources,
-            self._workers,
             self.variant,
             self.keep_events,
         )
         self._flags: Any = self._ctx.RawArray("b", FLAGS) if self._ctx else [0] * FLAGS
         self._flags[SUMMARY] = int(self.summary)
-        self._stopping = threading.Event()
-        self._reaping = threading.Lock()  # one thread at a time in waitpid()
-        self._close_lock = threading.Lock()
-        self._inbox: queue.SimpleQueue = queue.SimpleQueue()
-        self._conns: dict[Any, WorkerRecord] = {}
-        self._sentinels: dict[Any, WorkerRecord] = {}
-        self._all_conns: list = []
-        self._wake_r, self._wake_w = (self._ctx or multiprocessing).Pipe(duplex=False)
-        self._collector: threading.Thread | None = None
-        self._player: threading.Thread | None = None
-        self._rate = 2.0
-        self._requests: deque[str | None] = deque()  # steps asked for while one was in flight
-        self._last = -1  # round-robin position
-        self._started = False
-        self._closed = False
-        self._daemons_cut = False
+        reals = tuple(r._raw for r in decl.resources) if self._ctx else ()
+        spec = ChildSpec(
+            self.info.path, self._module_name, reals, self.variant, self.quick, self.nice
+        )
+        main = main_of(self.module)
+        self._main = MainWorker(main) if main else None
+        self._host = Host(
+            self.board,
+            self._cond,
+            spec,
+            self._ctx,
+            self._flags,
+            self.mode,
+            report=self._report,
+            watch=self._watch,
+            main=self._main,
+        )
+        self._collector = Collector(
+            self._host, self._cond, self._ctx, self._stopping, self._after_batch
+        )
+        self._scheduler = Scheduler(self._host, self._cond, self._flags, self._stopping)
+        for worker in decl.workers:
+            self._host.add(worker)
+        if self._main:
+            self._host.add(self._main, "thread")  # main: the session process's own program
 
-    def _kind_of(self, worker: Any) -> str:
-        """Thread or process: the session's mode, or in mixed mode the worker's own class."""
-        if self.mode != "mixed":
-            return self.mode
-        return "thread" if getattr(worker, "stdlib_name", "") == "Thread" else "process"
+    def _report(self, w: Any, report: tuple) -> None:
+        self._collector.report(w, report)
+
+    def _watch(self, w: Any, reader: Any, sentinel: Any) -> None:
+        self._collector.watch(w, reader, sentinel)
 
     def _create(self, kind: str, spec: tuple) -> Any:
         """The real primitive behind a declaration, for this session's mode."""
@@ -141,39 +160,9 @@ class Session(Collector):
             return getattr(sharedctypes, kind)(*spec, lock=threading.RLock())
         return getattr(ctx or threading, kind)(*spec)
 
-    def _add(self, worker: Any, kind: str) -> WorkerRecord:
-        """A worker the session knows of: declared, made by main at run time, or main itself."""
-        if not worker.name:
-            taken = {w.name for w in self._workers}
-            # Made at run time (by main): named as the stdlib names them, Thread-1, Process-1...
-            stem = getattr(worker, "stdlib_name", "w") if worker.index is None else "w"
-            first = 1 if stem != "w" else 0
-            sep = "-" if stem != "w" else ""
-            worker.name = next(
-                f"{stem}{sep}{i}" for i in itertools.count(first) if f"{stem}{sep}{i}" not in taken
-            )
-        if worker.name in self._by_name:
-            raise ScenarioError(f"two workers are named {worker.name!r}")
-        first = "new" if self._main is not None and worker is not self._main else "running"
-        record = WorkerRecord(
-            worker.name,
-            len(self._workers),
-            kind,
-            worker.daemon,
-            worker.code_name(),
-            worker.line,
-            state=first,
-            obj=worker,
-        )
-        self._workers.append(record)
-        self._by_name[record.name] = record
-        worker._life = record
-        worker._session = self
-        return record
-
     @property
     def worker_names(self) -> list[str]:
-        return [w.name for w in self._workers]
+        return [w.name for w in self.board.workers]
 
     def start(self) -> None:
         """Start the workers (or main, if the scenario has one); each waits at its gate."""
@@ -181,199 +170,64 @@ class Session(Collector):
             return
         self._started = True
         _open_sessions.add(self)
-        target = self._collect_threads if self._ctx is None else self._collect_processes
-        self._collector = threading.Thread(target=target, name="ipc-tui-collector", daemon=True)
         self._collector.start()
-        first = [self._by_name["main"]] if self._main else self._workers
-        for record in list(first):
-            self._launch(record)
-
-    def _launch(self, w: WorkerRecord) -> None:
-        w.started = True
-        w.daemon = w.obj.daemon  # it may have been set between creation and start()
-        if w.kind == "thread":
-            w.gate = threading.Semaphore(0)
-            if self._ctx is None:
-                inbox = self._inbox
-
-                def send(msg: tuple, w: WorkerRecord = w) -> None:
-                    inbox.put((w, msg))
-            else:  # main, in process mode, reports through a pipe like the processes
-                reader, writer = self._ctx.Pipe(duplex=False)
-                send = writer.send
-                self._watch(w, reader)
-            w.wake = threading.Event()  # ends its sleep early: at close, or when cut off
-            runtime = Runtime(self.info.path, w.gate, self._flags, send, w.wake.wait, spawner=self)
-            w.runtime = runtime
-            w.handle = launch.start_thread(w.obj, runtime)
-        else:
-            w.gate = self._ctx.Semaphore(0)
-            w.handle, reader = launch.start_process(
-                self._ctx,
-                self.info.path,
-                self._module_name,
-                w.obj,
-                self.lab_reals(),
-                w.gate,
-                self._flags,
-                self.variant,
-                self.quick,
-                self.nice,
-            )
-            self._watch(w, reader, w.handle.sentinel)
-        w.obj._handle = w.handle
-
-    def _watch(self, w: WorkerRecord, reader: Any, sentinel: Any = None) -> None:
+        first = [self._host.by_name["main"]] if self._main else list(self.board.workers)
         with self._cond:
-            self._conns[reader] = w
-            self._all_conns.append(reader)
-            if sentinel is not None:
-                self._sentinels[sentinel] = w
-        self._wake_w.send_bytes(b"")
+            for w in first:
+                self._host.launch(w)
 
-    # -- what main() calls, from its own thread ----------------------------------------------
+    def _after_batch(self) -> None:
+        """After each batch of reports (collector thread, under the lock)."""
+        self._host.cut_daemons()
+        self._scheduler.grant_waiting()
+        self._check_when_ended()
 
-    def register(self, worker: Any) -> None:
-        """A worker made at run time (by main): known at once, started by its start()."""
-        with self._cond:
-            self._add(worker, self._kind_of(worker))
-            self.board.version += 1
+    def _check_when_ended(self) -> None:
+        """Once no worker is left to run, the scenario's check() runs once, on a thread of its
+        own (it is the scenario's code: should it hang, nothing else does)."""
+        if self._check is None or self._checking or any(w.live for w in self.board.workers):
+            return
+        self._checking = True
+        board, check = self.board, self._check
 
-    def rename(self, worker: Any, new: str) -> None:
-        """`worker.name = new` (or setName), allowed until the worker has started."""
-        with self._cond:
-            w = self._by_name.get(worker.name)
-            if w is None or w.obj is not worker:
-                return
-            if w.started:
-                raise RuntimeError("ipc-tui renames a worker only before its start()")
-            if new in self._by_name:
-                raise RuntimeError(f"a worker is already named {new!r}")
-            del self._by_name[w.name]
-            w.name = new
-            self._by_name[new] = w
-            self.board.version += 1
+        def run() -> None:
+            checked = run_check(check)
+            with self._cond:
+                board.check(checked)
+                self._cond.notify_all()
 
-    def start_worker(self, worker: Any) -> None:
-        w = self._by_name.get(worker.name)
-        if w is None or w.obj is not worker:
-            raise RuntimeError(f"{worker.name} is not a worker of this scenario")
-        if w.started:
-            if self.mode == "thread":
-                raise RuntimeError("threads can only be started once")
-            raise AssertionError("cannot start a process twice")
-        with self._cond:
-            w.state = "running"
-            self.board.version += 1
-        self._launch(w)
-
-    def lab_context(self) -> Any:
-        """Where lab processes (engine/lab.py) come from: this session's context, or, for a
-        session of threads, the one every process primitive comes from."""
-        return self._ctx or mp_context()
-
-    def lab_module(self) -> str:
-        return self._module_name
-
-    def lab_reals(self) -> list:
-        """The real primitives a child process (a worker, a lab) gets, in declaration order."""
-        return [r._raw for r in self._decl.resources] if self._ctx else []
+        threading.Thread(target=run, name="ipc-tui-check", daemon=True).start()
 
     # -- control ---------------------------------------------------------------------------
 
     def step(self, worker: str | None = None) -> str | None:
-        """Let one worker (by name, or the next ready one in turn) take one step.
-
-        Steps asked for while another is still in flight wait in order and are taken one
-        after the other, each when the one before has settled: pressing 1 2 1 2 quickly is
-        the schedule w0,w1,w0,w1. Returns the worker's name (`"next"` for a waiting turn of
-        the next ready worker), or None when it cannot step now: blocked, done, failed, not
-        started, or everything runs free.
-        """
-        with self._cond:
-            w = None if worker is None else self._by_name.get(worker)
-            if worker is not None and w is None:
-                raise ScenarioError(f"no worker {worker!r}; workers: {self.worker_names}")
-            if self.board.running_free or (w is not None and not w.live):
-                return None
-            if not self._requests and self.board.settled(PATIENCE):
-                granted = self._grant(worker)
-                return granted.name if granted else None
-            self._requests.append(worker)
-            return worker or "next"
-
-    def _grant(self, worker: str | None) -> WorkerRecord | None:
-        """Open the gate of `worker` (or of the next ready one), if it is at its gate."""
-        if worker is None:
-            n = len(self._workers)
-            order = [self._workers[(self._last + k) % n] for k in range(1, n + 1)]
-            w = next((x for x in order if x.at_gate), None)
-        else:
-            w = self._by_name[worker]
-        if w is None or not w.at_gate:
-            return None
-        self._last = w.index
-        self._open(w)
-        return w
-
-    def _grant_waiting(self) -> None:
-        """Take the next asked-for step once the one before has settled (collector thread)."""
-        while self._requests and self.board.settled(PATIENCE):
-            if self._grant(self._requests.popleft()) is not None:
-                return
+        """Let one worker (by name, or the next ready one in turn) take one step; see
+        Scheduler.step."""
+        return self._scheduler.step(worker)
 
     def run(self) -> None:
         """Run free at full speed: every gate stays open until `pause()`."""
-        self._stop_player()
-        with self._cond:
-            self.board.running_free = True
-            self.board.version += 1
-            self._flags[FREE] = 1
-            self._requests.clear()
-            for w in self._workers:
-                if w.at_gate:
-                    self._open(w)
+        self._scheduler.run()
 
     def pause(self) -> None:
-        self._stop_player()
-        with self._cond:
-            self.board.running_free = False
-            self.board.version += 1
-            self._flags[FREE] = 0
-            self._requests.clear()
+        self._scheduler.pause()
 
     def play(self, rate: float = 2.0) -> None:
         """Step the next ready worker `rate` times a second until `pause()`."""
-        self.pause()
-        self.set_rate(rate)
-        self._player = threading.Thread(target=self._play, name="ipc-tui-player", daemon=True)
-        self._player.start()
+        self._scheduler.play(rate)
 
     def set_rate(self, rate: float) -> None:
-        self._rate = max(0.1, rate)
+        self._scheduler.set_rate(rate)
 
     @property
     def playing(self) -> bool:
-        return self._player is not None
-
-    def _play(self) -> None:
-        me = threading.current_thread()
-        while self._player is me and not self._closed:
-            with self._cond:  # a tick while a step is still in flight (a sleep) is skipped
-                if not self._requests and self.board.settled(PATIENCE):
-                    self._grant(None)
-            self._stopping.wait(1 / self._rate)
-
-    def _stop_player(self) -> None:
-        player, self._player = self._player, None
-        if player is not None and player is not threading.current_thread():
-            player.join(1)
+        return self._scheduler.playing
 
     def wait_settled(self, timeout: float = 5.0) -> bool:
         """Wait until no step is in flight and the reports agree with the real primitives."""
         deadline = monotonic() + timeout
         with self._cond:
-            while self._requests or not self.board.settled():
+            while self._scheduler.requests or not self.board.settled():
                 remaining = deadline - monotonic()
                 if remaining <= 0:
                     return False
@@ -395,13 +249,23 @@ class Session(Collector):
                     raise TimeoutError(f"the schedule did not finish within {timeout:g} s")
                 if self.step(turn.worker) is None:
                     if taken == 0 or turn.steps != UNTIL_BLOCKED:
-                        state = self._by_name[turn.worker].state
+                        state = self._host.by_name[turn.worker].state
                         notes.append(f"{turn.worker} is {state}: a turn of it was skipped")
                     break
                 taken += 1
         if not self.wait_settled(max(0.0, deadline - monotonic())):
             raise TimeoutError(f"the schedule did not finish within {timeout:g} s")
         return notes
+
+    def real_worker(self, name: str) -> Any:
+        """The real threading.Thread or multiprocessing.Process of worker `name` (None before
+        its start)."""
+        return self._host.plumbing[self._host.named(name)].handle
+
+    def kill(self, name: str) -> None:
+        """Kill worker process `name` with SIGKILL, as `kill -9` would: it gets no chance to
+        release what it holds. A thread cannot be killed: that raises CannotKill."""
+        self._host.kill(name)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -418,23 +282,19 @@ class Session(Collector):
         with self._cond:
             return self.board.drain()
 
-    def check_when_ended(self) -> None:
-        """Once no worker is left to run, the scenario's check() runs once, on a thread of its
-        own (it is the scenario's code: should it hang, nothing else does). Called under the
-        lock by the collector."""
-        if self._check is None or self._checking or any(w.live for w in self._workers):
-            return
-        self._checking = True
-        board, check = self.board, self._check
+    def verdict(self) -> Verdict:
+        """Whether the run can still move: running, finished, a deadlock (certain), stuck
+        (certain), or likely a deadlock (engine/verdict.py)."""
+        with self._cond:
+            return judge(self.board)
 
-        def run() -> None:
-            checked = run_check(check)
-            with self._cond:
-                board.checked = checked
-                board.version += 1
-                self._cond.notify_all()
+    def finished(self) -> bool:
+        with self._cond:
+            return not any(w.live for w in self.board.workers)
 
-        threading.Thread(target=run, name="ipc-tui-check", daemon=True).start()
+    def wait_exited(self, timeout: float = 5.0) -> bool:
+        """After `finished()`: wait until every worker thread or process has really ended."""
+        return self._host.wait_exited(timeout)
 
     def wait_checked(self, timeout: float = 5.0) -> bool:
         """After the run has ended: wait (at most `timeout`) for its check() to have run."""
@@ -442,51 +302,6 @@ class Session(Collector):
             return self._cond.wait_for(
                 lambda: self._check is None or self.board.checked is not None, timeout
             )
-
-    def finished(self) -> bool:
-        with self._cond:
-            return not any(w.live for w in self._workers)
-
-    def wait_exited(self, timeout: float = 5.0) -> bool:
-        """After `finished()`: wait until every worker thread or process has really ended."""
-        deadline = monotonic() + timeout
-        return all(
-            self.join_worker(w.obj, max(0.0, deadline - monotonic()))
-            for w in list(self._workers)
-            if w.started
-        )
-
-    def join_worker(self, worker: Any, timeout: float | None) -> bool:
-        """Wait for one worker to end (at most `timeout` s); True if it has."""
-        w = self._by_name[worker.name]
-        if w.kind == "thread":
-            w.handle.join(timeout)
-        else:
-            with self._cond:
-                self._cond.wait_for(lambda: w.ended, timeout)
-        return not w.alive
-
-    def verdict(self) -> Verdict:
-        """Whether the run can still move: running, finished, a deadlock (certain), stuck
-        (certain), or likely a deadlock (engine/verdict.py)."""
-        with self._cond:
-            return judge(self.board)
-
-    def kill(self, name: str) -> None:
-        """Kill worker process `name` with SIGKILL, as `kill -9` would: it gets no chance to
-        release what it holds. A thread cannot be killed: that raises CannotKill."""
-        with self._cond:
-            w = self._by_name.get(name)
-            if w is None:
-                raise ScenarioError(f"no worker {name!r}; workers: {self.worker_names}")
-            if w.kind == "thread":
-                raise CannotKill(
-                    f"{name} is a thread: Python cannot kill one thread of a process "
-                    "(only the whole process, or the thread itself by returning)"
-                )
-            if not w.started or not w.alive:
-                raise CannotKill(f"{name} is not running (it is {w.state})")
-            w.handle.kill()
 
     # -- ending ----------------------------------------------------------------------------
 
@@ -496,42 +311,24 @@ class Session(Collector):
         self.start()
 
     def close(self) -> None:
-        """End every worker, blocked or not, and release what the session holds."""
+        """End every worker, blocked or not, and release what the session holds: its
+        processes, threads, pipes, and the scenario's module."""
         with self._close_lock:  # a signal's watchdog may close at the same time as the app
             self._close()
 
     def _close(self) -> None:
-        if self._closed or not self._started:
-            self._closed = True
+        if self._closed:
             return
-        self._stop_player()
+        self._closed = True
+        sys.modules.pop(self._module_name, None)
+        if not self._started:
+            return
+        self._scheduler.stop_player()
         with self._cond:
             self._flags[STOP] = 1
             self._stopping.set()
-            started = [w for w in self._workers if w.started]
-            for w in started:
-                w.gate.release()
-                if w.wake is not None:
-                    w.wake.set()
-        with self._reaping:
-            launch.end_processes([w.handle for w in started if w.kind == "process"])
-        with self._cond:
-            for w in started:
-                if w.kind == "process":
-                    w.exitcode, w.ended = w.handle.exitcode, True
-            self._cond.notify_all()  # a main blocked in join() sees its workers gone
-        launch.end_threads(
-            [w.handle for w in started if w.kind == "thread"],
-            self._decl.resources,
-            len(self._workers),
-        )
-        self._closed = True
-        self._inbox.put(None)
-        self._wake_w.send_bytes(b"")
-        if self._collector is not None:
-            self._collector.join(1)
-        for conn in [*self._all_conns, self._wake_r, self._wake_w]:
-            conn.close()
+        self._host.end()
+        self._collector.stop()
         _open_sessions.discard(self)
 
     def __enter__(self) -> Session:

@@ -3,25 +3,36 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from ipc_tui.engine.check import Checked
 
-# "new": made but not started yet (only in a scenario whose main() starts its workers)
-# "cut off": a daemon worker ended where it was, because the main work had ended
-# "killed": a process ended by a signal (Session.kill, or kill -9 from outside)
-WORKER_STATES = (
-    "new",
-    "ready",
-    "running",
-    "blocked",
-    "sleeping",
-    "done",
-    "failed",
-    "cut off",
-    "killed",
-)
-ENDED = ("done", "failed", "cut off", "killed")  # a worker in one of these will not step again
+
+class State(str, Enum):
+    """A worker's state. Its value is the word the front-ends and the JSON show; a State is a
+    str, so `state == "done"` holds for State.DONE."""
+
+    NEW = "new"  # made but not started yet (a scenario whose main() starts its workers)
+    READY = "ready"  # at its gate: the next step is its to take
+    RUNNING = "running"  # in a step, or between steps
+    BLOCKED = "blocked"  # the real primitive is blocking its step
+    SLEEPING = "sleeping"
+    DONE = "done"
+    FAILED = "failed"  # it raised (its traceback is its error)
+    CUT_OFF = "cut off"  # a daemon, ended where it was because the main work had ended
+    KILLED = "killed"  # a process ended by a signal (Session.kill, or kill -9 from outside)
+    STOPPED = "stopped"  # ended by the session (a close, a restart); shown as done
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+
+# A worker in one of these will not step again.
+ENDED = (State.DONE, State.FAILED, State.CUT_OFF, State.KILLED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +85,7 @@ class EventState:
 class WorkerState:
     name: str
     kind: str  # "thread" or "process"
-    state: str  # one of WORKER_STATES
+    state: State
     blocked_on: str | None
     op: str | None  # the next step (ready) or the one being done
     file: str
@@ -89,6 +100,7 @@ class WorkerState:
     target: str  # how the scenario spells the worker's code
     waited: float = 0.0  # seconds it has spent blocked, over the waits that have ended
     busy: float = 0.0  # running: seconds since its last step (a long loop shows here)
+    holds: tuple[str, ...] = ()  # the locks, and the semaphores' permits, it holds now
 
     @property
     def live(self) -> bool:
@@ -111,6 +123,7 @@ class TraceEvent:
     after: Any
     result: Any
     line: int
+    holding: tuple[str, ...] = ()  # the workers that hold a lock just after it happened
 
 
 @dataclass(frozen=True, slots=True)

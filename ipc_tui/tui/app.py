@@ -31,7 +31,7 @@ from ipc_tui.engine import (
 )
 from ipc_tui.present import check_line, verdict_words
 from ipc_tui.tui.code import CodePane
-from ipc_tui.tui.commands import IpcCommands
+from ipc_tui.tui.commands import IpcCommands, Palette
 from ipc_tui.tui.events import EventsPane
 from ipc_tui.tui.footer import Footer
 from ipc_tui.tui.help import HelpScreen, TracebackScreen
@@ -429,6 +429,10 @@ class IpcApp(App[int]):
                 self.open_scenario(info)
 
         self.push_screen(PickerScreen(self.scenarios, current, self.lang), picked)
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not Palette.is_open(self):
+            self.push_screen(Palette(id="--command-palette"))
 
     def action_help(self) -> None:
         if not self.is_screen_installed("help"):  # built once: composing it took ~50 ms a time

@@ -66,7 +66,7 @@ def test_closing_a_session_with_a_blocked_worker_ends_it(session_of, scenario_fi
     s.run_schedule("w0,w1")
     assert s.snapshot().worker("w1").state == "blocked"
     pids = [w.pid for w in s.snapshot().workers]
-    threads = [w.handle for w in s._workers]
+    threads = [s.real_worker(name) for name in s.worker_names]
     s.close()
     if mode == "process":
         assert all(gone(pid) for pid in pids)

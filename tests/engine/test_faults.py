@@ -29,7 +29,7 @@ def test_a_process_killed_holding_a_lock_leaves_it_taken_for_ever(session_of, sc
     assert snap.worker("w0").error == "killed by SIGKILL"
     lock = snap.lock("lock")
     assert lock.holder == "w0" and lock.holder_gone and lock.locked  # the real lock: still held
-    assert not s._decl.resources[0]._raw.acquire(timeout=0.2)  # nobody can take it
+    assert not s.resources[0].real.acquire(timeout=0.2)  # nobody can take it
     assert snap.semaphore("permits").value == 0 and snap.semaphore("permits").lost == 1
     s.run_schedule("w1,w3")  # both block behind what the dead took
     verdict = s.verdict()
@@ -65,7 +65,7 @@ def test_an_endless_loop_holds_up_nobody_and_ends_with_the_session(session_of, s
         wait_for(lambda: s.snapshot().worker("w1").state != "running")
     assert s.snapshot().worker("w1").state == "done"
     assert s.snapshot().cell("n").value == 4
-    handle = s._by_name["w0"].handle
+    handle = s.real_worker("w0")
     s.close()
     assert not handle.is_alive()  # a thread too: Stopped is raised inside its loop
 

@@ -40,7 +40,7 @@ def test_a_worker_process_never_imports_textual(tmp_path, session_of):
     path = tmp_path / "look.py"
     path.write_text(CHECK_CHILD)
     s = session_of(str(path), "process")
-    assert s._workers[0].handle._popen.method in ("forkserver", "spawn")
+    assert s.real_worker(s.worker_names[0])._popen.method in ("forkserver", "spawn")
     run_to_end(s)
     assert s.snapshot().cell("textual_in_child").value == 0
 

@@ -166,6 +166,7 @@ def test_every_operation_running_free_is_summarised_not_reported_one_by_one(scen
         assert s.snapshot().cell("n").value == 300
         stepped = [(e.op, e.resource) for e in events if e.kind == "step"]
         assert len(stepped) <= 1, stepped  # at most the step it waited to take at run()
-        assert sum(e.result for e in events if e.kind == "summary") + len(stepped) == 300 * 17  # steps an iteration
+        summed = sum(e.result for e in events if e.kind == "summary")
+        assert summed + len(stepped) == 300 * 17  # 17 steps an iteration
     finally:
         s.close()

@@ -23,7 +23,7 @@ EXAMPLES = 8  # per scenario and mode: 8 x 26 = 208 random schedules
 
 def real(session, name):
     """The real primitive behind a scenario's resource (what the lesson's code touches)."""
-    return next(r for r in session._decl.resources if r.name == name)._raw
+    return next(r for r in session.resources if r.name == name).real
 
 
 def check(session, events) -> None:

@@ -68,6 +68,17 @@ async def test_any_key_right_after_q_ends_the_app_cleanly(screen, key):
     assert app.return_code == 0 or key == "ctrl+p"
 
 
+@pytest.mark.parametrize("key", ["pagedown", "pageup", "down", "end"])
+async def test_a_key_typed_the_moment_the_palette_opens_does_not_crash(key):
+    # (found by the random sequences below: Textual's palette paged a list not laid out yet)
+    app = IpcApp(FakeSession(), factory=FakeSession, scenarios=[INFO, OTHER])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        burst(app, "ctrl+p", key)
+        await pilot.pause()
+        assert app.screen.id == "--command-palette"
+
+
 def test_the_keys_tried_include_every_binding():
     assert {"q", "s", "question_mark", "ctrl+p", "ctrl+q", "space", "1", "k", "escape"} <= set(KEYS)
 
