@@ -184,17 +184,20 @@ class Session:
 
     def _check_when_ended(self) -> None:
         """Once no worker is left to run, the scenario's check() runs once, on a thread of its
-        own (it is the scenario's code: should it hang, nothing else does)."""
-        if self._check is None or self._checking or any(w.live for w in self.board.workers):
+        own (it is the scenario's code: should it hang, nothing else does). Not when the
+        session is ending them: the run did not end, it was stopped."""
+        if self._check is None or self._checking or self._stopping.is_set():
+            return
+        if any(w.live for w in self.board.workers):
             return
         self._checking = True
-        board, check = self.board, self._check
+        board, check, cond = self.board, self._check, self._cond  # (a restart makes new ones)
 
         def run() -> None:
             checked = run_check(check)
-            with self._cond:
+            with cond:
                 board.check(checked)
-                self._cond.notify_all()
+                cond.notify_all()
 
         threading.Thread(target=run, name="ipc-tui-check", daemon=True).start()
 

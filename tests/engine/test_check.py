@@ -80,3 +80,13 @@ def test_headless_says_it_and_exits_1_when_the_check_fails():
     done = run_cli("--headless", "--json", "--scenario", "race-condition", "--schedule", "w0*,w1*")
     final = json.loads(done.stdout.splitlines()[-1])["final"]
     assert final["check"] == {"held": True, "says": "counter.value == 6"}
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_run_stopped_by_closing_it_is_not_checked(session_of, mode):
+    # Closed mid-run, its workers end (stopped): the run did not end, so nothing is checked
+    # (a check then ran on a thread of its own and raced the next restart's lock).
+    s = session_of("race-condition", mode)
+    s.run_schedule("w0,w1,w0")
+    s.close()
+    assert not s.wait_checked(0.5) and s.snapshot().checked is None

@@ -88,3 +88,40 @@ def test_restart_starts_afresh_and_ends_the_old_workers(session_of, mode):
         assert all(gone(pid) for pid in old)
     s.run_schedule("w0*,w1*")
     assert s.snapshot().cell("counter").value == 6
+
+
+def _kept() -> dict[str, int]:
+    """What a session could keep by accident in this process: scenario modules, the wrappers of
+    their primitives, workers' records, threads and open file descriptors."""
+    import gc
+    import sys
+    import threading
+
+    from ipc_tui.engine.board import WorkerRecord
+    from ipc_tui.engine.primitives import Resource
+
+    gc.collect()
+    objects = gc.get_objects()
+    return {
+        "scenario modules": sum(name.startswith("ipc_tui_scenario_") for name in sys.modules),
+        "primitives": sum(isinstance(o, Resource) for o in objects),
+        "worker records": sum(isinstance(o, WorkerRecord) for o in objects),
+        "threads": threading.active_count(),
+        "file descriptors": len(os.listdir("/proc/self/fd")),
+    }
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("mode", MODES)
+def test_fifty_restarts_keep_nothing_the_first_did_not(session_of, mode):
+    s = session_of("producer-consumer", mode)
+    s.run_schedule("producer,consumer")
+    s.restart()
+    assert s.wait_settled(10)
+    s.run_schedule("producer,consumer")
+    after_one = _kept()
+    for _ in range(49):
+        s.restart()
+        assert s.wait_settled(10)
+        s.run_schedule("producer,consumer")
+    assert _kept() == after_one
