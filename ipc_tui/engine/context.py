@@ -11,6 +11,8 @@ import multiprocessing
 import os
 from multiprocessing.context import BaseContext
 
+# Module-level on purpose: the forkserver is one per process in the standard library, and every
+# session, worker and lab of this process must come from the same context.
 _context: BaseContext | None = None
 
 

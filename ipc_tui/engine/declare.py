@@ -15,6 +15,8 @@ from typing import Any
 
 from ipc_tui.engine.errors import ScenarioError
 
+# Module-level on purpose: a scenario's top level calls `Value("i", 0)` with no handle on any
+# session, so the constructors find the file being run here (one at a time: the lock).
 _active: Declarations | None = None
 _active_lock = threading.Lock()
 
@@ -61,7 +63,9 @@ class Declarations:
         return None
 
 
-_loaded: Declarations | None = None  # in a worker process: the file's declarations
+# In a worker process, the file's declarations: a resource pickled by the session comes back
+# as `resource_at(index)` (pickle rebuilds through a module-level function, not an object).
+_loaded: Declarations | None = None
 
 
 def remember(decl: Declarations) -> None:

@@ -47,6 +47,8 @@ SUMMARY_SECONDS = 0.02
 SUMMARISED = -1  # the "line" of a step taken running free with summaries on
 
 
+# Module-level on purpose: `lock.acquire()` in a scenario has no handle on its worker, so each
+# worker's thread finds its runtime here.
 class _Local(threading.local):
     runtime: Runtime | None = None  # the worker running on this thread, if any
 
