@@ -129,6 +129,7 @@ class FakeSession:
         self.variant = variant or ""
         self.playing = False
         self.steps: list[str | None] = []
+        self.killed: list[str] = []
         self.closed = False
         self._events = list(EVENTS)
 
@@ -145,6 +146,9 @@ class FakeSession:
     def step(self, worker: str | None = None) -> str | None:
         self.steps.append(worker)
         return worker
+
+    def kill(self, name: str) -> None:
+        self.killed.append(name)
 
     def verdict(self) -> Verdict:
         return SNAPSHOT.verdict
