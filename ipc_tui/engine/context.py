@@ -31,7 +31,8 @@ def mp_context() -> BaseContext:
 
 
 def start_helpers() -> None:
-    """Start multiprocessing's helper processes now rather than lazily (see DESIGN.md)."""
+    """Start multiprocessing's helper processes now rather than lazily: inside a running
+    Textual app fd 2 is not usable and a lazy start fails (docs/architecture.md, Processes)."""
     from multiprocessing import resource_tracker
 
     context = mp_context()

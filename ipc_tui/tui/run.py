@@ -1,4 +1,5 @@
-"""Starting the app the way that leaves nothing behind (see DESIGN.md, "Processes")."""
+"""Starting the app the way that leaves nothing behind (docs/architecture.md: "Processes" and
+"How everything ends")."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """A stand-in session with fixed snapshots, so that snapshot tests never run a process or a
-clock (DESIGN.md). Pilot tests use real sessions instead."""
+clock (docs/architecture.md, Tests). Pilot tests use real sessions instead."""
 
 from __future__ import annotations
 
