@@ -41,6 +41,7 @@ from ipc_tui.tui.picker import PickerScreen
 from ipc_tui.tui.results import ResultsPane
 from ipc_tui.tui.semaphores import SemaphoresPane
 from ipc_tui.tui.trace import TracePane
+from ipc_tui.tui.verdict import VerdictBar
 from ipc_tui.tui.workers import WorkerRow, WorkersPane
 
 SAMPLE_HZ = 20
@@ -100,6 +101,7 @@ class MainScreen(Screen):
                 yield app.code_pane
                 yield app.trace_pane
         yield app.empty_box
+        yield app.verdict_bar
         yield Footer()
 
     def on_mount(self) -> None:
@@ -134,7 +136,6 @@ class IpcApp(App[int]):
         self.scenarios = scenarios if scenarios is not None else list_scenarios()
         self.sampling = sample
         self.rate_index = RATES.index(2)
-        self._stall_said: tuple[str, ...] | None = None
         self._kill_armed = False  # k was pressed: the next digit kills that worker
         self._drawn: object = None  # the session's changes() when the panes were last drawn
         self._moving = True
@@ -148,6 +149,7 @@ class IpcApp(App[int]):
         self.results_pane = ResultsPane()
         self.code_pane = CodePane()
         self.trace_pane = TracePane()
+        self.verdict_bar = VerdictBar()
         self.main_box = Horizontal(id="main")
         self.empty_box = Static("Press s to pick a scenario, ? for the keys.", id="empty")
 
@@ -209,7 +211,6 @@ class IpcApp(App[int]):
         self.semaphores_pane.display = bool(snap.semaphores)
         self.events_pane.display = bool(snap.events)
         self.results_pane.display = False  # until the scenario measures something
-        self._stall_said = None
         self._show_panes(True)
         self._drawn = None
         self.sample()
@@ -250,26 +251,32 @@ class IpcApp(App[int]):
                     pane.show(snap)
             self.trace_pane.add(events, snap.running_free)
             self.trace_pane.show(snap)
-            self.sub_title = self.status(snap)
+            verdicts = self.verdicts(snap)
+            self.verdict_bar.show(verdicts)
+            self.sub_title = self.status(snap, verdicts)
 
-    def status(self, snap: Snapshot) -> str:
+    def verdicts(self, snap: Snapshot) -> list[str]:
+        """What the run has come to, in full, for the verdict bar: one line each, `WORD: what`
+        (the header shows the first WORD). None while the workers can still move."""
         session = self.session
-        live = [w for w in snap.workers if w.live]
-        if not live:
+        if not any(w.live for w in snap.workers):
+            return []
+        if cycle := session.cycle():
+            return ["DEADLOCK: " + " → ".join(cycle) + " (each waits for the next, for ever)"]
+        if abandoned := session.abandoned():
+            return [f"STUCK: {x}" for x in abandoned] + ["r restarts with fresh primitives"]
+        if stall := session.stall():
+            return ["DEADLOCK: no worker can move: " + "; ".join(stall)]
+        return []
+
+    def status(self, snap: Snapshot, verdicts: list[str]) -> str:
+        """The header's line: mode, variant, and the state in a few words."""
+        session = self.session
+        if not any(w.live for w in snap.workers):
             failed = [w.name for w in snap.workers if w.state == "failed"]
             state = f"finished, {', '.join(failed)} failed" if failed else "finished"
-        elif cycle := session.cycle():
-            state = "DEADLOCK: " + " → ".join(cycle)
-            self._say(
-                [*(session.stall() or []), "cycle: " + " → ".join(cycle)],
-                "Deadlock: these workers wait for each other",
-            )
-        elif abandoned := session.abandoned():
-            state = "STUCK: " + "; ".join(abandoned)
-            self._say([*abandoned, "r restarts with fresh primitives"], "Stuck for ever")
-        elif stall := session.stall():
-            state = "DEADLOCK: " + "; ".join(stall)
-            self._say(stall, "No worker can move")
+        elif verdicts:
+            state = verdicts[0].partition(":")[0] + ", see below"
         elif snap.running_free:
             state = "running free"
         elif session.playing:
@@ -279,12 +286,6 @@ class IpcApp(App[int]):
         mode = {"process": "processes", "thread": "threads"}.get(session.mode, session.mode)
         variant = f" · {session.variant}" if session.variant else ""
         return f"{mode}{variant} · {state}"
-
-    def _say(self, lines: list[str], title: str) -> None:
-        """A warning toast, once for each new situation (the status line keeps showing it)."""
-        if tuple(lines) != self._stall_said:
-            self._stall_said = tuple(lines)
-            self.notify("\n".join(lines), title=title, severity="warning", timeout=8)
 
     # -- actions ---------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from ipc_tui.tui.trace import LINE_CACHE, Timeline, TraceLog, TracePane
 from ipc_tui.tui.workers import WorkersPane
 from tests.conftest import MODES, gone
 from tests.sources import COUNTING, LOOPS, PARTIAL_DEADLOCK, RAISES
+from tests.tui.screen import settled
 
 
 def text_of(widget) -> str:
@@ -29,28 +30,6 @@ def text_of(widget) -> str:
 
 def workers_text(app) -> str:
     return "\n".join(text_of(row) for row in app.query_one(WorkersPane).query(".worker-row"))
-
-
-async def settled(pilot, app) -> None:
-    """Wait (bounded) until the session has settled, then draw what it shows now."""
-    assert await asyncio.to_thread(app.session.wait_settled, 10)
-    app.sample()
-    await pilot.pause()
-
-
-@pytest.fixture
-def app_on():
-    apps = []
-
-    def make(scenario: str, mode: str, summary: bool = False) -> IpcApp:
-        # summary=True: running free, workers report summaries, as the app's sessions do
-        app = IpcApp(Session(find_scenario(scenario), mode, summary=summary))
-        apps.append(app)
-        return app
-
-    yield make
-    for app in apps:
-        app.close_session()
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -359,7 +338,8 @@ async def test_k_kills_a_process_the_lock_stays_taken_and_r_recovers(app_on):
         await settled(pilot, app)
         assert "w0 ☠ killed SIGKILL" in workers_text(app)
         assert "held by w0, which is dead" in text_of(app.query_one(LocksPane))
-        assert app.sub_title.startswith("processes · STUCK: w1 waits for lock lock held by w0")
+        assert app.sub_title == "processes · STUCK, see below"
+        assert app.verdict_bar.lines[0].startswith("STUCK: w1 waits for lock lock held by w0")
         await pilot.press("r")
         await settled(pilot, app)
         assert workers_text(app).count("ready") == 3
@@ -403,7 +383,7 @@ async def test_a_worker_looping_without_steps_freezes_nothing(app_on, scenario_f
         app.close_session()
 
 
-async def test_a_cycle_is_drawn_in_the_header_while_another_worker_still_runs(scenario_file):
+async def test_a_cycle_is_named_in_the_verdict_bar_while_another_worker_still_runs(scenario_file):
     app = IpcApp(Session(find_scenario(scenario_file(PARTIAL_DEADLOCK)), "thread"))
     try:
         async with app.run_test(size=(120, 40)) as pilot:
@@ -411,8 +391,7 @@ async def test_a_cycle_is_drawn_in_the_header_while_another_worker_still_runs(sc
             await pilot.press("1", "2", "1", "2", "3")
             await settled(pilot, app)
             assert app.session.snapshot().worker("w2").live  # the bystander carries on
-            assert "DEADLOCK: w0 → b → w1 → a → w0" in app.sub_title
-            said = [n.message for n in app._notifications]
-            assert any("cycle: w0 → b → w1 → a → w0" in m for m in said), said
+            assert "DEADLOCK" in app.sub_title
+            assert app.verdict_bar.lines[0].startswith("DEADLOCK: w0 → b → w1 → a → w0 ")
     finally:
         app.close_session()

@@ -1,0 +1,51 @@
+"""What is on the screen, as a student sees it: the app's last frame as text."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+
+from rich.console import Console
+from textual.widget import Widget
+
+
+def screen_lines(app) -> list[str]:
+    """Every row of the screen as drawn (toasts and modal screens included)."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), record=True)
+    console.print(
+        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    )
+    return console.export_text().splitlines()
+
+
+def drawn_in(app, widget: Widget) -> str:
+    """The text drawn where `widget` is visible on the screen (its rows, cut to its columns),
+    one line a row; empty if it is not visible at all."""
+    try:
+        geometry = app.screen.find_widget(widget)
+    except Exception:  # not on the screen (hidden, or another screen is on top)
+        return ""
+    region = geometry.region.intersection(geometry.clip)
+    rows = screen_lines(app)[region.y : region.bottom]
+    return "\n".join(row[region.x : region.right] for row in rows)
+
+
+def flat(text: str) -> str:
+    """Text with every run of whitespace (line ends included) made one space: what wrapped
+    across rows reads as one line again."""
+    return " ".join(text.replace("│", " ").split())
+
+
+def shows(app, text: str, widget: Widget | None = None) -> bool:
+    """True if `text` is on the screen, in `widget` or in any widget: on one row, or wrapped
+    over the widget's rows."""
+    widgets = [widget] if widget is not None else list(app.screen.query("*"))
+    return any(flat(text) in flat(drawn_in(app, w)) for w in widgets)
+
+
+async def settled(pilot, app) -> None:
+    """Wait (bounded) until the session has settled, then draw what it shows now."""
+    assert await asyncio.to_thread(app.session.wait_settled, 10)
+    app.sample()
+    await pilot.pause()

@@ -1,0 +1,41 @@
+"""At 80x24, the size of a default terminal and of a classroom projector, what matters is on the
+screen: the verdicts in full, the help to its end, the keys to quit, toasts beside the trace."""
+
+import asyncio
+
+from tests.tui.screen import settled, shows
+
+SMALL = (80, 24)
+EVERYONE_LEFT = "p0,p1,p2,p3,p4"
+
+
+async def run_schedule(pilot, app, schedule: str) -> None:
+    await asyncio.to_thread(app.session.run_schedule, schedule, 30)
+    await settled(pilot, app)
+
+
+async def test_a_long_cycle_is_on_screen_in_full(app_on):
+    app = app_on("dining-philosophers", "thread")
+    async with app.run_test(size=SMALL) as pilot:
+        await settled(pilot, app)
+        await run_schedule(pilot, app, f"{EVERYONE_LEFT},{EVERYONE_LEFT}")
+        await pilot.pause(0.3)  # (a toast, if any, has come)
+        cycle = " → ".join(f"p{i} → forks[{(i + 1) % 5}]" for i in range(5)) + " → p0"
+        assert shows(app, f"DEADLOCK: {cycle}")
+        assert "DEADLOCK" in app.sub_title
+
+
+async def test_who_is_stuck_on_what_a_dead_worker_held_is_on_screen_in_full(app_on):
+    app = app_on("lock-contention", "process")
+    async with app.run_test(size=SMALL) as pilot:
+        await settled(pilot, app)
+        await pilot.press("1", "k", "1")  # w0 takes the lock, and is killed holding it
+        for _ in range(100):
+            await asyncio.sleep(0.02)
+            if app.session.snapshot().worker("w0").state == "killed":
+                break
+        await pilot.press("2", "3")
+        await settled(pilot, app)
+        for said in app.session.abandoned():
+            assert shows(app, said), said
+        assert shows(app, "r restarts with fresh primitives")
