@@ -320,11 +320,7 @@ class IpcApp(App[int]):
         except CannotKill as exc:
             self.notify(str(exc), title=f"{name} cannot be killed", severity="warning")
         else:
-            self.notify(
-                f"{name} was killed with SIGKILL: it released nothing it held.",
-                title="Killed",
-                timeout=4,
-            )
+            self.notify(f"{name} killed (SIGKILL): it released nothing it held.", timeout=4)
 
     def step(self, name: str) -> None:
         if self.session.step(name) is None:

@@ -31,10 +31,13 @@ def drawn_in(app, widget: Widget) -> str:
     return "\n".join(row[region.x : region.right] for row in rows)
 
 
+SIDES = str.maketrans("│┃▌▐", "    ")  # the sides of panes and toasts, drawn on every row
+
+
 def flat(text: str) -> str:
-    """Text with every run of whitespace (line ends included) made one space: what wrapped
-    across rows reads as one line again."""
-    return " ".join(text.replace("│", " ").split())
+    """Text with every run of whitespace (line ends included) made one space, without the sides
+    of boxes: what wrapped across rows reads as one line again."""
+    return " ".join(text.translate(SIDES).split())
 
 
 def shows(app, text: str, widget: Widget | None = None) -> bool:

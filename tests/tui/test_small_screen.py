@@ -3,6 +3,8 @@ screen: the verdicts in full, the help to its end, the keys to quit, toasts besi
 
 import asyncio
 
+from textual.widgets._toast import Toast
+
 from tests.tui.screen import settled, shows
 
 SMALL = (80, 24)
@@ -39,3 +41,24 @@ async def test_who_is_stuck_on_what_a_dead_worker_held_is_on_screen_in_full(app_
         for said in app.session.abandoned():
             assert shows(app, said), said
         assert shows(app, "r restarts with fresh primitives")
+
+
+async def test_toasts_leave_the_newest_lines_of_the_trace_in_view(app_on):
+    app = app_on("lock-contention", "process")
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await settled(pilot, app)
+        await pilot.press("1", "k", "1")
+        for _ in range(100):
+            await asyncio.sleep(0.02)
+            if app.session.snapshot().worker("w0").state == "killed":
+                break
+        await pilot.press("2")  # w1 blocks behind the dead holder
+        await settled(pilot, app)
+        await pilot.press("2")  # and a toast says so
+        await pilot.pause(0.3)
+        toasts = list(app.screen.query(Toast))
+        assert len(toasts) == 2
+        trace = app.trace_pane.region
+        assert not any(toast.region.overlaps(trace) for toast in toasts)
+        assert shows(app, "killed", app.trace_pane)
+        assert shows(app, "w0 killed (SIGKILL): it released nothing it held.")
