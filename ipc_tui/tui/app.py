@@ -120,6 +120,9 @@ class IpcApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "ipc-tui"
     COMMANDS = App.COMMANDS | {IpcCommands}
+    # The screen's classes by its size, for app.tcss: 80x24 is -narrow and -short
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     def __init__(
         self,

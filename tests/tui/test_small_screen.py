@@ -3,6 +3,7 @@ screen: the verdicts in full, the help to its end, the keys to quit, toasts besi
 
 import asyncio
 
+from textual.widgets import Footer
 from textual.widgets._toast import Toast
 
 from tests.tui.screen import settled, shows
@@ -62,3 +63,32 @@ async def test_toasts_leave_the_newest_lines_of_the_trace_in_view(app_on):
         assert not any(toast.region.overlaps(trace) for toast in toasts)
         assert shows(app, "killed", app.trace_pane)
         assert shows(app, "w0 killed (SIGKILL): it released nothing it held.")
+
+
+async def test_the_help_shows_every_key_and_the_legend_and_scrolls_on_a_smaller_screen(app_on):
+    ends = ["command palette: every scenario and every action", "quit (every worker is stopped)"]
+    legend = "✂ cut off (a daemon)"
+    app = app_on("lock-contention", "thread")
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert all(shows(app, what) for what in [*ends, legend])
+    app = app_on("lock-contention", "thread")
+    async with app.run_test(size=(80, 14)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert not shows(app, legend)
+        await pilot.press("end")
+        await pilot.pause()
+        assert all(shows(app, what) for what in [*ends, legend])
+        await pilot.press("home")
+        await pilot.pause()
+        assert shows(app, "play / pause") and not shows(app, legend)
+
+
+async def test_the_key_bar_keeps_help_and_quit(app_on):
+    app = app_on("lock-contention", "thread")
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one(Footer)
+        assert shows(app, "? Help", footer) and shows(app, "q Quit", footer)
