@@ -81,7 +81,7 @@ class MainScreen(Screen):
         Binding("q", "app.quit", "Quit"),
         *[
             Binding(str(k), f"app.step_worker({k})", f"Step worker {k}", show=False)
-            for k in range(1, 10)
+            for k in range(10)  # 0 says what the digits do
         ],
     ]
 
@@ -303,7 +303,13 @@ class IpcApp(App[int]):
             return
         workers = self.session.snapshot().workers
         armed, self._kill_armed = self._kill_armed, False
-        if key > len(workers):
+        if not 1 <= key <= len(workers):  # 0, or a row nobody is in: say what the digits do
+            rows = "1" if len(workers) == 1 else f"1-{min(9, len(workers))}"
+            verb = "kill" if armed else "step"
+            self.notify(
+                f"{key} {verb}s nobody: {rows} {verb} the workers in those rows of Workers.",
+                timeout=3,
+            )
             return
         if armed:
             self.clear_notifications()  # the question has its answer
@@ -361,7 +367,8 @@ class IpcApp(App[int]):
         self.rate_index = max(0, min(len(RATES) - 1, self.rate_index + change))
         if self.session is not None:
             self.session.set_rate(RATES[self.rate_index])
-        self.notify(f"Play speed: {RATES[self.rate_index]:g} steps a second.", timeout=1.5)
+        rate = RATES[self.rate_index]
+        self.notify(f"Play speed: {rate:g} step{'' if rate == 1 else 's'} a second.", timeout=1.5)
 
     def action_faster(self) -> None:
         self._set_rate(+1)

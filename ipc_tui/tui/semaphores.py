@@ -1,4 +1,5 @@
-"""The Semaphores pane: each counter as a big number, value/initial, its history, who is in."""
+"""The Semaphores pane: each counter as a big number, what it started at, its history, who is
+in, who is blocked at 0."""
 
 from __future__ import annotations
 
@@ -41,8 +42,8 @@ class SemaphoreView(Horizontal):
         if self.digits.value != str(sem.value):
             self.digits.update(str(sem.value))
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f"{sem.name} ", style="bold")
-        text.append(f"{sem.value}/{sem.initial} ")
+        text.append(f"{sem.name} {sem.value}", style="bold")
+        text.append(f" (started at {sem.initial}) ", style="dim")
         text.append(sparkline(self.history, max(sem.initial, *self.history)), style="cyan")
         text.append("\n")
         text.append("inside: ", style="dim")
