@@ -74,6 +74,8 @@ class MainScreen(Screen):
         Binding("v", "app.next_variant", "Variant", show=False),
         Binding("t", "app.toggle_timeline", "Timeline"),
         Binding("l", "app.toggle_lesson", "Lesson"),
+        Binding("pagedown", "app.scroll_lesson(1)", "Lesson: on", show=False, priority=True),
+        Binding("pageup", "app.scroll_lesson(-1)", "Lesson: back", show=False, priority=True),
         Binding("left_square_bracket", "app.prev_scenario", "Prev", show=False),
         Binding("right_square_bracket", "app.next_scenario", "Next", show=False),
         Binding("s", "app.picker", "Scenarios"),
@@ -241,6 +243,7 @@ class IpcApp(App[int]):
         with self.batch_update():
             self.memory_pane.writes(events)
             self.workers_pane.show(snap)
+            self.lesson_pane.show_keys([w.name for w in snap.workers])
             self.code_pane.show(snap)
             self.results_pane.display = bool(snap.tables)
             for pane, used in (
@@ -408,7 +411,16 @@ class IpcApp(App[int]):
         self._drawn = None
 
     def action_toggle_lesson(self) -> None:
-        self.lesson_pane.toggle_class("-shown")
+        self.lesson_pane.toggle_class("-hidden")
+
+    def action_scroll_lesson(self, pages: int) -> None:
+        lesson = self.lesson_pane
+        if lesson.has_class("-hidden"):
+            lesson.remove_class("-hidden")
+        elif pages > 0:
+            lesson.scroll_page_down(animate=False)
+        else:
+            lesson.scroll_page_up(animate=False)
 
     def _neighbour(self, step: int) -> None:
         names = [i.name for i in self.scenarios]

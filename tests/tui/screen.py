@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 
+from rich.cells import cell_len
 from rich.console import Console
 from textual.widget import Widget
 
@@ -20,15 +21,26 @@ def screen_lines(app) -> list[str]:
 
 
 def drawn_in(app, widget: Widget) -> str:
-    """The text drawn where `widget` is visible on the screen (its rows, cut to its columns),
-    one line a row; empty if it is not visible at all."""
+    """The text drawn where `widget`'s content is visible on the screen (its rows, cut to its
+    columns, without its border, padding and scrollbars), one line a row; empty if it is not
+    visible at all."""
     try:
         geometry = app.screen.find_widget(widget)
     except Exception:  # not on the screen (hidden, or another screen is on top)
         return ""
-    region = geometry.region.intersection(geometry.clip)
+    region = widget.scrollable_content_region.intersection(geometry.clip)
     rows = screen_lines(app)[region.y : region.bottom]
-    return "\n".join(row[region.x : region.right] for row in rows)
+    return "\n".join(cut(row, region.x, region.right) for row in rows)
+
+
+def cut(row: str, start: int, end: int) -> str:
+    """The characters of `row` in cells `start` to `end` (a Chinese character is two cells)."""
+    out, at = [], 0
+    for char in row:
+        if start <= at < end:
+            out.append(char)
+        at += cell_len(char)
+    return "".join(out)
 
 
 SIDES = str.maketrans("│┃▌▐", "    ")  # the sides of panes and toasts, drawn on every row
