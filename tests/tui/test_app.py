@@ -65,13 +65,13 @@ async def test_the_code_pane_shows_each_worker_on_the_line_it_runs_next(app_on):
             return int(text_of(pane.text).split("\n")[rows[0]].lstrip("▌ ").split()[0])
 
         await settled(pilot, app)
-        assert line_of("w0") == line_of("w1") == 29  # with lock:
+        assert line_of("w0") == line_of("w1") == 31  # with lock:
         await pilot.press("1")
         await settled(pilot, app)
-        assert line_of("w0") == 30 and line_of("w1") == 29  # total.value += 1
+        assert line_of("w0") == 32 and line_of("w1") == 31  # total.value += 1
         await pilot.press("1", "1", "1")
         await settled(pilot, app)
-        assert line_of("w0") == 29  # the next time round
+        assert line_of("w0") == 31  # the next time round
 
 
 @pytest.mark.parametrize("mode", MODES)
