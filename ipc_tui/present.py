@@ -40,10 +40,20 @@ def figure(value: Any) -> str:
     return str(value)
 
 
-def rich_table(table: Any) -> Table:
-    """A measured table (engine Table) as Rich draws it, its note below."""
+def rich_table(table: Any, width: int = 0) -> Table:
+    """A measured table (engine Table) as Rich draws it, its note below. With a `width`, each
+    row stays one line in it: the widest column of words is cut short (…), not the figures."""
+    texts = [[figure(v) for v in row] for row in table.rows]
+    sizes = [
+        max([len(name), *(len(row[k]) for row in texts)]) for k, name in enumerate(table.columns)
+    ]
+    words = [k for k in range(len(sizes)) if all(isinstance(row[k], str) for row in table.rows)]
+    excess = sum(sizes) + 2 * (len(sizes) - 1) - width
+    most = {}
+    if width and excess > 0 and words:
+        widest = max(words, key=lambda k: sizes[k])
+        most[widest] = max(6, sizes[widest] - excess)
     out = Table(
-        *table.columns,
         title=table.name,
         title_justify="left",
         caption=table.note,
@@ -53,18 +63,27 @@ def rich_table(table: Any) -> Table:
         pad_edge=False,
         collapse_padding=True,
     )
-    for row in table.rows:
-        out.add_row(*(figure(v) for v in row))
+    for k, name in enumerate(table.columns):
+        out.add_column(name, no_wrap=bool(width), overflow="ellipsis", max_width=most.get(k))
+    for row in texts:
+        out.add_row(*row)
     return out
 
 
 def trace_line(e: TraceEvent) -> Text:
+    """One line of the trace: when, who, its step number, then what happened."""
+    text = Text(f"{e.t:7.3f} {e.worker:<6} ")
+    text.append(f"#{e.seq:<3} " if e.seq else "     ", style="dim")
+    return text + what_happened(e)
+
+
+def what_happened(e: TraceEvent, space: str = " ") -> Text:
+    """The step (or what happened to the worker), its result, and its line (`line` and its
+    number joined by `space`)."""
     where = e.resource or ""
     if e.index is not None:
         where += f"[{e.index}]"
-    text = Text(f"{e.t:7.3f} {e.worker:<6} ")
-    text.append(f"#{e.seq:<3}" if e.seq else "    ", style="dim")
-    text.append(f" {e.op} {where}".rstrip(), style="bold" if e.kind == "step" else "yellow")
+    text = Text(f"{e.op} {where}".rstrip(), style="bold" if e.kind == "step" else "yellow")
     if e.kind == "step":
         if e.op == "write" or (e.before != e.after and e.before is not None):
             text.append(f"  {e.before!r} -> {e.after!r}")
@@ -82,5 +101,5 @@ def trace_line(e: TraceEvent) -> Text:
         text.append(f"  {e.result:g} s (sleeping)", style="yellow")
     elif e.kind == "summary":
         text.append(f"  (running free: {e.result} steps up to this one)", style="dim")
-    text.append(f"  line {e.line}", style="dim")
+    text.append(f"  line{space}{e.line}", style="dim")
     return text

@@ -97,8 +97,8 @@ class MainScreen(Screen):
                 yield app.locks_pane
                 yield app.semaphores_pane
                 yield app.events_pane
-            with Vertical(id="right"):
                 yield app.lesson_pane
+            with Vertical(id="right"):
                 yield app.results_pane
                 yield app.code_pane
                 yield app.trace_pane
@@ -210,6 +210,7 @@ class IpcApp(App[int]):
         self.code_pane.load(info.source, guards)
         self.lesson_pane.load(info, self.lang)
         self.memory_pane.reset()
+        self.results_pane.reset()
         self.trace_pane.reset({x.name for x in snap.locks})
         self.memory_pane.display = bool(snap.cells)
         self.locks_pane.display = bool(snap.locks)

@@ -1,5 +1,5 @@
-"""The Lesson pane: the scenario's own explanation, open from the start, with the keys that step
-its workers. PgUp / PgDn scroll it, `l` hides it.
+"""The Lesson pane: the keys that step the scenario's workers, then its own explanation, open
+from the start, below the panes it speaks of. PgUp / PgDn scroll it, `l` hides it.
 
 The text is laid out here rather than by Textual's Markdown, which breaks lines at spaces only
 (a Chinese lesson left every line before a Latin word half empty): `code` and the title are
@@ -18,11 +18,10 @@ CODE = "bold cyan"
 
 
 def keys_line(names: list[str], lang: str = "en") -> Text:
-    """Which key steps which worker: `1 steps w0, 2 steps w1` (past three workers, `2 w1`)."""
+    """Which key steps which worker: `Keys: 1 steps w0, 2 w1, 3 w2.`"""
     verb = "单步" if lang == "zh" else "steps"
     parts = [
-        f"{k} {verb} {name}" if k == 1 or len(names) <= 3 else f"{k} {name}"
-        for k, name in enumerate(names[:9], 1)
+        f"{k} {verb} {name}" if k == 1 else f"{k} {name}" for k, name in enumerate(names[:9], 1)
     ]
     text = Text("按键:" if lang == "zh" else "Keys: ", style="dim")
     text.append(("," if lang == "zh" else ", ").join(parts) + ("。" if lang == "zh" else "."))
@@ -60,7 +59,8 @@ class LessonPane(VerticalScroll):
     def load(self, info: ScenarioInfo, lang: str = "en") -> None:
         title, lesson = info.text(lang)
         self.lang = lang
-        self.title = Text(title, style="bold")
+        self.title = paragraph(title)
+        self.title.stylize("bold")
         self.paragraphs = [paragraph(p) for p in lesson.split("\n\n") if p.strip()]
         self._names = []
         self._width = 0
@@ -80,7 +80,7 @@ class LessonPane(VerticalScroll):
         if width <= 0 or width == self._width:
             return
         self._width = width
-        lines = [*wrap(self.title, width), *wrap(self.keys, width)]
+        lines = [*wrap(self.keys, width), *wrap(self.title, width)]
         for text in self.paragraphs:
             lines += [Text(), *wrap(text, width)]
         self.text.update(Text("\n").join(lines))

@@ -39,8 +39,9 @@ def line_starts(s: str, width: int, hang: int = 0) -> list[int]:
     starts: list[int] = []
     start, used, last = 0, 0, None  # `last`: the last place this line may end
     room = width
+    indent = len(s) - len(s.lstrip(" "))  # (a line never breaks inside its indentation)
     for i, char in enumerate(s):
-        if i > start and may_start_line(s, i):
+        if i > max(start, indent) and may_start_line(s, i):
             last = i
         size = cell_len(char)
         if used + size > room and char != " " and i > start:
@@ -48,7 +49,9 @@ def line_starts(s: str, width: int, hang: int = 0) -> list[int]:
             starts.append(start)
             room = max(1, width - hang)
             used = cell_len(s[start:i])
-            last = next((j for j in range(i, start, -1) if may_start_line(s, j)), None)
+            last = next(
+                (j for j in range(i, start, -1) if j > indent and may_start_line(s, j)), None
+            )
         used += size
     return starts
 

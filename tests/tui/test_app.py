@@ -20,7 +20,7 @@ from ipc_tui.tui.trace import LINE_CACHE, Timeline, TraceLog, TracePane
 from ipc_tui.tui.workers import WorkersPane
 from tests.conftest import MODES, gone
 from tests.sources import COUNTING, LOOPS, PARTIAL_DEADLOCK, RAISES
-from tests.tui.screen import settled
+from tests.tui.screen import settled, shows
 
 
 def text_of(widget) -> str:
@@ -81,8 +81,8 @@ async def test_the_locks_pane_shows_the_holder_and_the_queue(app_on, mode):
         await settled(pilot, app)
         await pilot.press("1", "3", "2")
         await settled(pilot, app)
-        locks = text_of(app.query_one(LocksPane))
-        assert "held by w0" in locks and "w2 → w1" in locks
+        locks = app.query_one(LocksPane)  # at 80 columns, a table: lock, held by, waiting
+        assert shows(app, "lock held by waiting lock ● w0 w2 → w1", locks)
         assert "blocked on lock" in workers_text(app)
 
 
@@ -301,7 +301,8 @@ async def test_the_lesson_pane_speaks_the_chosen_language():
 async def test_the_results_pane_fills_in_what_a_measuring_scenario_measured():
     def shown(app) -> str:
         console = Console(width=100, record=True, file=io.StringIO())
-        console.print(app.query_one(ResultsPane).text.content)
+        for _, view in app.query_one(ResultsPane).tables.values():
+            console.print(view.content)
         return console.export_text()
 
     def pipe_rate(app):
@@ -336,7 +337,7 @@ async def test_k_kills_a_process_the_lock_stays_taken_and_r_recovers(app_on):
         await pilot.press("2")  # w1 blocks behind the dead holder
         await settled(pilot, app)
         assert "w0 ☠ killed SIGKILL" in workers_text(app)
-        assert "held by w0, which is dead" in text_of(app.query_one(LocksPane))
+        assert "● w0 (dead)" in text_of(app.query_one(LocksPane))
         assert app.sub_title == "processes · STUCK, see below"
         assert app.verdict_bar.lines[0].startswith("STUCK: w1 waits for lock lock held by w0")
         await pilot.press("r")
