@@ -310,10 +310,7 @@ class IpcApp(App[int]):
         if not 1 <= key <= len(workers):  # 0, or a row nobody is in: say what the digits do
             rows = "1" if len(workers) == 1 else f"1-{min(9, len(workers))}"
             verb = "kill" if armed else "step"
-            self.notify(
-                f"{key} {verb}s nobody: {rows} {verb} the workers in those rows of Workers.",
-                timeout=3,
-            )
+            self.notify(f"{key} {verb}s nobody; {rows} {verb} the workers.", timeout=3)
             return
         if armed:
             self.clear_notifications()  # the question has its answer
@@ -325,7 +322,7 @@ class IpcApp(App[int]):
         if self.session is None:
             return
         self._kill_armed = True
-        self.notify("Kill which worker? Press its number (1-9).", title="Kill", timeout=3)
+        self.notify("Kill which worker? Press its number.", timeout=3)
 
     def kill(self, name: str) -> None:
         try:

@@ -59,8 +59,9 @@ async def test_toasts_leave_the_newest_lines_of_the_trace_in_view(app_on):
         await pilot.pause(0.3)
         toasts = list(app.screen.query(Toast))
         assert len(toasts) == 2
-        trace = app.trace_pane.region
-        assert not any(toast.region.overlaps(trace) for toast in toasts)
+        kept = [app.trace_pane.region, app.verdict_bar.region]  # what just happened, in full
+        assert app.verdict_bar.lines  # (w1 is stuck)
+        assert not any(toast.region.overlaps(region) for toast in toasts for region in kept)
         assert shows(app, "killed", app.trace_pane)
         assert shows(app, "w0 killed (SIGKILL): it released nothing it held.")
 

@@ -15,10 +15,10 @@ async def test_0_and_a_digit_past_the_last_row_say_what_the_digits_do(app_on):
         await settled(pilot, app)
         await pilot.press("0")
         await pilot.pause()
-        assert said(app) == ["0 steps nobody: 1-3 step the workers in those rows of Workers."]
+        assert said(app) == ["0 steps nobody; 1-3 step the workers."]
         await pilot.press("k", "7")
         await pilot.pause()
-        assert said(app)[-1] == "7 kills nobody: 1-3 kill the workers in those rows of Workers."
+        assert said(app)[-1] == "7 kills nobody; 1-3 kill the workers."
         await settled(pilot, app)
         assert all(w.steps == 0 for w in app.session.snapshot().workers)
 
