@@ -68,7 +68,7 @@ def code_rows(code: Text, width: int, comment_at: int | None) -> list[Text]:
         code, comment = code[:comment_at], code[comment_at:]
         code.rstrip()
     indent = len(code.plain) - len(code.plain.lstrip())
-    rows = wrap(code, width, min(indent + HANG, width // 4))
+    rows = wrap(code, width, min(indent + HANG, width // 4), after="([{,")
     room = width - rows[-1].cell_len - 2
     if comment is not None and room >= 6:
         comment.truncate(room, overflow="ellipsis")

@@ -21,45 +21,53 @@ def wide(char: str) -> bool:
     return cell_len(char) == 2
 
 
-def may_start_line(s: str, i: int) -> bool:
-    """May a line begin at s[i] (after s[i - 1])?"""
+def may_start_line(s: str, i: int, after: frozenset[str] = frozenset()) -> bool:
+    """May a line begin at s[i] (after s[i - 1])? Also after any of the marks in `after`."""
     before, here = s[i - 1], s[i]
     if here == " ":
         return False
-    if before == " ":
+    if before == " " or (before in after and here not in CLOSING):
         return True
     if here in CLOSING or before in OPENING:
         return False
     return wide(before) or wide(here)
 
 
-def line_starts(s: str, width: int, hang: int = 0) -> list[int]:
+def line_starts(
+    s: str, width: int, hang: int = 0, after: frozenset[str] = frozenset()
+) -> list[int]:
     """Where each line after the first begins, so that each fits `width` cells (the lines
-    after the first: `width - hang`). A word longer than a line is cut where it must be."""
-    starts: list[int] = []
-    start, used, last = 0, 0, None  # `last`: the last place this line may end
-    room = width
+    after the first: `width - hang`). A line breaks after a mark in `after` only when it has
+    no other place to; a word longer than a line is cut where it must be."""
     indent = len(s) - len(s.lstrip(" "))  # (a line never breaks inside its indentation)
+
+    def last_break(begin: int, end: int) -> int | None:
+        """The last place after `begin`, up to `end`, where a line may begin: best at a space
+        or between Chinese characters, else after a mark in `after`."""
+        for marks in (frozenset(), after):
+            for j in range(end, max(begin, indent), -1):
+                if may_start_line(s, j, marks):
+                    return j
+        return None
+
+    starts: list[int] = []
+    start, used, room = 0, 0, width
     for i, char in enumerate(s):
-        if i > max(start, indent) and may_start_line(s, i):
-            last = i
         size = cell_len(char)
         if used + size > room and char != " " and i > start:
-            start = last if last is not None and last > start else i
+            start = last_break(start, i) or i
             starts.append(start)
             room = max(1, width - hang)
             used = cell_len(s[start:i])
-            last = next(
-                (j for j in range(i, start, -1) if j > indent and may_start_line(s, j)), None
-            )
         used += size
     return starts
 
 
-def wrap(text: Text, width: int, hang: int = 0) -> list[Text]:
+def wrap(text: Text, width: int, hang: int = 0, after: str = "") -> list[Text]:
     """`text` (one paragraph) as lines of at most `width` cells; the lines after the first are
-    indented by `hang` spaces. Spaces where a line breaks are dropped."""
-    starts = line_starts(text.plain, width, hang)
+    indented by `hang` spaces. Spaces where a line breaks are dropped; a line may also break
+    after any mark in `after` (code: after an opening bracket or a comma)."""
+    starts = line_starts(text.plain, width, hang, frozenset(after))
     lines = text.divide(starts) if starts else [text.copy()]
     out = []
     for k, line in enumerate(lines):

@@ -52,10 +52,13 @@ def flat(text: str) -> str:
     return " ".join(text.translate(SIDES).split())
 
 
-def shows(app, text: str, widget: Widget | None = None) -> bool:
+def shows(app, text: str, widget: Widget | None = None, spaces: bool = True) -> bool:
     """True if `text` is on the screen, in `widget` or in any widget: on one row, or wrapped
-    over the widget's rows."""
+    over the widget's rows (`spaces=False`: wrapped where there was no space, as code is)."""
     widgets = [widget] if widget is not None else list(app.screen.query("*"))
+    if not spaces:
+        packed = flat(text).replace(" ", "")
+        return any(packed in flat(drawn_in(app, w)).replace(" ", "") for w in widgets)
     return any(flat(text) in flat(drawn_in(app, w)) for w in widgets)
 
 

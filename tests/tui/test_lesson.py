@@ -90,3 +90,11 @@ def test_lines_break_at_spaces_and_between_chinese_characters_never_inside_a_wor
         "    may wait here",  # the lines after the first, indented
     ]
     assert lines("abcdefghij", 4) == ["abcd", "efgh", "ij"]  # too long for a line: cut
+
+
+def test_code_may_also_break_after_an_opening_bracket_or_a_comma():
+    def lines(after: str) -> list[str]:
+        return [line.plain for line in wrap(Text("print(value)"), 10, 2, after)]
+
+    assert lines("") == ["print(valu", "  e)"]  # cut where it must be
+    assert lines("([{,") == ["print(", "  value)"]

@@ -28,6 +28,6 @@ async def test_what_the_lesson_says_to_watch_is_on_the_screen_at_80x24(app_on, s
             f"{pane}: {text}"
             for pane, texts in state.shown.items()
             for text in texts
-            if not shows(app, text, getattr(app, pane))
+            if not shows(app, text, getattr(app, pane), spaces=pane != "code_pane")
         ]
         assert not missing, "\n".join([*missing, *screen_lines(app)])
