@@ -184,12 +184,10 @@ class CodePane(VerticalScroll):
         shape = (len(lines), gutter_width)
         self.names.update(out, layout=shape != self._names_shape)
         self._names_shape = shape
-        if markers:  # keep the first marked line in view, and two lines before it
+        if markers:  # keep the first marked line in view, the line before it, and what follows
             row = self._rows.index(min(markers)) if min(markers) in self._rows else 0
             seen = self.scroll_y <= row < self.scroll_y + self.size.height - 1
             if self._realign or not seen:
                 self._realign = False
-                top = row
-                for _ in range(2):
-                    top = next((k for k in range(top - 1, -1, -1) if self._rows[k]), top)
+                top = next((k for k in range(row - 1, -1, -1) if self._rows[k]), row)
                 self.call_after_refresh(self.scroll_to, y=top, animate=False)
