@@ -283,7 +283,7 @@ class IpcApp(App[int]):
             failed = [w.name for w in snap.workers if w.state == "failed"]
             state = f"finished, {', '.join(failed)} failed" if failed else "finished"
         elif verdicts:
-            state = verdicts[0].partition(":")[0] + ", see below"
+            state = verdicts[0].partition(":")[0] + " (below)"
         elif snap.running_free:
             state = "running free"
         elif session.playing:

@@ -338,7 +338,7 @@ async def test_k_kills_a_process_the_lock_stays_taken_and_r_recovers(app_on):
         await settled(pilot, app)
         assert "w0 ☠ killed SIGKILL" in workers_text(app)
         assert "● w0 (dead)" in text_of(app.query_one(LocksPane))
-        assert app.sub_title == "processes · STUCK, see below"
+        assert app.sub_title == "processes · STUCK (below)"
         assert app.verdict_bar.lines[0].startswith("STUCK: w1 waits for lock lock held by w0")
         await pilot.press("r")
         await settled(pilot, app)
