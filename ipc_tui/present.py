@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from rich import box
+from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -44,15 +47,22 @@ def rich_table(table: Any, width: int = 0) -> Table:
     """A measured table (engine Table) as Rich draws it, its note below. With a `width`, each
     row stays one line in it: the widest column of words is cut short (…), not the figures."""
     texts = [[figure(v) for v in row] for row in table.rows]
-    sizes = [
-        max([len(name), *(len(row[k]) for row in texts)]) for k, name in enumerate(table.columns)
-    ]
-    words = [k for k in range(len(sizes)) if all(isinstance(row[k], str) for row in table.rows)]
-    excess = sum(sizes) + 2 * (len(sizes) - 1) - width
-    most = {}
+    out = _table(table, texts, no_wrap=bool(width))
+    excess = Measurement.get(_MEASURE, _MEASURE.options, out).maximum - width
+    words = [k for k in range(len(table.columns)) if all(isinstance(r[k], str) for r in table.rows)]
     if width and excess > 0 and words:
-        widest = max(words, key=lambda k: sizes[k])
-        most[widest] = max(6, sizes[widest] - excess)
+        size = [
+            max(len(name), *(len(row[k]) for row in texts)) for k, name in enumerate(table.columns)
+        ]
+        widest = max(words, key=lambda k: size[k])
+        out = _table(table, texts, no_wrap=True, most={widest: max(6, size[widest] - excess)})
+    return out
+
+
+_MEASURE = Console(width=10_000, file=io.StringIO())  # (measures tables, prints nothing)
+
+
+def _table(table: Any, texts: list[list[str]], no_wrap: bool, most: dict | None = None) -> Table:
     out = Table(
         title=table.name,
         title_justify="left",
@@ -64,7 +74,8 @@ def rich_table(table: Any, width: int = 0) -> Table:
         collapse_padding=True,
     )
     for k, name in enumerate(table.columns):
-        out.add_column(name, no_wrap=bool(width), overflow="ellipsis", max_width=most.get(k))
+        max_width = (most or {}).get(k)
+        out.add_column(name, no_wrap=no_wrap, overflow="ellipsis", max_width=max_width)
     for row in texts:
         out.add_row(*row)
     return out
