@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
+from textual.widgets._toast import ToastHolder
 
 from ipc_tui.engine import (
     CannotKill,
@@ -313,8 +314,7 @@ class IpcApp(App[int]):
             self.notify(f"{key} {verb}s nobody; {rows} {verb} the workers.", timeout=3)
             return
         if armed:
-            self.clear_notifications()  # the question has its answer
-            self.kill(workers[key - 1].name)
+            self.kill(workers[key - 1].name)  # (its toast replaces the question's)
         else:
             self.step(workers[key - 1].name)
 
@@ -324,11 +324,21 @@ class IpcApp(App[int]):
         self._kill_armed = True
         self.notify("Kill which worker? Press its number.", timeout=3)
 
+    def notify(self, message: str, **kwargs: Any) -> None:
+        """One toast at a time: a new one replaces the one before (stacked, they would reach
+        down over the code's marked lines). The old ones go with their holders: Textual's
+        clearing leaves each holder behind, and the next toast below it (`ToastHolder` is
+        Textual's own)."""
+        for holder in self.screen.query(ToastHolder):
+            holder.remove()
+        self.clear_notifications()
+        super().notify(message, **kwargs)
+
     def kill(self, name: str) -> None:
         try:
             self.session.kill(name)
-        except CannotKill as exc:
-            self.notify(str(exc), title=f"{name} cannot be killed", severity="warning")
+        except CannotKill as exc:  # (what follows its first clause would take two more lines)
+            self.notify(str(exc).split(" (")[0] + ".", severity="warning")
         else:
             self.notify(f"{name} killed (SIGKILL): it released nothing it held.", timeout=4)
 

@@ -84,11 +84,17 @@ class WorkersPane(VerticalScroll):
 
         self.header = Static(classes="pane-header")
         self._header: list[tuple[str, str]] = []
+        self._snap: Snapshot | None = None  # the last one shown
 
     def compose(self):
         yield self.header
 
+    def on_resize(self) -> None:
+        if self._snap is not None:  # its rows keep the fields that fit the new width
+            self.show(self._snap)
+
     def show(self, snap: Snapshot) -> None:
+        self._snap = snap
         names = tuple(w.name for w in snap.workers)
         width = max((len(name) for name in names), default=4)
         if names != self._names:  # another scenario, or main() made a worker
@@ -101,9 +107,13 @@ class WorkersPane(VerticalScroll):
                 row.worker = name
             self._names = names
             self._lines = [None] * len(names)
-            self._header = [(f"# {'name':<{width}}   {'state':<16} ", "dim"), ("steps kind", "dim")]
+            self._header = [
+                (f"# {'name':<{width}}   {'state':<16} ", "dim"),
+                (f"{'steps':>5} ", "dim"),
+                ("kind", "dim"),
+            ]
         room = self.header.content_size.width
-        self.header.update(fitted(self._header, room))
+        show_text(self.header, fitted(self._header, room))
         for i, w in enumerate(snap.workers):
             line = worker_line(i + 1, w, width, room)
             if self._lines[i] != line:
