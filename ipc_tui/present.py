@@ -112,5 +112,6 @@ def what_happened(e: TraceEvent, space: str = " ") -> Text:
         text.append(f"  {e.result:g} s (sleeping)", style="yellow")
     elif e.kind == "summary":
         text.append(f"  (running free: {e.result} steps up to this one)", style="dim")
-    text.append(f"  line{space}{e.line}", style="dim")
+    if e.line:  # (0: not known, as for a worker's summary of its steps running free)
+        text.append(f"  line{space}{e.line}", style="dim")
     return text

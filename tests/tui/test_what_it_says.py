@@ -2,6 +2,8 @@
 
 import asyncio
 
+from ipc_tui.engine import TraceEvent
+from ipc_tui.present import what_happened
 from tests.tui.screen import settled
 
 
@@ -43,3 +45,8 @@ async def test_a_semaphore_that_started_at_0_says_so(app_on):
         views = {view.sem_name: view for view in app.semaphores_pane.views}
         assert str(views["items"].text.content).startswith("items 3 (started at 0) ")
         assert str(views["slots"].text.content).startswith("slots 0 (started at 3) ")
+
+
+def test_a_summary_of_steps_run_free_names_no_line_0():
+    summary = TraceEvent(1.0, "w0", 40, "summary", "release", "lock", None, None, None, 36, 0)
+    assert what_happened(summary).plain == "release lock  (running free: 36 steps up to this one)"
