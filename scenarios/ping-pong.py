@@ -1,4 +1,4 @@
-"""Ping-pong: two workers take turns through two semaphores
+"""Ping-pong: two workers take turns, by two semaphores
 
 Try: press 2 first: pong blocks, its turn `pong_turn` at 0. Then press 1 six times: ping takes
 its turn, hits (a mark in `rally`) and hands the turn over, and pong goes on. Then press 1 and

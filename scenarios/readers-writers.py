@@ -1,4 +1,4 @@
-"""Readers-writers: readers together, a writer alone, starving
+"""Readers-writers: many read at once, a writer starves
 
 Try: press 1 until r0 reads (10 times: the trace says `read edition 0`), then 2 until r1 reads
 too (9 times), then 3: the writer blocks on `room_empty` (headless:
@@ -17,7 +17,7 @@ from ipc_tui.scenario import Lock, Process, Semaphore, Value
 MODES = ("process", "thread")
 
 LESSON_ZH = """
-读者-写者:读者可以一起读,写者必须独自一人,还会被饿死
+读者-写者:许多读者同时读,写者被饿死
 
 试一试:按 1 直到 r0 开始读(10 次:跟踪记录里出现 `read edition 0`),再按 2 直到 r1 也开始读(9 次),然后按 3:写者阻塞在 `room_empty` 上(无界面运行:`--schedule 'r0x10,r1x9,writer'`)。让 r0 和 r1 不断进出(1、2……):只有两人同时都在外面时,写者才进得去。观察:`readers_inside` 和阻塞在 `room_empty` 上的写者。
 
