@@ -16,14 +16,8 @@ from rich.text import Text
 
 from ipc_tui.engine import ScenarioInfo, Session, Snapshot, TraceEvent, parse_schedule
 from ipc_tui.engine.context import start_helpers
-from ipc_tui.present import (
-    cell_value,
-    check_line,
-    plain,
-    rich_table,
-    trace_line,
-    verdict_words,
-)
+from ipc_tui.engine.snapshot import Verdict
+from ipc_tui.present import cell_value, plain, rich_table, trace_line, verdict_lines
 
 EXIT_OK, EXIT_FAILED, EXIT_STUCK = 0, 1, 3
 
@@ -57,7 +51,7 @@ def run_headless(
             printer.events(session.drain_events())
             verdict = session.verdict()
             if verdict.certain:  # a cycle never untangles, even while others still run
-                outcome, waits, stuck = "stalled", verdict_words(verdict)[1], verdict
+                outcome, waits, stuck = "stalled", who_waits(verdict), verdict
             elif monotonic() > deadline:
                 outcome = "timeout"
             else:
@@ -88,9 +82,15 @@ def run_headless(
     return EXIT_OK
 
 
+def who_waits(verdict: Verdict) -> list[str]:
+    """Who waits for what, and the circle they make, in words."""
+    cycle = ["cycle: " + " → ".join(verdict.cycle)] if verdict.cycle else []
+    return [*verdict.waits, *cycle]
+
+
 def _who_waits(snap: Snapshot) -> list[str]:
     if snap.verdict.kind == "likely":  # a circle, while others still run
-        return verdict_words(snap.verdict)[1]
+        return who_waits(snap.verdict)
     return [
         f"{w.name} is {w.state}"
         + (f" on {w.blocked_on}" if w.blocked_on else "")
@@ -107,6 +107,7 @@ def final_state(snap: Snapshot, outcome: str, waits: list[str]) -> dict:
         "variant": snap.variant,
         "outcome": outcome,
         "verdict": snap.verdict.kind,
+        "said": verdict_lines(snap.verdict, snap.checked),
         "check": None
         if snap.checked is None
         else {"held": snap.checked.held, "says": snap.checked.says},
@@ -241,6 +242,7 @@ class RichPrinter:
         c.print(table)
         for wait in waits:
             c.print(Text(wait, style="red"))
-        if snap.checked is not None:
-            c.print(check_line(snap.checked))
+        for line in verdict_lines(snap.verdict, snap.checked):
+            held = line.startswith("AS EXPECTED")
+            c.print(Text(line, style="green" if held else "bold red"))
         c.print(Text(outcome, style="green" if outcome == "finished" else "bold red"))

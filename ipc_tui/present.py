@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from rich import box
+from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -42,10 +45,27 @@ def figure(value: Any) -> str:
     return str(value)
 
 
-def rich_table(table: Any) -> Table:
-    """A measured table (engine Table) as Rich draws it, its note below."""
+def rich_table(table: Any, width: int = 0) -> Table:
+    """A measured table (engine Table) as Rich draws it, its note below. With a `width`, each
+    row stays one line in it: the widest column of words is cut short (…), not the figures."""
+    texts = [[figure(v) for v in row] for row in table.rows]
+    out = _table(table, texts, no_wrap=bool(width))
+    excess = Measurement.get(_MEASURE, _MEASURE.options, out).maximum - width
+    words = [k for k in range(len(table.columns)) if all(isinstance(r[k], str) for r in table.rows)]
+    if width and excess > 0 and words:
+        size = [
+            max(len(name), *(len(row[k]) for row in texts)) for k, name in enumerate(table.columns)
+        ]
+        widest = max(words, key=lambda k: size[k])
+        out = _table(table, texts, no_wrap=True, most={widest: max(6, size[widest] - excess)})
+    return out
+
+
+_MEASURE = Console(width=10_000, file=io.StringIO())  # (measures tables, prints nothing)
+
+
+def _table(table: Any, texts: list[list[str]], no_wrap: bool, most: dict | None = None) -> Table:
     out = Table(
-        *table.columns,
         title=table.name,
         title_justify="left",
         caption=table.note,
@@ -55,18 +75,28 @@ def rich_table(table: Any) -> Table:
         pad_edge=False,
         collapse_padding=True,
     )
-    for row in table.rows:
-        out.add_row(*(figure(v) for v in row))
+    for k, name in enumerate(table.columns):
+        max_width = (most or {}).get(k)
+        out.add_column(name, no_wrap=no_wrap, overflow="ellipsis", max_width=max_width)
+    for row in texts:
+        out.add_row(*row)
     return out
 
 
 def trace_line(e: TraceEvent) -> Text:
+    """One line of the trace: when, who, its step number, then what happened."""
+    text = Text(f"{e.t:7.3f} {e.worker:<6} ")
+    text.append(f"#{e.seq:<3} " if e.seq else "     ", style="dim")
+    return text + what_happened(e)
+
+
+def what_happened(e: TraceEvent, space: str = " ") -> Text:
+    """The step (or what happened to the worker), its result, and its line (`line` and its
+    number joined by `space`)."""
     where = e.resource or ""
     if e.index is not None:
         where += f"[{e.index}]"
-    text = Text(f"{e.t:7.3f} {e.worker:<6} ")
-    text.append(f"#{e.seq:<3}" if e.seq else "    ", style="dim")
-    text.append(f" {e.op} {where}".rstrip(), style="bold" if e.kind == "step" else "yellow")
+    text = Text(f"{e.op} {where}".rstrip(), style="bold" if e.kind == "step" else "yellow")
     if e.kind == "step":
         if e.op == "write" or (e.before != e.after and e.before is not None):
             text.append(f"  {e.before!r} -> {e.after!r}")
@@ -84,31 +114,27 @@ def trace_line(e: TraceEvent) -> Text:
         text.append(f"  {e.result:g} s (sleeping)", style="yellow")
     elif e.kind == "summary":
         text.append(f"  (running free: {e.result} steps up to this one)", style="dim")
-    text.append(f"  line {e.line}", style="dim")
+    if e.line:  # (0: not known, as for a worker's summary of its steps running free)
+        text.append(f"  line{space}{e.line}", style="dim")
     return text
 
 
-def verdict_words(v: Verdict) -> tuple[str, list[str]]:
-    """A verdict as every front-end says it: a headline, and the lines that explain it."""
+def verdict_lines(v: Verdict, checked: Checked | None = None) -> list[str]:
+    """What a run has come to, as every front-end says it (the app's verdict bar, headless):
+    one line each, `WORD: what`. None while somebody can still move and nothing was checked."""
     cycle = " → ".join(v.cycle)
     if v.kind == "deadlock":
-        return f"DEADLOCK: {cycle}", [*v.waits, f"cycle: {cycle}"]
+        return [f"DEADLOCK: {cycle} (each waits for the next, for ever)"]
     if v.kind == "stuck":
-        return "STUCK: " + "; ".join(v.waits), list(v.waits)
+        return [f"STUCK: {wait}" for wait in v.waits]
     if v.kind == "likely":
         free = ", ".join(v.free)
-        runs = "runs" if len(v.free) == 1 else "run"
-        unless = f"{free} still {runs}: unless it releases a lock it does not hold, this never ends"
-        if len(v.free) > 1:
-            unless = unless.replace("unless it", "unless one of them")
+        unless = f"unless {free} releases a lock it does not hold"
         if cycle:
-            return f"LIKELY DEADLOCK: {cycle}", [*v.waits, f"cycle: {cycle}", unless]
-        return "LIKELY STUCK: " + "; ".join(v.waits), [*v.waits, unless]
-    return v.kind, []
-
-
-def check_line(checked: Checked) -> Text:
-    """The scenario's check() as every front-end says it."""
-    if checked.held:
-        return Text(f"✓ as expected: {checked.says}", style="green")
-    return Text(f"✗ not as expected: {checked.says}", style="bold red")
+            return [f"LIKELY DEADLOCK: {cycle} ({unless})"]
+        return [f"LIKELY STUCK: {wait} ({unless})" for wait in v.waits]
+    if v.kind == "finished" and checked is not None:
+        if checked.held:
+            return [f"AS EXPECTED: {checked.says}"]
+        return [f"NOT AS EXPECTED: {checked.says}"]
+    return []

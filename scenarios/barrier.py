@@ -1,11 +1,13 @@
-"""Barrier: nobody goes on until all have arrived, round after round.
+"""Barrier: nobody goes on until all have arrived
+
+Try: hold 1 down until r0 blocks on `gate_in` (8 steps), then hold 2 until r1 does (headless:
+`--schedule 'r0*,r1*'`): both wait at the barrier, however long. Then hold 3: r2 arrives last
+and opens the turnstile for everyone. Watch: the Workers pane (■ blocked on `gate_in`) and the
+Semaphores pane (who is blocked at 0).
 
 A barrier made of a lock, a counter and two semaphores (a turnstile to go in, one to go out).
 Each runner counts itself in under the lock; the last to arrive opens the turnstile for
 everyone. On the way out the same again, so the barrier is ready for the next round.
-
-Watch: runners blocked on `gate_in` until the last one arrives. Try: step `r0` and `r1` into
-the barrier: they wait there, however long, until `r2` arrives.
 """
 
 from ipc_tui.scenario import Lock, Process, Semaphore, Value
@@ -13,11 +15,11 @@ from ipc_tui.scenario import Lock, Process, Semaphore, Value
 MODES = ("process", "thread")
 
 LESSON_ZH = """
-屏障:所有人都到齐之前,谁也不能继续,一轮接一轮。
+屏障:所有人都到齐之前,谁也不能继续
+
+试一试:按住 1,直到 r0 阻塞在 `gate_in` 上(8 步),再按住 2,直到 r1 也阻塞(无界面运行:`--schedule 'r0*,r1*'`):两人都在屏障前等待,无论多久。然后按住 3:r2 最后到达,为所有人打开闸门。观察:Workers 面板(■ 阻塞在 `gate_in` 上)和 Semaphores 面板(谁阻塞在 0)。
 
 屏障由一把锁、一个计数器和两个信号量(一个进门的闸门,一个出门的闸门)组成。每个跑者在锁的保护下给自己计数;最后到达的人为所有人打开闸门。出去的时候再来一遍,这样屏障就为下一轮准备好了。
-
-观察:跑者阻塞在 `gate_in` 上,直到最后一个人到达。试一试:单步 `r0` 和 `r1` 进入屏障:无论多久,它们都在那里等待,直到 `r2` 到达。
 """
 
 RUNNERS = 3
@@ -53,9 +55,9 @@ def run(rounds):
             passed_after.value = min(passed_after.value, arrived.value - RUNNERS * (lap - 1))
 
 
-def check():  # what must hold at the end: ipc-tui checks it when every worker has ended
-    assert passed_after.value == RUNNERS, f"one went through after {passed_after.value} arrived"
-
-
 for runner in range(RUNNERS):
     Process(target=run, args=(2,), name=f"r{runner}")
+
+
+def check():  # what must hold at the end: ipc-tui checks it when every worker has ended
+    assert passed_after.value == RUNNERS, f"one went through after {passed_after.value} arrived"

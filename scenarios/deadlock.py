@@ -1,12 +1,14 @@
-"""Deadlock: two workers take two locks in opposite orders, and wait for each other for ever.
+"""Deadlock: two locks taken in opposite orders
 
-w0 takes lock `a`, then `b`; w1 takes `b`, then `a`. If each gets its first lock before
-the other asks for it, each holds what the other needs: neither can move,
-and nothing will ever change that. The fix is one global order: every worker takes `a` before
-`b` (variant `fixed`), so a cycle of waits cannot form.
+Try: press 1 2 1 2 (headless: `--schedule 'w0,w1,w0,w1'`): w0 takes `a`, w1 takes `b`, then
+each waits for the lock the other holds. Watch: the Locks pane, and the bar above the keys
+naming the cycle w0 → b → w1 → a → w0. Then press v for the fixed variant and 1 2 1 2 again:
+w1 now waits for `a`, and w0 goes through.
 
-Watch: the Locks pane and the header: the cycle w0 → b → w1 → a → w0 is named as soon as it
-forms. Try: step w0, w1, w0, w1. Then press v for the fixed variant and try the same steps.
+w0 takes lock `a`, then `b`; w1 takes `b`, then `a` (the last line of the code). If each gets
+its first lock before the other asks for it, each holds what the other needs: neither can
+move, and nothing will ever change that. The fix is one global order: every worker takes `a`
+before `b` (variant `fixed`), so a cycle of waits cannot form.
 """
 
 from ipc_tui.scenario import Lock, Process, Value, variant
@@ -15,11 +17,11 @@ MODES = ("process", "thread")
 VARIANTS = ("deadlock", "fixed")
 
 LESSON_ZH = """
-死锁:两个工作者以相反的顺序获取两把锁,然后永远互相等待。
+死锁:以相反的顺序获取两把锁
 
-w0 先拿锁 `a` 再拿 `b`;w1 先拿 `b` 再拿 `a`。如果两者都在对方请求之前拿到了自己的第一把锁,每一方都持有对方需要的锁:谁都动不了,而且永远不会改变。解决办法是统一的全局顺序:所有工作者都先拿 `a` 再拿 `b`(变体 `fixed`),这样等待就不可能形成环。
+试一试:按 1 2 1 2(无界面运行:`--schedule 'w0,w1,w0,w1'`):w0 拿到 `a`,w1 拿到 `b`,然后各自等待对方持有的锁。观察:Locks 面板,以及按键栏上方那一行指出的环 w0 → b → w1 → a → w0。然后按 v 切换到修正后的变体,再按 1 2 1 2:这次 w1 等待 `a`,而 w0 顺利通过。
 
-观察:Locks 面板和标题栏:环 w0 → b → w1 → a → w0 一形成就会被指出。试一试:单步 w0、w1、w0、w1。然后按 v 切换到修正后的变体,再试同样的步骤。
+w0 先拿锁 `a` 再拿 `b`;w1 先拿 `b` 再拿 `a`(代码的最后一行)。如果两者都在对方请求之前拿到了自己的第一把锁,每一方都持有对方需要的锁:谁都动不了,而且永远不会改变。解决办法是统一的全局顺序:所有工作者都先拿 `a` 再拿 `b`(变体 `fixed`),这样等待就不可能形成环。
 """
 
 a = Lock()
@@ -34,9 +36,9 @@ def transfer(first, second):
             moved.value += 1
 
 
-def check():  # what must hold at the end: ipc-tui checks it when every worker has ended
-    assert moved.value == 2, f"moved {moved.value} times, expected 2"
-
-
 Process(target=transfer, args=(a, b), name="w0")
 Process(target=transfer, args=((a, b) if FIXED else (b, a)), name="w1")
+
+
+def check():  # what must hold at the end: ipc-tui checks it when every worker has ended
+    assert moved.value == 2, f"moved {moved.value} times, expected 2"

@@ -1,13 +1,15 @@
-"""Dining philosophers: five workers, five forks, and a deadlock you can step into.
+"""Dining philosophers: five forks, and a deadlock
+
+Try: press 1 2 3 4 5, then 1 2 3 4 5 again (headless:
+`--schedule 'p0,p1,p2,p3,p4,p0,p1,p2,p3,p4'`): each philosopher picks up its left fork, then
+waits for its right one, which its neighbour holds: nobody can move. Watch: the Locks pane
+(every fork held, a philosopher waiting for each) and the cycle named above the keys. Then press
+v and the same keys: someone always eats.
 
 Each philosopher needs the fork on its left and the fork on its right to eat. If every one
 picks up its left fork first, all five can hold one fork and wait for ever for the next.
 The fix (variant `fixed`) is one global order again: each picks up the lower-numbered fork
 first, so the last philosopher reaches for fork 0 before fork 4, and the circle is broken.
-
-Watch: the Locks pane: forks held and the philosophers waiting. Try: step p0, p1, p2, p3, p4
-once each: every left fork is taken; one more step each and nobody can move. Press v, then
-the same steps: someone always eats.
 """
 
 from ipc_tui.scenario import Array, Lock, Process, variant
@@ -16,11 +18,11 @@ MODES = ("process", "thread")
 VARIANTS = ("deadlock", "fixed")
 
 LESSON_ZH = """
-哲学家就餐:五个工作者,五把叉子,以及一个可以一步步走进去的死锁。
+哲学家就餐:五把叉子,一个死锁
+
+试一试:按 1 2 3 4 5,再按一遍 1 2 3 4 5(无界面运行:`--schedule 'p0,p1,p2,p3,p4,p0,p1,p2,p3,p4'`):每个哲学家先拿起左边的叉子,然后等待右边那把,而它在邻座手里:谁也动不了。观察:Locks 面板(每把叉子都被拿着,每把都有一个哲学家在等)以及按键栏上方指出的环。然后按 v,再按同样的键:总有人能吃上饭。
 
 每个哲学家需要左边和右边的两把叉子才能吃饭。如果每个人都先拿左边的叉子,五个人可能各拿一把,然后永远等待下一把。解决办法(变体 `fixed`)同样是全局顺序:每个人先拿编号小的叉子,于是最后一位哲学家先去拿 0 号叉子而不是 4 号,环就被打破了。
-
-观察:Locks 面板:被拿起的叉子和等待的哲学家。试一试:依次单步 p0、p1、p2、p3、p4 各一次:每把左叉子都被拿起;每人再走一步,谁也动不了了。按 v,再走同样的步骤:总有人能吃上饭。
 """
 
 SEATS = 5
@@ -39,9 +41,9 @@ def philosopher(seat, rounds):
                 meals[seat] += 1  # eat
 
 
-def check():  # what must hold at the end: ipc-tui checks it when every worker has ended
-    assert list(meals) == [2] * SEATS, f"meals {list(meals)}, expected 2 each"
-
-
 for seat in range(SEATS):
     Process(target=philosopher, args=(seat, 2), name=f"p{seat}")
+
+
+def check():  # what must hold at the end: ipc-tui checks it when every worker has ended
+    assert list(meals) == [2] * SEATS, f"meals {list(meals)}, expected 2 each"

@@ -1,12 +1,14 @@
-"""Producer-consumer: a bounded buffer in an Array, two semaphores and a lock.
+"""Producer-consumer: a bounded buffer, full and empty
+
+Try: hold 1 down until the producer blocks on `slots` (25 steps; headless:
+`--schedule 'producer*'`): the buffer is full. Then press 2 until the consumer releases `slots`
+(11 steps): the producer may put one more. Or start with 2: the consumer blocks on `items`, the
+buffer empty. Watch: the buffer cells, and who is blocked on what: the producer on `slots`
+(full), the consumer on `items` (empty).
 
 The producer puts items into a buffer of 3 places; the consumer takes them out, in order.
-`slots` counts the free places: the producer blocks on it when the buffer is full. `items`
-counts the filled places: the consumer blocks on it when the buffer is empty. The lock keeps
-the two from updating the buffer's ends at the same moment.
-
-Watch: the buffer cells, and who is blocked: the producer on `slots` (full), the consumer on
-`items` (empty). Try: `producer*`: it fills 3 places and blocks, full; then step the consumer.
+`slots` counts the free places, `items` the filled ones. The lock keeps the two from updating
+the buffer's ends at the same moment.
 """
 
 from ipc_tui.scenario import Array, Lock, Process, Semaphore, Value
@@ -14,11 +16,11 @@ from ipc_tui.scenario import Array, Lock, Process, Semaphore, Value
 MODES = ("process", "thread")
 
 LESSON_ZH = """
-生产者-消费者:用 Array 做的有界缓冲区,两个信号量和一把锁。
+生产者-消费者:有界缓冲区,满了和空了
 
-生产者把物品放进有 3 个位置的缓冲区;消费者按顺序取出。`slots` 记录空位:缓冲区满时,生产者阻塞在它上面。`items` 记录已放入的物品:缓冲区空时,消费者阻塞在它上面。锁保证两者不会同时修改缓冲区的两端。
+试一试:按住 1,直到生产者阻塞在 `slots` 上(25 步;无界面运行:`--schedule 'producer*'`):缓冲区满了。然后按 2,直到消费者释放 `slots`(11 步):生产者又可以放一个。或者先按 2:消费者阻塞在 `items` 上,缓冲区是空的。观察:缓冲区单元,以及谁阻塞在什么上:生产者阻塞在 `slots` 上(满),消费者阻塞在 `items` 上(空)。
 
-观察:缓冲区单元,以及谁在阻塞:生产者阻塞在 `slots` 上(满),消费者阻塞在 `items` 上(空)。试一试:`producer*`:它放满 3 个位置后阻塞(满);然后单步消费者。
+生产者把物品放进有 3 个位置的缓冲区;消费者按顺序取出。`slots` 记录空位,`items` 记录已放入的物品。锁保证两者不会同时修改缓冲区的两端。
 """
 
 buffer = Array("i", 3)
@@ -49,9 +51,9 @@ def consume(count):
         slots.release()
 
 
-def check():  # what must hold at the end: ipc-tui checks it when every worker has ended
-    assert list(eaten) == [1, 2, 3, 4, 5, 6], f"eaten {list(eaten)}, expected 1 to 6 in order"
-
-
 Process(target=produce, args=(6,), name="producer")
 Process(target=consume, args=(6,), name="consumer")
+
+
+def check():  # what must hold at the end: ipc-tui checks it when every worker has ended
+    assert list(eaten) == [1, 2, 3, 4, 5, 6], f"eaten {list(eaten)}, expected 1 to 6 in order"

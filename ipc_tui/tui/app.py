@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
+from textual.widgets._toast import ToastHolder
 
 from ipc_tui.engine import (
     CannotKill,
@@ -29,7 +30,7 @@ from ipc_tui.engine import (
     Snapshot,
     list_scenarios,
 )
-from ipc_tui.present import check_line, verdict_words
+from ipc_tui.present import verdict_lines
 from ipc_tui.tui.code import CodePane
 from ipc_tui.tui.commands import IpcCommands, Palette
 from ipc_tui.tui.events import EventsPane
@@ -42,6 +43,7 @@ from ipc_tui.tui.picker import PickerScreen
 from ipc_tui.tui.results import ResultsPane
 from ipc_tui.tui.semaphores import SemaphoresPane
 from ipc_tui.tui.trace import TracePane
+from ipc_tui.tui.verdict import VerdictBar
 from ipc_tui.tui.workers import WorkerRow, WorkersPane
 
 SAMPLE_HZ = 20
@@ -74,6 +76,8 @@ class MainScreen(Screen):
         Binding("v", "app.next_variant", "Variant", show=False),
         Binding("t", "app.toggle_timeline", "Timeline"),
         Binding("l", "app.toggle_lesson", "Lesson"),
+        Binding("pagedown", "app.scroll_lesson(1)", "Lesson: on", show=False, priority=True),
+        Binding("pageup", "app.scroll_lesson(-1)", "Lesson: back", show=False, priority=True),
         Binding("left_square_bracket", "app.prev_scenario", "Prev", show=False),
         Binding("right_square_bracket", "app.next_scenario", "Next", show=False),
         Binding("s", "app.picker", "Scenarios"),
@@ -81,7 +85,7 @@ class MainScreen(Screen):
         Binding("q", "app.quit", "Quit"),
         *[
             Binding(str(k), f"app.step_worker({k})", f"Step worker {k}", show=False)
-            for k in range(1, 10)
+            for k in range(10)  # 0 says what the digits do
         ],
     ]
 
@@ -95,12 +99,13 @@ class MainScreen(Screen):
                 yield app.locks_pane
                 yield app.semaphores_pane
                 yield app.events_pane
-            with Vertical(id="right"):
                 yield app.lesson_pane
+            with Vertical(id="right"):
                 yield app.results_pane
                 yield app.code_pane
                 yield app.trace_pane
         yield app.empty_box
+        yield app.verdict_bar
         yield Footer()
 
     def on_mount(self) -> None:
@@ -119,6 +124,9 @@ class IpcApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "ipc-tui"
     COMMANDS = App.COMMANDS | {IpcCommands}
+    # The screen's classes by its size, for app.tcss: 80x24 is -narrow and -short
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     def __init__(
         self,
@@ -135,7 +143,6 @@ class IpcApp(App[int]):
         self.scenarios = scenarios if scenarios is not None else list_scenarios()
         self.sampling = sample
         self.rate_index = RATES.index(2)
-        self._stall_said: tuple[str, ...] | None = None
         self._kill_armed = False  # k was pressed: the next digit kills that worker
         self._drawn: object = None  # the session's changes() when the panes were last drawn
         self._moving = True
@@ -150,6 +157,7 @@ class IpcApp(App[int]):
         self.results_pane = ResultsPane()
         self.code_pane = CodePane()
         self.trace_pane = TracePane()
+        self.verdict_bar = VerdictBar()
         self.main_box = Horizontal(id="main")
         self.empty_box = Static("Press s to pick a scenario, ? for the keys.", id="empty")
 
@@ -205,13 +213,13 @@ class IpcApp(App[int]):
         self.code_pane.load(info.source, guards)
         self.lesson_pane.load(info, self.lang)
         self.memory_pane.reset()
+        self.results_pane.reset()
         self.trace_pane.reset({x.name for x in snap.locks})
         self.memory_pane.display = bool(snap.cells)
         self.locks_pane.display = bool(snap.locks)
         self.semaphores_pane.display = bool(snap.semaphores)
         self.events_pane.display = bool(snap.events)
         self.results_pane.display = False  # until the scenario measures something
-        self._stall_said = None
         self._show_panes(True)
         self._drawn = None
         self.sample()
@@ -239,6 +247,7 @@ class IpcApp(App[int]):
         with self.batch_update():
             self.memory_pane.writes(events)
             self.workers_pane.show(snap)
+            self.lesson_pane.show_keys([w.name for w in snap.workers])
             self.code_pane.show(snap)
             self.results_pane.display = bool(snap.tables)
             for pane, used in (
@@ -252,30 +261,29 @@ class IpcApp(App[int]):
                     pane.show(snap)
             self.trace_pane.add(events, snap.running_free)
             self.trace_pane.show(snap)
-            self.sub_title = self.status(snap)
+            verdicts = self.verdicts(snap)
+            self.verdict_bar.show(verdicts)
+            self.sub_title = self.status(snap, verdicts)
 
-    def status(self, snap: Snapshot) -> str:
+    def verdicts(self, snap: Snapshot) -> list[str]:
+        """What the run has come to, in full, for the verdict bar: one line each, `WORD: what`
+        (the header shows the first WORD), as headless says it too (present.verdict_lines).
+        Empty while the workers can still move."""
+        lines = verdict_lines(snap.verdict, snap.checked)
+        if snap.verdict.gone and snap.verdict.kind in ("stuck", "likely"):
+            lines.append("r restarts with fresh primitives")
+        return lines
+
+    def status(self, snap: Snapshot, verdicts: list[str]) -> str:
+        """The header's line: mode, variant, and the state in a few words."""
         session = self.session
-        verdict = snap.verdict
-        headline, lines = verdict_words(verdict)
-        if verdict.kind == "finished":
+        below = f"{verdicts[0].partition(':')[0]} (below)" if verdicts else ""
+        if not any(w.live for w in snap.workers):
             failed = [w.name for w in snap.workers if w.state == "failed"]
             state = f"finished, {', '.join(failed)} failed" if failed else "finished"
-            if snap.checked is not None:
-                said = check_line(snap.checked)
-                state += f" · {said.plain}"
-                if not snap.checked.held:
-                    self._say([snap.checked.says], "Not as expected")
-        elif verdict.kind == "deadlock":
-            state = headline
-            self._say(lines, "Deadlock: these workers wait for each other")
-        elif verdict.kind == "stuck":
-            state = headline
-            restart = ["r restarts with fresh primitives"] if verdict.gone else []
-            self._say([*lines, *restart], "Stuck for ever: no worker can move")
-        elif verdict.kind == "likely":
-            state = headline
-            self._say(lines, "Likely a deadlock")
+            state += f" · {below}" if below else ""
+        elif below:
+            state = below
         elif snap.running_free:
             state = "running free"
         elif session.playing:
@@ -285,12 +293,6 @@ class IpcApp(App[int]):
         mode = {"process": "processes", "thread": "threads"}.get(session.mode, session.mode)
         variant = f" · {session.variant}" if session.variant else ""
         return f"{mode}{variant} · {state}"
-
-    def _say(self, lines: list[str], title: str) -> None:
-        """A warning toast, once for each new situation (the status line keeps showing it)."""
-        if tuple(lines) != self._stall_said:
-            self._stall_said = tuple(lines)
-            self.notify("\n".join(lines), title=title, severity="warning", timeout=8)
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -305,11 +307,13 @@ class IpcApp(App[int]):
             return
         workers = self.session.snapshot().workers
         armed, self._kill_armed = self._kill_armed, False
-        if key > len(workers):
+        if not 1 <= key <= len(workers):  # 0, or a row nobody is in: say what the digits do
+            rows = "1" if len(workers) == 1 else f"1-{min(9, len(workers))}"
+            verb = "kill" if armed else "step"
+            self.notify(f"{key} {verb}s nobody; {rows} {verb} the workers.", timeout=3)
             return
         if armed:
-            self.clear_notifications()  # the question has its answer
-            self.kill(workers[key - 1].name)
+            self.kill(workers[key - 1].name)  # (its toast replaces the question's)
         else:
             self.step(workers[key - 1].name)
 
@@ -317,19 +321,25 @@ class IpcApp(App[int]):
         if self.session is None:
             return
         self._kill_armed = True
-        self.notify("Kill which worker? Press its number (1-9).", title="Kill", timeout=3)
+        self.notify("Kill which worker? Press its number.", timeout=3)
+
+    def notify(self, message: str, **kwargs: Any) -> None:
+        """One toast at a time: a new one replaces the one before (stacked, they would reach
+        down over the code's marked lines). The old ones go with their holders: Textual's
+        clearing leaves each holder behind, and the next toast below it (`ToastHolder` is
+        Textual's own)."""
+        for holder in self.screen.query(ToastHolder):
+            holder.remove()
+        self.clear_notifications()
+        super().notify(message, **kwargs)
 
     def kill(self, name: str) -> None:
         try:
             self.session.kill(name)
-        except CannotKill as exc:
-            self.notify(str(exc), title=f"{name} cannot be killed", severity="warning")
+        except CannotKill as exc:  # (what follows its first clause would take two more lines)
+            self.notify(str(exc).split(" (")[0] + ".", severity="warning")
         else:
-            self.notify(
-                f"{name} was killed with SIGKILL: it released nothing it held.",
-                title="Killed",
-                timeout=4,
-            )
+            self.notify(f"{name} killed (SIGKILL): it released nothing it held.", timeout=4)
 
     def step(self, name: str) -> None:
         if self.session.step(name) is None:
@@ -367,7 +377,8 @@ class IpcApp(App[int]):
         self.rate_index = max(0, min(len(RATES) - 1, self.rate_index + change))
         if self.session is not None:
             self.session.set_rate(RATES[self.rate_index])
-        self.notify(f"Play speed: {RATES[self.rate_index]:g} steps a second.", timeout=1.5)
+        rate = RATES[self.rate_index]
+        self.notify(f"Play speed: {rate:g} step{'' if rate == 1 else 's'} a second.", timeout=1.5)
 
     def action_faster(self) -> None:
         self._set_rate(+1)
@@ -407,7 +418,16 @@ class IpcApp(App[int]):
         self._drawn = None
 
     def action_toggle_lesson(self) -> None:
-        self.lesson_pane.toggle_class("-shown")
+        self.lesson_pane.toggle_class("-hidden")
+
+    def action_scroll_lesson(self, pages: int) -> None:
+        lesson = self.lesson_pane
+        if lesson.has_class("-hidden"):
+            lesson.remove_class("-hidden")
+        elif pages > 0:
+            lesson.scroll_page_down(animate=False)
+        else:
+            lesson.scroll_page_up(animate=False)
 
     def _neighbour(self, step: int) -> None:
         names = [i.name for i in self.scenarios]

@@ -1,8 +1,14 @@
-"""The Code pane: the scenario's source, each worker's name on the line it runs next."""
+"""The Code pane: the scenario's code, each worker's name on the line it runs next.
+
+The lesson's texts (the docstring, `LESSON_ZH`) are the Lesson pane's, so they are left out
+here. A line longer than the pane wraps, indented, so that the line that makes the bug is read
+whole on a narrow screen; its comment, if it has no room left, is cut short."""
 
 from __future__ import annotations
 
 import ast
+import io
+import tokenize
 
 from rich.syntax import Syntax
 from rich.text import Text
@@ -12,39 +18,84 @@ from textual.widgets import Static
 from ipc_tui.engine import Snapshot
 from ipc_tui.engine.source import critical_lines
 from ipc_tui.tui.workers import STATE_LOOK
+from ipc_tui.tui.wrap import wrap
 
 MAX_GUTTER = 16
+HANG = 4  # a wrapped line's rest: indented this much more than the line
+NARROW = 48  # code narrower than this is indented by half (two spaces a level, not four)
 
 
-def first_code_line(source: str) -> int:
-    """The first line after the module docstring and the blank lines after it."""
+def lesson_lines(source: str) -> set[int]:
+    """The lines of the module docstring and of `LESSON_ZH = ...`, and the blank lines after
+    each."""
     try:
         body = ast.parse(source).body
     except SyntaxError:
-        return 1
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-        after = body[0].end_lineno or 0
-        lines = source.splitlines()
-        while after < len(lines) and not lines[after].strip():
+        return set()
+    hidden: set[int] = set()
+    for k, stmt in enumerate(body):
+        docstring = k == 0 and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
+        lesson = isinstance(stmt, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "LESSON_ZH" for t in stmt.targets
+        )
+        if docstring or lesson:
+            hidden.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
+    lines = source.splitlines()
+    for number in sorted(hidden):
+        after = number + 1
+        while after not in hidden and after <= len(lines) and not lines[after - 1].strip():
+            hidden.add(after)
             after += 1
-        return after + 1
-    return 1
+    return hidden
+
+
+def comment_columns(source: str) -> dict[int, int]:
+    """Where each line's comment starts, by line number."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return {}
+    return {t.start[0]: t.start[1] for t in tokens if t.type == tokenize.COMMENT}
+
+
+def code_rows(code: Text, width: int, comment_at: int | None) -> list[Text]:
+    """A line of code as rows of `width` cells: the code wrapped, indented; a comment after it
+    goes on its last row, cut short (…) if it does not fit there."""
+    if code.cell_len <= width:
+        return [code]
+    comment = None
+    if comment_at is not None and code.plain[:comment_at].strip():
+        code, comment = code[:comment_at], code[comment_at:]
+        code.rstrip()
+    indent = len(code.plain) - len(code.plain.lstrip())
+    rows = wrap(code, width, min(indent + HANG, width // 4), after="([{,")
+    room = width - rows[-1].cell_len - 2
+    if comment is not None and room >= 6:
+        comment.truncate(room, overflow="ellipsis")
+        rows[-1].append_text(Text("  ") + comment)
+    return rows
 
 
 class CodePane(VerticalScroll):
     """Two columns scrolled together: the workers' names (redrawn as they move) beside the
-    code (drawn once per scenario: running free, redrawing it every frame was the costliest
-    part of a frame)."""
+    code (drawn once per scenario and width: running free, redrawing it every frame was the
+    costliest part of a frame)."""
 
     def __init__(self) -> None:
         super().__init__(id="code", classes="pane")
         self.border_title = "Code"
-        self._count = 0  # code lines shown (after the docstring)
-        self._first = 1
         self.names = Static(id="code-names", markup=False)
         self.text = Static(id="code-text", markup=False)
+        self._code: list[tuple[int, Text]] = []  # each line shown: its number, highlighted
+        self._critical: frozenset[int] = frozenset()
+        self._comments: dict[int, int] = {}
+        self._rows: list[int | None] = []  # each row's line (None: the rest of a wrapped one)
+        self._width = 0  # the width the code was wrapped to
         self._markers: dict[int, list[tuple[str, str]]] | None = None
         self._gutter_width = 0
+        self._names_shape = (0, 0)  # the names column's rows and width, as laid out
+        self._realign = False  # the code was wrapped anew: scroll to the first name again
+        self._snap: Snapshot | None = None  # the last one shown
 
     def compose(self):
         with Horizontal(id="code-lines"):
@@ -55,35 +106,68 @@ class CodePane(VerticalScroll):
         """A new scenario: highlight its source once; mark the critical sections."""
         highlighted = Syntax(source, "python", theme="ansi_dark").highlight(source)
         lines = highlighted.split("\n", allow_blank=True)
-        self._first = first_code_line(source)
-        critical = critical_lines(source, guards)
-        out = Text(no_wrap=True, overflow="crop")
-        for number, code in enumerate(lines[self._first - 1 :], self._first):
-            out.append("▌" if number in critical else " ", style="magenta")
-            out.append(f"{number:>3} ", style="dim")
-            out.append_text(code)
-            out.append("\n")
-        out.rstrip()
-        self._count = len(out.plain.split("\n"))
-        self.text.update(out)
-        self._markers, self._gutter_width = None, 0  # (a new column: its size is laid out anew)
-        self.border_subtitle = "▌ critical section" if critical else ""
+        hidden = lesson_lines(source)
+        self._code = [(n, line) for n, line in enumerate(lines, 1) if n not in hidden]
+        while self._code and not self._code[-1][1].plain.strip():
+            self._code.pop()
+        self._critical = critical_lines(source, guards)
+        self._comments = comment_columns(source)
+        self._markers, self._gutter_width, self._width, self._snap = None, 0, 0, None
+        self.border_subtitle = "▌ critical section" if self._critical else ""
+        self.scroll_home(animate=False)
+
+    def _draw_code(self) -> None:
+        """The code column, wrapped to what the pane leaves it beside the names."""
+        room = self.scrollable_content_region.width - self._gutter_width
+        if room == self._width:
+            return
+        self._width = room
+        digits = len(str(self._code[-1][0])) if self._code else 1
+        width = room - digits - 2
+        rows: list[int | None] = []
+        out = []
+        for number, code in self._code:
+            bar = Text("▌" if number in self._critical else " ", style="magenta")
+            comment_at = self._comments.get(number)
+            if 0 < width < NARROW:
+                cut = (len(code.plain) - len(code.plain.lstrip(" "))) // 2
+                code = code[cut:]
+                comment_at = None if comment_at is None else comment_at - cut
+            pieces = code_rows(code, width, comment_at) if width > 16 else [code]
+            for k, piece in enumerate(pieces):
+                label = f"{number:>{digits}} " if k == 0 else " " * (digits + 1)
+                out.append(Text.assemble(bar, (label, "dim"), piece))
+                rows.append(None if k else number)
+        self._rows = rows
+        self.text.update(Text("\n", no_wrap=True, overflow="crop").join(out))
+        self._markers = None  # the names' rows moved with the code's,
+        self._realign = True  # and the view must follow them
+
+    def on_resize(self) -> None:
+        self._draw_code()
+        if self._snap is not None and self._markers is None:
+            self.show(self._snap)  # the names beside the code's new rows
 
     def show(self, snap: Snapshot) -> None:
+        self._snap = snap
         markers: dict[int, list[tuple[str, str]]] = {}
         for w in snap.workers:
             if w.live and w.line:
                 markers.setdefault(w.line, []).append((w.name, STATE_LOOK[w.state][1]))
+        # Room for every worker's name side by side, up to a limit; past it, "+N" counts the rest.
+        names = sum(len(w.name) + 1 for w in snap.workers)
+        limit = min(MAX_GUTTER, self.scrollable_content_region.width // 4 or MAX_GUTTER)
+        gutter_width = max(4, min(names, limit))
+        if gutter_width != self._gutter_width:
+            self._gutter_width = gutter_width
+            self._draw_code()
         if markers == self._markers:
             return
         self._markers = markers
-        # Room for every worker's name side by side, up to a limit; past it, "+N" counts the rest.
-        names = sum(len(w.name) + 1 for w in snap.workers)
-        gutter_width = max(4, min(names, MAX_GUTTER))
         lines = []
-        for number in range(self._first, self._first + self._count):
+        for number in self._rows:
             gutter = Text()
-            here = markers.get(number, [])
+            here = markers.get(number, []) if number else []
             for k, (name, style) in enumerate(here):
                 rest = len(here) - k - 1
                 room = gutter_width - gutter.cell_len - (len(f"+{rest}") if rest else 0)
@@ -94,12 +178,16 @@ class CodePane(VerticalScroll):
                 gutter.append(" ")
             gutter.pad_left(gutter_width - gutter.cell_len)
             lines.append(gutter)
-        # One line for every line of code, always: the column keeps its size, so redrawing it
+        # One line for every row of code, always: the column keeps its size, so redrawing it
         # needs no layout pass.
         out = Text("\n", no_wrap=True, overflow="crop").join(lines)
-        self.names.update(out, layout=gutter_width != self._gutter_width)
-        self._gutter_width = gutter_width
-        if markers:  # keep the first marked line in view
-            row = min(markers) - self._first
-            if not self.scroll_y <= row < self.scroll_y + self.size.height - 1:
-                self.scroll_to(y=max(0, row - 2), animate=False)
+        shape = (len(lines), gutter_width)
+        self.names.update(out, layout=shape != self._names_shape)
+        self._names_shape = shape
+        if markers:  # keep the first marked line in view, the line before it, and what follows
+            row = self._rows.index(min(markers)) if min(markers) in self._rows else 0
+            seen = self.scroll_y <= row < self.scroll_y + self.size.height - 1
+            if self._realign or not seen:
+                self._realign = False
+                top = next((k for k in range(row - 1, -1, -1) if self._rows[k]), row)
+                self.call_after_refresh(self.scroll_to, y=top, animate=False)

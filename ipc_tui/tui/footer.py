@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from textual.widgets import Footer as TextualFooter
+from textual.widgets._footer import FooterKey
+
+# Keys left out of the bar on a narrow screen (app.tcss), so that `? Help` and `q Quit` stay
+# in it: they are in the help and the command palette.
+OPTIONAL = {"app.switch_mode", "app.toggle_timeline", "app.picker"}
 
 
 class Footer(TextualFooter):
@@ -12,6 +17,12 @@ class Footer(TextualFooter):
     rebuild, 15 MB after a minute of pressing `?`. The watchers of keys that are gone are
     dropped after each rebuild. (`__watchers` and `_closing` are Textual's own: a test in
     tests/tui/test_app.py opens the help many times and counts the keys still alive.)"""
+
+    def compose(self):
+        for widget in super().compose():
+            if isinstance(widget, FooterKey) and widget.action in OPTIONAL:
+                widget.add_class("-optional")
+            yield widget
 
     async def recompose(self) -> None:
         await super().recompose()

@@ -1,25 +1,26 @@
-"""The help screen: every key, and what it does."""
+"""The help screen: every key, and what it does. It fits at 80x24; smaller, it scrolls with the
+keyboard (it has the focus: up, down, PgUp, PgDn, Home, End)."""
 
 from __future__ import annotations
 
 from rich.table import Table
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 KEYS = [
-    ("space", "play / pause (one step at a time, at the play speed)"),
+    ("space", "play / pause: one step at a time, at the play speed"),
     ("n", "step the next ready worker (round-robin)"),
-    ("1-9", "step that worker (its row in Workers); a click on a row too"),
+    ("1-9", "step the worker in that row of Workers, or click its row"),
     ("f", "run free, at full speed"),
     ("+ / -", "play faster / slower"),
-    ("k 1-9", "kill that worker's process with SIGKILL (what it holds stays taken)"),
-    ("r", "restart the scenario (fresh primitives: recovers from a kill)"),
+    ("k 1-9", "kill that worker's process (SIGKILL: it lets nothing go)"),
+    ("r", "restart the scenario, with fresh primitives"),
     ("m", "switch threads / processes, and restart"),
-    ("v", "the next variant of the scenario (deadlock: the fix), and restart"),
+    ("v", "the next variant (deadlock: the fix), and restart"),
     ("t", "trace / timeline"),
-    ("l", "show / hide the lesson"),
+    ("l", "show / hide the lesson (PgUp / PgDn scroll it)"),
     ("[ / ]", "previous / next scenario"),
     ("s", "scenario picker"),
     ("ctrl+p", "command palette: every scenario and every action"),
@@ -41,17 +42,19 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [("escape,q,question_mark", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="help"):
+        with VerticalScroll(id="help"):
             yield Static(key_table())
             yield Static(
-                "A worker's row: ● ready  ▶ running  ■ blocked  ◔ sleeping  "
-                "✓ done  ✗ failed  ○ not started  ✂ cut off (a daemon)",
+                "A worker's row: ● ready  ▶ running  ■ blocked  ◔ sleeping  ✓ done  "
+                "✗ failed  ☠ killed  ○ not started  ✂ cut off (a daemon)",
                 classes="legend",
             )
 
     def on_mount(self) -> None:
-        self.query_one("#help").border_title = "Keys"
-        self.query_one("#help").border_subtitle = "escape closes"
+        keys = self.query_one("#help")
+        keys.border_title = "Keys"
+        keys.border_subtitle = "escape closes"
+        keys.focus()  # so that the keys scroll it
 
     def on_click(self) -> None:
         self.dismiss()
@@ -68,9 +71,11 @@ class TracebackScreen(ModalScreen[None]):
         self.error = error
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="traceback"):
+        with VerticalScroll(id="traceback"):
             yield Static(self.error, markup=False)
 
     def on_mount(self) -> None:
-        self.query_one("#traceback").border_title = f"{self.worker} failed"
-        self.query_one("#traceback").border_subtitle = "escape closes"
+        traceback = self.query_one("#traceback")
+        traceback.border_title = f"{self.worker} failed"
+        traceback.border_subtitle = "escape closes"
+        traceback.focus()  # a long one scrolls with the keys

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.content import Content
 from textual.widgets import Static
 
 
 def show_text(widget: Static, text: Text) -> None:
-    """Show `text` in `widget` if it is new. The layout is redone only when the number of lines
-    changes: running free, panes change every frame, and a layout pass each time was a large
-    part of every frame (our panes do not wrap, so their lines are their height)."""
+    """Show `text` in `widget` if it is new. The layout is redone only when the text's height
+    (its lines, wrapped to the widget's width: a narrow screen wraps them) is not the one laid
+    out: running free, panes change every frame, and a layout pass each time was a large part
+    of every frame."""
     old = widget.content
     if text == old:
         return  # an idle app stays idle
-    same = isinstance(old, Text) and old.plain.count("\n") == text.plain.count("\n")
-    widget.update(text, layout=not same)
+    width, height = widget.content_size
+    same = width > 0 and isinstance(old, Text) and height == _height(widget, old, width)
+    widget.update(text, layout=not (same and _height(widget, text, width) == height))
+
+
+def _height(widget: Static, text: Text, width: int) -> int:
+    return Content.from_rich_text(text).get_height(widget.styles, width)

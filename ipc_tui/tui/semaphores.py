@@ -1,4 +1,5 @@
-"""The Semaphores pane: each counter as a big number, value/initial, its history, who is in."""
+"""The Semaphores pane: each counter as a big number, what it started at, its history, who is
+in, who is blocked at 0."""
 
 from __future__ import annotations
 
@@ -15,7 +16,15 @@ from ipc_tui.tui.redraw import show_text
 BARS = "▁▂▃▄▅▆▇█"
 
 
-def sparkline(values: deque[int], top: int) -> str:
+def counted(names: tuple[str, ...]) -> list[str]:
+    """Each name once, in order, with how many times it is there: `producer ×3`."""
+    return [
+        name if names.count(name) == 1 else f"{name} ×{names.count(name)}"
+        for name in dict.fromkeys(names)
+    ]
+
+
+def sparkline(values: list[int], top: int) -> str:
     """The counter's recent values, one bar each, 0 at the bottom."""
     if top <= 0:
         return "▁" * len(values)
@@ -40,13 +49,15 @@ class SemaphoreView(Horizontal):
             self.history.append(sem.value)
         if self.digits.value != str(sem.value):
             self.digits.update(str(sem.value))
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f"{sem.name} ", style="bold")
-        text.append(f"{sem.value}/{sem.initial} ")
-        text.append(sparkline(self.history, max(sem.initial, *self.history)), style="cyan")
-        text.append("\n")
-        text.append("inside: ", style="dim")
-        text.append(", ".join(sem.holders) or "nobody", style="cyan")
+        text = Text()
+        text.append(f"{sem.name} {sem.value}", style="bold")
+        text.append(f" (started at {sem.initial}) ", style="dim")
+        room = self.text.content_size.width - text.cell_len
+        history = list(self.history)[-room:] if room > 0 else []  # (none: it would wrap)
+        text.append(sparkline(history, max(sem.initial, *self.history)), style="cyan")
+        if sem.holders or sem.initial:  # (a signal, such as a turnstile, has nobody inside)
+            text.append("\ninside: ", style="dim")
+            text.append(", ".join(counted(sem.holders)) or "nobody", style="cyan")
         if sem.lost:
             text.append(f"  ({sem.lost} lost: taken by workers now gone)", style="bold magenta")
         if sem.waiters:

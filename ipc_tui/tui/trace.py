@@ -13,12 +13,38 @@ from textual.containers import Vertical
 from textual.widgets import ContentSwitcher, RichLog, Static
 
 from ipc_tui.engine import Snapshot, TraceEvent
-from ipc_tui.present import trace_line
+from ipc_tui.present import what_happened
+from ipc_tui.tui.wrap import wrap
 
 MAX_LINES = 500  # scrollback, in lines
 LINE_CACHE = 128  # rendered lines kept (a few screens)
 MAX_PER_WRITE = 25  # running free makes hundreds a second: show the newest (nobody reads them all)
 FREE_WRITES_PER_SECOND = 4  # and the log scrolls a few times a second, not at every frame
+NARROW = 60  # a trace narrower than this leaves out the time of each line
+
+
+def trace_lines(e: TraceEvent, width: int) -> Text:
+    """An event as the trace shows it, its words wrapped under themselves to `width` (0: as one
+    line). Narrow, the time is left out: the order, who and what matter most."""
+    narrow = 0 < width < NARROW
+    head = Text(f"{e.worker} " if narrow else f"{e.t:7.3f} {e.worker:<6} ")
+    number = f"#{e.seq:<2} " if narrow else f"#{e.seq:<3} "
+    head.append(number if e.seq else " " * len(number), style="dim")
+    body = what_happened(e, space="\u00a0")  # (never `line` at a line's end, its number after)
+    if width <= head.cell_len + 10:
+        return head + body
+    lines = wrap(body, width - head.cell_len, 2)
+    indent = " " * head.cell_len
+    return Text("\n").join([head + lines[0], *(Text(indent) + line for line in lines[1:])])
+
+
+LEGEND = [
+    ("█ step", "green"),
+    ("▒ steps running free", "green"),
+    ("█ step holding a lock", "magenta"),
+    ("─ holds a lock", "magenta"),
+    ("░ blocked", "red"),
+]
 
 
 class Timeline:
@@ -54,19 +80,21 @@ class Timeline:
         self.columns.append(column)
 
     def render(self, workers: list[str], width: int) -> Text:
-        out = Text(no_wrap=True, overflow="crop")
+        """A lane per worker, as many of the newest columns as `width` holds, and the legend
+        (wrapped to `width`)."""
         label = max((len(w) for w in workers), default=2) + 1
         shown = list(self.columns)[-max(1, width - label - 2) :]
+        lanes = []
         for w in workers:
-            out.append(f"{w:<{label}}", style="bold")
+            lane = Text(f"{w:<{label}}", style="bold")
             for column in shown:
-                char, style = column.get(w, ("·", "dim"))
-                out.append(char, style=style)
-            out.append("\n")
-        out.append("█ step  ▒ steps running free  ", style="green")
-        out.append("█ step holding a lock  ─ holds a lock  ", style="magenta")
-        out.append("░ blocked", style="red")
-        return out
+                lane.append(*column.get(w, ("·", "dim")))
+            lanes.append(lane)
+        legend = Text()
+        for words, style in LEGEND:  # (a line may break between two, not inside one)
+            legend.append(words.replace(" ", "\u00a0") + "  ", style=style)
+        rows = [*lanes, *wrap(legend, max(width, 20))]
+        return Text("\n", no_wrap=True, overflow="crop").join(rows)
 
 
 class TraceLog(RichLog):
@@ -86,12 +114,17 @@ class TracePane(Vertical):
         self.border_title = "Trace"
         self.timeline = Timeline()
         self._locks: set[str] = set()
-        self.log_view = TraceLog(id="trace-log", max_lines=MAX_LINES, markup=False, wrap=False)
+        self.log_view = TraceLog(
+            id="trace-log", max_lines=MAX_LINES, markup=False, wrap=True, min_width=20
+        )
         self.timeline_view = Static(id="timeline", markup=False)
         self.switcher = ContentSwitcher(initial="trace-log")
         self._unwritten: list[TraceEvent] = []  # the newest, up to MAX_PER_WRITE
         self._skipped = 0  # and how many came before them since the last write
         self._written_at = 0.0
+        # What the log shows, to wrap again when its width changes (a resized terminal)
+        self._written: deque[TraceEvent | Text] = deque(maxlen=MAX_LINES)
+        self._width = 0  # the width they were wrapped to
 
     def compose(self):
         with self.switcher:
@@ -100,6 +133,7 @@ class TracePane(Vertical):
 
     def reset(self, locks: set[str]) -> None:
         self.log_view.clear()
+        self._written.clear()
         self._unwritten, self._skipped = [], 0
         self.timeline = Timeline()
         self._locks = locks
@@ -129,19 +163,46 @@ class TracePane(Vertical):
         now = monotonic()
         if running_free and now - self._written_at < 1 / FREE_WRITES_PER_SECOND:
             return
-        log = self.log_view
+        width = self._log_width()
+        if not width:
+            return  # not laid out yet: its lines are wrapped to its width, so they wait
+        if width != self._width:
+            self._wrap_again(width)
         if self._skipped:
-            log.write(Text(f"… {self._skipped} more events", style="dim"))
+            self._write(Text(f"… {self._skipped} more events", style="dim"), width)
         events, self._unwritten, self._skipped, self._written_at = unwritten, [], 0, now
         for e in events:
-            log.write(trace_line(e))
-            if e.kind == "failed":
-                log.write(Text(str(e.result), style="red"))
+            self._write(e, width)
+
+    def _log_width(self) -> int:
+        """The log's width (the pane's while the timeline hides the log); 0 before layout."""
+        return self.log_view.scrollable_content_region.width or max(0, self.content_size.width - 1)
+
+    def _write(self, item: TraceEvent | Text, width: int, again: bool = False) -> None:
+        if not again:
+            self._written.append(item)
+        if isinstance(item, Text):
+            self.log_view.write(item)
+            return
+        self.log_view.write(trace_lines(item, width))
+        if item.kind == "failed":
+            self.log_view.write(Text(str(item.result), style="red"))
+
+    def _wrap_again(self, width: int) -> None:
+        self._width = width
+        self.log_view.clear()
+        for item in self._written:
+            self._write(item, width, again=True)
+
+    def on_resize(self) -> None:
+        width = self._log_width()
+        if width and width != self._width and self._written:
+            self._wrap_again(width)
 
     def show(self, snap: Snapshot) -> None:
         if self.showing_timeline:
             workers = [w.name for w in snap.workers]
-            width = self.size.width or 80
+            width = self.content_size.width or 80
             timeline = self.timeline_view
             text = self.timeline.render(workers, width)
             if text != timeline.content:

@@ -24,26 +24,38 @@ STATE_LOOK = {
 }
 
 
-def worker_line(key: int, w: WorkerState, name_width: int = 4) -> Text:
+def fitted(parts: list[tuple[str, str]], width: int) -> Text:
+    """The parts that fit in `width` cells (0: all), whole: the first always, then the others
+    while the next one fits (a row cut in the middle of a number reads as another number)."""
+    line = Text()
+    for k, (text, style) in enumerate(parts):
+        if k and width and line.cell_len + len(text.rstrip()) > width:
+            break
+        line.append(text, style=style)
+    line.rstrip()
+    return line
+
+
+def worker_line(key: int, w: WorkerState, name_width: int = 4, width: int = 0) -> Text:
     symbol, style = STATE_LOOK.get(w.state, ("?", ""))
     state = w.state + (f" on {w.blocked_on}" if w.blocked_on else "")
     if w.busy >= 2:  # a long loop, or a hang outside any step
         state = f"running {w.busy:.0f}s, no step"
     elif w.state == "killed" and w.error:
         state = w.error.replace("killed by ", "killed ")
-    line = Text()
-    line.append(f"{key if key <= 9 else ' '} ", style="bold")
-    line.append(f"{w.name:<{name_width}} ", style="bold")
-    line.append(f"{symbol} {state:<16} ", style=style)
-    line.append(f"{w.steps:>5} ", style="dim")
     kind = "proc" if w.kind == "process" else "thread"
-    line.append(f"{kind} {w.pid or '-'}" if w.kind == "process" else kind, style="dim")
+    parts = [
+        (f"{key if key <= 9 else ' '} {w.name:<{name_width}} ", "bold"),
+        (f"{symbol} {state:<16} ", style),
+        (f"{w.steps:>5} ", "dim"),
+        (f"{kind} {w.pid or '-'}" if w.kind == "process" else kind, "dim"),
+    ]
     if w.waited >= 0.001:
-        line.append(f"  waited {w.waited:.2f}s", style="dim yellow")
+        parts.append((f"  waited {w.waited:.2f}s", "dim yellow"))
     flags = ("daemon " if w.daemon else "") + ("alive" if w.alive else "")
     if flags:
-        line.append(f"  {flags.strip()}", style="dim italic")
-    return line
+        parts.append((f"  {flags.strip()}", "dim italic"))
+    return fitted(parts, width)
 
 
 class WorkerRow(Static):
@@ -71,11 +83,18 @@ class WorkersPane(VerticalScroll):
         self._lines: list[Text | None] = []
 
         self.header = Static(classes="pane-header")
+        self._header: list[tuple[str, str]] = []
+        self._snap: Snapshot | None = None  # the last one shown
 
     def compose(self):
         yield self.header
 
+    def on_resize(self) -> None:
+        if self._snap is not None:  # its rows keep the fields that fit the new width
+            self.show(self._snap)
+
     def show(self, snap: Snapshot) -> None:
+        self._snap = snap
         names = tuple(w.name for w in snap.workers)
         width = max((len(name) for name in names), default=4)
         if names != self._names:  # another scenario, or main() made a worker
@@ -88,10 +107,15 @@ class WorkersPane(VerticalScroll):
                 row.worker = name
             self._names = names
             self._lines = [None] * len(names)
-            header = f"# {'name':<{width}}   {'state':<16} {'steps':>5} kind"
-            self.header.update(Text(header, style="dim"))
+            self._header = [
+                (f"# {'name':<{width}}   {'state':<16} ", "dim"),
+                (f"{'steps':>5} ", "dim"),
+                ("kind", "dim"),
+            ]
+        room = self.header.content_size.width
+        show_text(self.header, fitted(self._header, room))
         for i, w in enumerate(snap.workers):
-            line = worker_line(i + 1, w, width)
+            line = worker_line(i + 1, w, width, room)
             if self._lines[i] != line:
                 self._lines[i] = line
                 show_text(self.rows[i], line)

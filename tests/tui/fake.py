@@ -121,23 +121,29 @@ EVENTS = [
 
 
 class FakeSession:
-    """The parts of a Session the app uses, answering with the fixed picture."""
+    """The parts of a Session the app uses, answering with a fixed picture: the one above, or
+    one recorded from a real session (tests/tui/pictures.py)."""
 
-    def __init__(self, info: ScenarioInfo = INFO, mode: str | None = None, variant=None):
+    def __init__(
+        self, info: ScenarioInfo = INFO, mode: str | None = None, variant=None, picture=None
+    ):
         self.info = info
-        self.mode = mode or info.modes[0]
-        self.variant = variant or ""
+        self.picture = picture
+        snap = picture.snapshot if picture else SNAPSHOT
+        self._snapshot = snap
+        self.mode = mode or (snap.mode if picture else info.modes[0])
+        self.variant = variant or (snap.variant if picture else "")
         self.playing = False
         self.steps: list[str | None] = []
         self.killed: list[str] = []
         self.closed = False
-        self._events = list(EVENTS)
+        self._events = list(picture.events if picture else EVENTS)
 
     def start(self) -> None:
         pass
 
     def snapshot(self) -> Snapshot:
-        return SNAPSHOT
+        return self._snapshot
 
     def drain_events(self) -> list[TraceEvent]:
         events, self._events = self._events, []
@@ -151,7 +157,7 @@ class FakeSession:
         self.killed.append(name)
 
     def verdict(self) -> Verdict:
-        return SNAPSHOT.verdict
+        return self._snapshot.verdict
 
     def changes(self) -> None:
         return None  # always draw

@@ -20,6 +20,7 @@ from ipc_tui.tui.trace import LINE_CACHE, Timeline, TraceLog, TracePane
 from ipc_tui.tui.workers import WorkersPane
 from tests.conftest import MODES, gone
 from tests.sources import COUNTING, LOOPS, PARTIAL_DEADLOCK, RAISES
+from tests.tui.screen import settled, shows
 
 
 def text_of(widget) -> str:
@@ -29,28 +30,6 @@ def text_of(widget) -> str:
 
 def workers_text(app) -> str:
     return "\n".join(text_of(row) for row in app.query_one(WorkersPane).query(".worker-row"))
-
-
-async def settled(pilot, app) -> None:
-    """Wait (bounded) until the session has settled, then draw what it shows now."""
-    assert await asyncio.to_thread(app.session.wait_settled, 10)
-    app.sample()
-    await pilot.pause()
-
-
-@pytest.fixture
-def app_on():
-    apps = []
-
-    def make(scenario: str, mode: str, summary: bool = False) -> IpcApp:
-        # summary=True: running free, workers report summaries, as the app's sessions do
-        app = IpcApp(Session(find_scenario(scenario), mode, summary=summary))
-        apps.append(app)
-        return app
-
-    yield make
-    for app in apps:
-        app.close_session()
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -86,13 +65,13 @@ async def test_the_code_pane_shows_each_worker_on_the_line_it_runs_next(app_on):
             return int(text_of(pane.text).split("\n")[rows[0]].lstrip("▌ ").split()[0])
 
         await settled(pilot, app)
-        assert line_of("w0") == line_of("w1") == 29  # with lock:
+        assert line_of("w0") == line_of("w1") == 31  # with lock:
         await pilot.press("1")
         await settled(pilot, app)
-        assert line_of("w0") == 30 and line_of("w1") == 29  # total.value += 1
+        assert line_of("w0") == 32 and line_of("w1") == 31  # total.value += 1
         await pilot.press("1", "1", "1")
         await settled(pilot, app)
-        assert line_of("w0") == 29  # the next time round
+        assert line_of("w0") == 31  # the next time round
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -102,8 +81,8 @@ async def test_the_locks_pane_shows_the_holder_and_the_queue(app_on, mode):
         await settled(pilot, app)
         await pilot.press("1", "3", "2")
         await settled(pilot, app)
-        locks = text_of(app.query_one(LocksPane))
-        assert "held by w0" in locks and "w2 → w1" in locks
+        locks = app.query_one(LocksPane)  # at 80 columns, a table: lock, held by, waiting
+        assert shows(app, "lock held by waiting lock ● w0 w2 → w1", locks)
         assert "blocked on lock" in workers_text(app)
 
 
@@ -340,9 +319,8 @@ async def test_the_lesson_pane_speaks_the_chosen_language():
     app = IpcApp(Session(find_scenario("semaphore"), "thread"), lang="zh")
     try:
         async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.press("l")
             await pilot.pause()
-            assert "信号量" in app.lesson_pane.markdown.source
+            assert "信号量" in str(app.lesson_pane.text.content)
     finally:
         app.close_session()
 
@@ -350,7 +328,8 @@ async def test_the_lesson_pane_speaks_the_chosen_language():
 async def test_the_results_pane_fills_in_what_a_measuring_scenario_measured():
     def shown(app) -> str:
         console = Console(width=100, record=True, file=io.StringIO())
-        console.print(app.query_one(ResultsPane).text.content)
+        for _, view in app.query_one(ResultsPane).tables.values():
+            console.print(view.content)
         return console.export_text()
 
     def pipe_rate(app):
@@ -385,18 +364,19 @@ async def test_k_kills_a_process_the_lock_stays_taken_and_r_recovers(app_on):
         await pilot.press("2")  # w1 blocks behind the dead holder
         await settled(pilot, app)
         assert "w0 ☠ killed SIGKILL" in workers_text(app)
-        assert "held by w0, which is dead" in text_of(app.query_one(LocksPane))
+        assert "● w0 (dead)" in text_of(app.query_one(LocksPane))
         # w2 could still release it (any worker may release a Lock): likely, not certain
-        assert app.sub_title.startswith(
-            "processes · LIKELY STUCK: w1 waits for lock, a lock held by w0, which is dead"
+        assert app.sub_title == "processes · LIKELY STUCK (below)"
+        assert app.verdict_bar.lines[0].startswith(
+            "LIKELY STUCK: w1 waits for lock, a lock held by w0, which is dead"
         )
         await pilot.press("3")  # and now nobody can
         await settled(pilot, app)
-        assert app.sub_title.startswith(
-            "processes · STUCK: w1 waits for lock, a lock held by w0, which is dead"
+        assert app.sub_title == "processes · STUCK (below)"
+        assert app.verdict_bar.lines[0].startswith(
+            "STUCK: w1 waits for lock, a lock held by w0, which is dead"
         )
-        said = [n.message for n in app._notifications]
-        assert any("r restarts with fresh primitives" in m for m in said), said
+        assert "r restarts with fresh primitives" in app.verdict_bar.lines
         await pilot.press("r")
         await settled(pilot, app)
         assert workers_text(app).count("ready") == 3
@@ -440,7 +420,7 @@ async def test_a_worker_looping_without_steps_freezes_nothing(app_on, scenario_f
         app.close_session()
 
 
-async def test_a_cycle_is_drawn_in_the_header_while_another_worker_still_runs(scenario_file):
+async def test_a_cycle_is_named_in_the_verdict_bar_while_another_worker_still_runs(scenario_file):
     app = IpcApp(Session(find_scenario(scenario_file(PARTIAL_DEADLOCK)), "thread"))
     try:
         async with app.run_test(size=(120, 40)) as pilot:
@@ -448,9 +428,8 @@ async def test_a_cycle_is_drawn_in_the_header_while_another_worker_still_runs(sc
             await pilot.press("1", "2", "1", "2", "3")
             await settled(pilot, app)
             assert app.session.snapshot().worker("w2").live  # the bystander carries on
-            assert "LIKELY DEADLOCK: w0 → b → w1 → a → w0" in app.sub_title
-            said = [n.message for n in app._notifications]
-            assert any("cycle: w0 → b → w1 → a → w0" in m for m in said), said
+            assert app.sub_title == "threads · LIKELY DEADLOCK (below)"
+            assert app.verdict_bar.lines[0].startswith("LIKELY DEADLOCK: w0 → b → w1 → a → w0 (")
     finally:
         app.close_session()
 
@@ -465,13 +444,13 @@ async def test_a_full_buffer_is_not_called_a_deadlock_while_the_consumer_is_read
         snap = app.session.snapshot()
         assert snap.worker("producer").blocked_on == "slots"
         assert "DEADLOCK" not in app.sub_title and "paused" in app.sub_title
-        said = [n.message for n in app._notifications]
-        assert not any("cycle" in m or "wait" in m for m in said), said  # nor does a toast
+        assert not app.verdict_bar.lines  # nor does the bar
         semaphores = app.query_one("#semaphores")
         shown = "\n".join(text_of(t) for t in semaphores.query(".sem-text"))
-        assert "producer, producer, producer" in shown  # the three places it filled
-        await pilot.press("2")  # the consumer takes one: a place is free again
+        assert "inside: producer ×3" in shown  # the three places it filled
+        await pilot.press(*"2" * 11)  # the consumer takes an item, and releases its place...
         await settled(pilot, app)
+        assert app.session.snapshot().worker("producer").state != "blocked"  # ...so it goes on
         await pilot.press("q")
 
 
@@ -494,7 +473,7 @@ async def test_a_process_that_ends_after_its_last_report_is_redrawn_not_alive(sc
     )
     app = IpcApp(Session(find_scenario(path), "process"))
     try:
-        async with app.run_test(size=(120, 40)) as pilot:
+        async with app.run_test(size=(200, 60)) as pilot:
             await settled(pilot, app)
             await pilot.press("1")
             await settled(pilot, app)
@@ -538,6 +517,6 @@ async def test_when_the_run_ends_the_lost_update_is_named(app_on, mode):
         assert await asyncio.to_thread(app.session.wait_checked, 10)
         app.sample()
         await pilot.pause()
-        assert "counter is 5, expected 6: 1 update(s) lost" in app.sub_title
-        said = [n.message for n in app._notifications]
-        assert "counter is 5, expected 6: 1 update(s) lost" in said
+        assert app.sub_title.endswith("finished · NOT AS EXPECTED (below)")
+        lost = "NOT AS EXPECTED: counter is 5, expected 6: 1 update(s) lost"
+        assert app.verdict_bar.lines == (lost,)

@@ -1,0 +1,202 @@
+"""Each built-in scenario in the state its lesson is about, and what its lesson says to watch
+then, pane by pane: the Pilot tests check it is on the screen at 80x24, and the snapshot
+tests draw a picture recorded from it (tests/tui/pictures.py)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ipc_tui.engine import Snapshot
+
+FREE = "f"  # instead of a schedule: run free until every worker has ended
+
+
+@dataclass(frozen=True)
+class LessonState:
+    scenario: str
+    mode: str
+    schedule: str  # what the lesson says to press, as a schedule (or FREE)
+    shown: dict[str, list[str]]  # a pane of the app (its attribute) -> what must show in it
+    until: Callable[[Snapshot], bool] | None = field(default=None, compare=False)
+
+
+def cycle_of(names: list[str], resources: list[str]) -> str:
+    steps = [x for pair in zip(names, resources, strict=True) for x in pair]
+    return "DEADLOCK: " + " → ".join([*steps, names[0]])
+
+
+PHILOSOPHERS = [f"p{i}" for i in range(5)]
+FORKS = [f"forks[{(i + 1) % 5}]" for i in range(5)]
+
+STATES = [
+    LessonState(
+        "barrier",
+        "thread",
+        "r0*,r1*",
+        {
+            "workers_pane": ["r0 ■ blocked on gate_in", "r1 ■ blocked on gate_in"],
+            "semaphores_pane": ["gate_in 0 (started at 0)", "blocked at 0: r0, r1"],
+        },
+    ),
+    LessonState(
+        "critical-section",
+        "thread",
+        "w0,w1",
+        {
+            "locks_pane": ["lock ● held by w0 waiting: w1"],
+            "code_pane": ["w1 31 with lock:", "w0 ▌32 counter.value += 1"],
+        },
+    ),
+    LessonState(
+        "deadlock",
+        "thread",
+        "w0,w1,w0,w1",
+        {
+            "verdict_bar": [cycle_of(["w0", "w1"], ["b", "a"])],
+            "locks_pane": ["a ● held by w0 waiting: w1", "b ● held by w1 waiting: w0"],
+            # the line that makes the deadlock, whole
+            "code_pane": [
+                'Process(target=transfer, args=((a, b) if FIXED else (b, a)), name="w1")'
+            ],
+        },
+    ),
+    LessonState(
+        "dining-philosophers",
+        "thread",
+        ",".join(PHILOSOPHERS * 2),
+        {
+            "verdict_bar": [cycle_of(PHILOSOPHERS, FORKS)],
+            "locks_pane": [f"forks[{i}] ● p{i} p{(i - 1) % 5}" for i in range(5)],
+        },
+    ),
+    LessonState(
+        "event",
+        "thread",
+        "w0,w1,w2",
+        {
+            "events_pane": ["go ○ clear parked: w0, w1"],
+            "trace_pane": ["w2 #1 wait go -> False"],
+        },
+        until=lambda snap: snap.worker("w2").state == "ready",  # its wait(0.2) gave up
+    ),
+    LessonState(
+        "gil",
+        "process",
+        "main",
+        {"results_pane": ["which thread runs", "thread 0", "thread 2", "one alone"]},
+    ),
+    LessonState(
+        "ipc-compare",
+        "process",
+        "main",
+        {"results_pane": ["pipe, queue, shared memory", "items/s", "Pipe both ends"]},
+    ),
+    LessonState(
+        "lock-contention",
+        "thread",
+        "w0,w2,w1",
+        {"locks_pane": ["lock ● w0 w2 → w1"]},
+    ),
+    LessonState(
+        "ping-pong",
+        "thread",
+        "pong",
+        {
+            "workers_pane": ["pong ■ blocked on pong_turn"],
+            "semaphores_pane": ["pong_turn 0 (started at 0)", "blocked at 0: pong"],
+        },
+    ),
+    LessonState(
+        "process-basics",
+        "process",
+        "main",
+        {"trace_pane": ["before start: greeter pid None alive False", "alive True"]},
+    ),
+    LessonState(
+        "producer-consumer",
+        "thread",
+        "producer*",
+        {
+            "workers_pane": ["producer ■ blocked on slots"],
+            "memory_pane": ["buffer 0: 1 1: 2 2: 3"],
+            "semaphores_pane": ["slots 0 (started at 3)", "blocked at 0: producer"],
+        },
+    ),
+    LessonState(
+        "race-condition",
+        "thread",
+        "w0,w1,w0,w1",
+        {
+            "memory_pane": ["counter 1"],
+            "trace_pane": ["w0 #2 write counter 0 -> 1", "w1 #2 write counter 1 -> 1"],
+        },
+    ),
+    LessonState(
+        "readers-writers",
+        "thread",
+        "r0x10,r1x9,writer",
+        {
+            "workers_pane": ["writer ■ blocked on room_empty"],
+            "memory_pane": ["readers_inside 2"],
+            "semaphores_pane": ["room_empty 0 (started at 1)", "blocked at 0: writer"],
+        },
+    ),
+    LessonState(
+        "semaphore",
+        "thread",
+        "w0,w1,w2",
+        {"semaphores_pane": ["permits 0 (started at 2)", "inside: w0, w1", "blocked at 0: w2"]},
+    ),
+    LessonState(
+        "shared-array",
+        "thread",
+        "filler,filler,filler",
+        {"memory_pane": ["squares 0: 0 1: 1 2: 4"]},
+    ),
+    LessonState(
+        "shared-value",
+        "thread",
+        "w0*,w2*,w1*",
+        {"memory_pane": ["number 2", "price 2.5", "letter b'b'"]},
+    ),
+    LessonState(
+        "thread-basics",
+        "thread",
+        FREE,
+        {"workers_pane": ["ticker ✂ cut off"], "trace_pane": ["ticker cut off"]},
+    ),
+    LessonState(
+        "threads-vs-processes",
+        "mixed",
+        FREE,
+        {
+            "trace_pane": [
+                "main sees hits = 2 (threads' increments only)",
+                "main sees shared_hits = 4 (everyone's)",
+            ]
+        },
+    ),
+]
+
+
+async def bring_about(state: LessonState, session) -> None:
+    """Drive a started session into `state` (bounded: each wait fails rather than hangs)."""
+    assert await asyncio.to_thread(session.wait_settled, 10)
+    if state.schedule == FREE:
+        session.run()
+        for _ in range(600):
+            if session.finished():
+                break
+            await asyncio.sleep(0.05)
+        assert session.finished(), session.snapshot().workers
+        assert await asyncio.to_thread(session.wait_exited, 10)
+    else:
+        await asyncio.to_thread(session.run_schedule, state.schedule, 60)
+    for _ in range(200):
+        if state.until is None or state.until(session.snapshot()):
+            break
+        await asyncio.sleep(0.02)
+    assert state.until is None or state.until(session.snapshot())
+    assert await asyncio.to_thread(session.wait_settled, 10)

@@ -1,0 +1,52 @@
+"""What the app says in words: toasts for keys that do nothing here, and the panes' wording."""
+
+import asyncio
+
+from ipc_tui.engine import TraceEvent
+from ipc_tui.present import what_happened
+from tests.tui.screen import settled
+
+
+def said(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_0_and_a_digit_past_the_last_row_say_what_the_digits_do(app_on):
+    app = app_on("lock-contention", "thread")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot, app)
+        await pilot.press("0")
+        await pilot.pause()
+        assert said(app) == ["0 steps nobody; 1-3 step the workers."]
+        await pilot.press("k", "7")
+        await pilot.pause()
+        assert said(app)[-1] == "7 kills nobody; 1-3 kill the workers."
+        await settled(pilot, app)
+        assert all(w.steps == 0 for w in app.session.snapshot().workers)
+
+
+async def test_the_play_speed_is_said_in_good_english(app_on):
+    app = app_on("lock-contention", "thread")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("minus")
+        await pilot.pause()
+        assert said(app)[-1] == "Play speed: 1 step a second."
+        await pilot.press("minus")
+        await pilot.pause()
+        assert said(app)[-1] == "Play speed: 0.5 steps a second."
+
+
+async def test_a_semaphore_that_started_at_0_says_so(app_on):
+    app = app_on("producer-consumer", "thread")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot, app)
+        await asyncio.to_thread(app.session.run_schedule, "producer*")
+        await settled(pilot, app)
+        views = {view.sem_name: view for view in app.semaphores_pane.views}
+        assert str(views["items"].text.content).startswith("items 3 (started at 0) ")
+        assert str(views["slots"].text.content).startswith("slots 0 (started at 3) ")
+
+
+def test_a_summary_of_steps_run_free_names_no_line_0():
+    summary = TraceEvent(1.0, "w0", 40, "summary", "release", "lock", None, None, None, 36, 0)
+    assert what_happened(summary).plain == "release lock  (running free: 36 steps up to this one)"
