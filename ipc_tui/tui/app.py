@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 import threading
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -30,6 +31,7 @@ from ipc_tui.engine import (
     Snapshot,
     list_scenarios,
 )
+from ipc_tui.engine.frontend import SessionView
 from ipc_tui.present import verdict_lines
 from ipc_tui.tui.code import CodePane
 from ipc_tui.tui.commands import IpcCommands, Palette
@@ -49,7 +51,7 @@ from ipc_tui.tui.workers import WorkerRow, WorkersPane
 SAMPLE_HZ = 20
 RATES = (0.5, 1, 2, 4, 8, 16, 32, 64)
 
-SessionFactory = Callable[[ScenarioInfo, "str | None"], Any]
+SessionFactory = Callable[[ScenarioInfo, "str | None", "str | None"], SessionView]
 
 
 def _terminal_answers() -> bool:
@@ -130,7 +132,7 @@ class IpcApp(App[int]):
 
     def __init__(
         self,
-        session: Any = None,
+        session: SessionView | None = None,
         factory: SessionFactory = Session,
         scenarios: list[ScenarioInfo] | None = None,
         sample: bool = True,
@@ -147,6 +149,7 @@ class IpcApp(App[int]):
         self._drawn: object = None  # the session's changes() when the panes were last drawn
         self._moving = True
         self.leaving = False  # q (or a signal) asked the app to end: actions do nothing now
+        self.said: deque[str] = deque(maxlen=50)  # the toasts' messages, newest last
         # The panes, kept at hand: the sampling timer must reach them under any screen.
         self.workers_pane = WorkersPane()
         self.memory_pane = MemoryPane()
@@ -203,7 +206,7 @@ class IpcApp(App[int]):
         self.close_session()
         self._load(session)
 
-    def _load(self, session: Any) -> None:
+    def _load(self, session: SessionView) -> None:
         self.session = session
         session.start()
         snap = session.snapshot()
@@ -214,7 +217,7 @@ class IpcApp(App[int]):
         self.lesson_pane.load(info, self.lang)
         self.memory_pane.reset()
         self.results_pane.reset()
-        self.trace_pane.reset({x.name for x in snap.locks})
+        self.trace_pane.reset()
         self.memory_pane.display = bool(snap.cells)
         self.locks_pane.display = bool(snap.locks)
         self.semaphores_pane.display = bool(snap.semaphores)
@@ -327,7 +330,8 @@ class IpcApp(App[int]):
         """One toast at a time: a new one replaces the one before (stacked, they would reach
         down over the code's marked lines). The old ones go with their holders: Textual's
         clearing leaves each holder behind, and the next toast below it (`ToastHolder` is
-        Textual's own)."""
+        Textual's own). What was said is kept in `said`, for whoever asks (the tests)."""
+        self.said.append(message)
         for holder in self.screen.query(ToastHolder):
             holder.remove()
         self.clear_notifications()

@@ -54,9 +54,10 @@ class Timeline:
     def __init__(self, width: int = 400) -> None:
         self.columns: deque[dict[str, tuple[str, str]]] = deque(maxlen=width)
         self.blocked: set[str] = set()
-        self.holding: dict[str, set[str]] = {}  # worker -> locks it holds
 
-    def add(self, e: TraceEvent, locks: set[str]) -> None:
+    def add(self, e: TraceEvent) -> None:
+        """Who holds a lock comes with each event, from the board (`TraceEvent.holding`): the
+        timeline works nothing out for itself."""
         if e.kind == "blocked":
             self.blocked.add(e.worker)
             return
@@ -64,19 +65,11 @@ class Timeline:
             return
         self.blocked.discard(e.worker)
         column = {w: ("░", "red") for w in self.blocked}
-        if e.kind == "summary":  # many steps since its last column: what it holds is not drawn
-            self.holding.pop(e.worker, None)  # (nor what it held at its last step: released?)
+        column.update({w: ("─", "magenta") for w in e.holding})
+        if e.kind == "summary":  # many steps since its last column
             column[e.worker] = ("▒", "green")
         else:
-            held = self.holding.setdefault(e.worker, set())
-            if e.resource in locks:
-                if e.op == "acquire" and e.result:
-                    held.add(e.resource)
-                elif e.op == "release":
-                    for owned in self.holding.values():
-                        owned.discard(e.resource)
-            column.update({w: ("─", "magenta") for w, h in self.holding.items() if h})
-            column[e.worker] = ("█", "magenta" if held else "green")
+            column[e.worker] = ("█", "magenta" if e.worker in e.holding else "green")
         self.columns.append(column)
 
     def render(self, workers: list[str], width: int) -> Text:
@@ -113,7 +106,6 @@ class TracePane(Vertical):
         super().__init__(id="trace", classes="pane")
         self.border_title = "Trace"
         self.timeline = Timeline()
-        self._locks: set[str] = set()
         self.log_view = TraceLog(
             id="trace-log", max_lines=MAX_LINES, markup=False, wrap=True, min_width=20
         )
@@ -131,12 +123,11 @@ class TracePane(Vertical):
             yield self.log_view
             yield self.timeline_view
 
-    def reset(self, locks: set[str]) -> None:
+    def reset(self) -> None:
         self.log_view.clear()
         self._written.clear()
         self._unwritten, self._skipped = [], 0
         self.timeline = Timeline()
-        self._locks = locks
 
     def toggle(self) -> None:
         switcher = self.switcher
@@ -154,7 +145,7 @@ class TracePane(Vertical):
 
     def add(self, events: list[TraceEvent], running_free: bool = False) -> None:
         for e in events:
-            self.timeline.add(e, self._locks)
+            self.timeline.add(e)
         unwritten = self._unwritten
         unwritten += events
         if len(unwritten) > MAX_PER_WRITE:

@@ -102,7 +102,8 @@ SNAPSHOT = Snapshot(
 
 
 def event(t, name, seq, kind, op, res, before=None, after=None, result=None, line=17):
-    return TraceEvent(t, name, seq, kind, op, res, None, before, after, result, line)
+    holding = ("w0",) if t >= 0.7 else ()  # w0 takes the lock at 0.7 and keeps it
+    return TraceEvent(t, name, seq, kind, op, res, None, before, after, result, line, holding)
 
 
 EVENTS = [

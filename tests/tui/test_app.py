@@ -190,16 +190,19 @@ async def test_the_timeline_moves_while_workers_run_free(app_on, scenario_file):
         assert all("▒" in lanes[i] for i in (0, 1)), lanes  # each worker's summaries
 
 
-def test_after_a_summary_the_timeline_claims_no_lock_the_worker_held_before():
-    def event(worker, kind, op="acquire", result=True):
-        return TraceEvent(0.0, worker, 1, kind, op, "lock", None, None, None, result, 1)
+def test_the_timeline_draws_who_holds_a_lock_as_the_board_says():
+    def event(worker, kind, holding, op="acquire"):
+        return TraceEvent(0.0, worker, 1, kind, op, "lock", None, None, None, True, 1, holding)
 
     timeline = Timeline()
-    timeline.add(event("w0", "step"), {"lock"})  # w0 takes the lock, step by step
+    timeline.add(event("w0", "step", ("w0",)))  # w0 takes the lock, step by step
     assert timeline.columns[-1]["w0"] == ("█", "magenta")
-    timeline.add(event("w0", "summary", "release", None), {"lock"})  # then runs free
-    timeline.add(event("w1", "step", "read"), {"lock"})
-    assert "w0" not in timeline.columns[-1]  # not "─ holds a lock": it may have let it go
+    timeline.add(event("w0", "summary", (), "release"))  # then runs free: it let it go
+    timeline.add(event("w1", "step", (), "read"))
+    assert "w0" not in timeline.columns[-1]  # not "─ holds a lock"
+    timeline.add(event("w0", "summary", ("w0",)))  # running free, and holding it now
+    timeline.add(event("w1", "step", ("w0",), "read"))
+    assert timeline.columns[-1]["w0"] == ("─", "magenta")
 
 
 def test_the_trace_keeps_a_few_screens_of_rendered_lines():
@@ -389,7 +392,7 @@ async def test_k_on_a_thread_says_it_cannot_be_killed(app_on):
         await settled(pilot, app)
         await pilot.press("k", "1")
         await pilot.pause()
-        said = [n.message for n in app._notifications]
+        said = list(app.said)
         assert any("w0 is a thread: Python cannot kill one thread" in m for m in said), said
         assert app.session.snapshot().worker("w0").state == "ready"
 

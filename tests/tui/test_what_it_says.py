@@ -8,7 +8,7 @@ from tests.tui.screen import settled
 
 
 def said(app) -> list[str]:
-    return [n.message for n in app._notifications]
+    return list(app.said)
 
 
 async def test_0_and_a_digit_past_the_last_row_say_what_the_digits_do(app_on):
