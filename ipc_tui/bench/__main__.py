@@ -15,7 +15,7 @@ import statistics
 from rich.console import Console
 from rich.table import Table
 
-from ipc_tui.bench import app, engine
+from ipc_tui.bench import app, engine, lessons
 from ipc_tui.engine import start_helpers
 
 
@@ -88,6 +88,35 @@ def main() -> int:
     )
     one = app.one_worker()
     row("start-up: one process worker", f"{one * 1e3:.0f} ms", "150 ms", one <= 0.15)
+    gil = lessons.gil(quick)
+    row(
+        "gil: processes vs serial, CPU",
+        f"{gil['processes, CPU']:.2f}x",
+        "> 1.3x",
+        gil["processes, CPU"] > 1.3,
+    )
+    row(
+        "gil: threads vs serial, CPU",
+        f"{gil['threads, CPU']:.2f}x",
+        "< 1.35x",
+        gil["threads, CPU"] < 1.35,
+    )
+    row(
+        "gil: threads vs serial, waits",
+        f"{gil['threads, waits']:.1f}x",
+        "> 3x",
+        gil["threads, waits"] > 3,
+    )
+    row(
+        "gil: one thread alone moved",
+        f"{gil['one alone']:.0%} of samples",
+        "> 50%",
+        gil["one alone"] > 0.5,
+    )
+    longer = lessons.turns()
+    row("gil: turns at a 50 ms vs 1 ms switch", f"{longer:.1f}x longer", "> 3x", longer > 3)
+    batched = lessons.channels(quick)
+    row("ipc-compare: Array ×100 vs Pipe/Queue", f"{batched:.1f}x the items/s", "> 1x", batched > 1)
 
     console.width = max(console.width, 110)  # one row a figure, also when piped
     table = Table("figure", "measured", "target", "met", title="ipc-tui: the cost of watching")

@@ -159,9 +159,13 @@ class Board:
         w.name = new
         self.version += 1
 
-    def launched(self, w: WorkerRecord, daemon: bool) -> None:
-        """Its real thread or process is starting (it will report Started)."""
+    def launched(
+        self, w: WorkerRecord, daemon: bool, thread_alive: Callable[[], bool] | None = None
+    ) -> None:
+        """Its real thread or process is starting (it will report Started); a thread's
+        `is_alive` says when it has really ended."""
         w.started, w.daemon, w.state, w.since = True, daemon, State.RUNNING, monotonic()
+        w.thread_alive = thread_alive
         self.version += 1
 
     def opened(self, w: WorkerRecord) -> None:

@@ -114,7 +114,7 @@ class Host:
     def launch(self, w: WorkerRecord) -> None:
         """Start `w`'s real thread or process; it stops at its first gate."""
         p = self.plumbing[w]
-        self.board.launched(w, p.obj.daemon)  # (daemon may have been set since it was made)
+        daemon = p.obj.daemon  # (it may have been set since the worker was made)
         if w.kind == "thread":
             p.gate = threading.Semaphore(0)
             if self.ctx is None:
@@ -128,10 +128,11 @@ class Host:
             p.wake = threading.Event()
             p.runtime = Runtime(self.spec.path, p.gate, self.flags, send, p.wake.wait, self)
             p.handle = launch.start_thread(p.obj, p.runtime)
-            w.thread_alive = p.handle.is_alive
+            self.board.launched(w, daemon, p.handle.is_alive)
         else:
             p.gate = self.ctx.Semaphore(0)
             p.handle, reader = launch.start_process(self.ctx, self.spec, p.obj, p.gate, self.flags)
+            self.board.launched(w, daemon)
             self.watch(w, reader, p.handle.sentinel)
         p.obj._handle = p.handle
 

@@ -73,10 +73,10 @@ def test_headless_says_it_and_exits_1_when_the_check_fails():
     lossy = "w0,w1,w0,w1,w0*,w1*"
     done = run_cli("--headless", "--scenario", "race-condition", "--schedule", lossy)
     assert done.returncode == 1, done.stderr
-    assert "✗ not as expected: counter is 5, expected 6: 1 update(s) lost" in done.stdout
+    assert "NOT AS EXPECTED: counter is 5, expected 6: 1 update(s) lost" in done.stdout
     done = run_cli("--headless", "--scenario", "critical-section", "--schedule", "w0,w1,w0,w1")
     assert done.returncode == 0, done.stderr
-    assert "✓ as expected: counter.value == 6" in done.stdout
+    assert "AS EXPECTED: counter.value == 6" in done.stdout
     done = run_cli("--headless", "--json", "--scenario", "race-condition", "--schedule", "w0*,w1*")
     final = json.loads(done.stdout.splitlines()[-1])["final"]
     assert final["check"] == {"held": True, "says": "counter.value == 6"}

@@ -1,0 +1,78 @@
+"""The measuring scenarios' lessons, as figures: what the gil and ipc-compare scenarios show a
+student, measured here in one run each. These are timings: they belong here, not in a test (on
+a shared machine a second core is sometimes busy elsewhere, and the figures move with it)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+TURNS = '''"""Turns: which thread runs, at two switch intervals."""
+from ipc_tui.engine.measure import who_runs
+from ipc_tui.scenario import variant
+
+MODES = ("process",)
+VARIANTS = ("1", "50")
+
+
+SWITCH = int(variant())
+
+
+def spin(counters, me):
+    while True:
+        counters[me] += 1
+
+
+def main():
+    who_runs(spin, threads=2, switch_ms=SWITCH, seconds=1.0)
+'''
+
+
+def _tables(*args: str, quick: bool) -> dict:
+    command = [sys.executable, "-m", "ipc_tui", "--headless", "--json", *args]
+    done = subprocess.run(
+        command + (["--quick"] if quick else []), capture_output=True, text=True, timeout=600
+    )
+    return json.loads(done.stdout.splitlines()[-1])["final"]["tables"]
+
+
+def _rows(table: dict) -> dict:
+    return {tuple(row[:2]): dict(zip(table["columns"], row, strict=True)) for row in table["rows"]}
+
+
+def gil(quick: bool) -> dict[str, float]:
+    """How much faster than serial threads and processes are, on CPU work and on waits; the
+    share of 1 ms samples in which one thread alone moved."""
+    tables = _tables("--scenario", "gil", quick=quick)
+    rows = _rows(tables["serial, threads, processes"])
+    who = _rows(tables["which thread runs"])
+    return {
+        "processes, CPU": rows["CPU", "processes"]["faster"],
+        "threads, CPU": rows["CPU", "threads"]["faster"],
+        "threads, waits": rows["latency I/O", "threads"]["faster"],
+        "one alone": who["one alone", "share of samples"]["share"],
+    }
+
+
+def turns() -> float:
+    """How much longer a thread runs alone at sys.setswitchinterval(0.05) than at 0.001."""
+    path = Path(tempfile.mkdtemp(prefix="ipc-tui-bench-")) / "turns.py"
+    path.write_text(TURNS)
+    turn = {}
+    for ms in ("1", "50"):
+        table = _tables("--scenario", str(path), "--variant", ms, quick=False)["which thread runs"]
+        turn[ms] = _rows(table)["a turn", "ms alone, on average"]["share"]
+    return turn["50"] / turn["1"] if turn["1"] else float("inf")
+
+
+def channels(quick: bool) -> float:
+    """Items a second through an Array a hundred at a time, against the faster of a Pipe and a
+    Queue."""
+    table = _tables("--scenario", "ipc-compare", quick=quick)["pipe, queue, shared memory"]
+    rate = {
+        row[0]: dict(zip(table["columns"], row, strict=True))["items/s"] for row in table["rows"]
+    }
+    return rate["Array ×100"] / max(rate["Pipe"], rate["Queue"])
