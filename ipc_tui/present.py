@@ -104,6 +104,8 @@ def what_happened(e: TraceEvent, space: str = " ") -> Text:
             text.append(f"  = {e.after!r}")
         elif e.op == "sleep":
             text.append(f"  {e.result:g} s")
+        elif e.op == "join":  # (join returns None: what it shows is whether the worker ended)
+            text.append("  (ended)" if e.result else "  (still alive)")
         elif e.result is not None:
             text.append(f"  -> {e.result!r}")
     elif e.kind == "blocked":
@@ -113,8 +115,11 @@ def what_happened(e: TraceEvent, space: str = " ") -> Text:
     elif e.kind == "sleeping":
         text.append(f"  {e.result:g} s (sleeping)", style="yellow")
     elif e.kind == "summary":
-        text.append(f"  (running free: {e.result} steps up to this one)", style="dim")
-    if e.line:  # (0: not known, as for a worker's summary of its steps running free)
+        steps = "1 step" if e.result == 1 else f"{e.result} steps"
+        text.append(f"  (running free: {steps} up to this one)", style="dim")
+    # (0: not known, as for a worker's summary of its steps running free; a worker's end is
+    # not a line of its code)
+    if e.line and e.kind not in ("finished", "killed", "cut off", "failed"):
         text.append(f"  line{space}{e.line}", style="dim")
     return text
 

@@ -1,6 +1,6 @@
 """Barrier: nobody goes on until all have arrived
 
-Try: hold 1 down until r0 blocks on `gate_in` (8 steps), then hold 2 until r1 does (headless:
+Try: hold 1 down until r0 blocks on `gate_in` (the 8th press), then hold 2 until r1 does (headless:
 `--schedule 'r0*,r1*'`): both wait at the barrier, however long. Then hold 3: r2 arrives last
 and opens the turnstile for everyone. Watch: the Workers pane (■ blocked on `gate_in`) and the
 Semaphores pane (who is blocked at 0).
@@ -17,7 +17,7 @@ MODES = ("process", "thread")
 LESSON_ZH = """
 屏障:所有人都到齐之前,谁也不能继续
 
-试一试:按住 1,直到 r0 阻塞在 `gate_in` 上(8 步),再按住 2,直到 r1 也阻塞(无界面运行:`--schedule 'r0*,r1*'`):两人都在屏障前等待,无论多久。然后按住 3:r2 最后到达,为所有人打开闸门。观察:Workers 面板(■ 阻塞在 `gate_in` 上)和 Semaphores 面板(谁阻塞在 0)。
+试一试:按住 1,直到 r0 阻塞在 `gate_in` 上(第 8 次按键),再按住 2,直到 r1 也阻塞(无界面运行:`--schedule 'r0*,r1*'`):两人都在屏障前等待,无论多久。然后按住 3:r2 最后到达,为所有人打开闸门。观察:Workers 面板(■ 阻塞在 `gate_in` 上)和 Semaphores 面板(谁阻塞在 0)。
 
 屏障由一把锁、一个计数器和两个信号量(一个进门的闸门,一个出门的闸门)组成。每个跑者在锁的保护下给自己计数;最后到达的人为所有人打开闸门。出去的时候再来一遍,这样屏障就为下一轮准备好了。
 """

@@ -1,8 +1,8 @@
 """Producer-consumer: a bounded buffer, full and empty
 
-Try: hold 1 down until the producer blocks on `slots` (25 steps; headless:
+Try: hold 1 down until the producer blocks on `slots` (the 25th press; headless:
 `--schedule 'producer*'`): the buffer is full. Then press 2 until the consumer releases `slots`
-(11 steps): the producer may put one more. Or start with 2: the consumer blocks on `items`, the
+(11 presses): the producer may put one more. Or start with 2: the consumer blocks on `items`, the
 buffer empty. Watch: the buffer cells, and who is blocked on what: the producer on `slots`
 (full), the consumer on `items` (empty).
 
@@ -18,7 +18,7 @@ MODES = ("process", "thread")
 LESSON_ZH = """
 生产者-消费者:有界缓冲区,满了和空了
 
-试一试:按住 1,直到生产者阻塞在 `slots` 上(25 步;无界面运行:`--schedule 'producer*'`):缓冲区满了。然后按 2,直到消费者释放 `slots`(11 步):生产者又可以放一个。或者先按 2:消费者阻塞在 `items` 上,缓冲区是空的。观察:缓冲区单元,以及谁阻塞在什么上:生产者阻塞在 `slots` 上(满),消费者阻塞在 `items` 上(空)。
+试一试:按住 1,直到生产者阻塞在 `slots` 上(第 25 次按键;无界面运行:`--schedule 'producer*'`):缓冲区满了。然后按 2,直到消费者释放 `slots`(11 次按键):生产者又可以放一个。或者先按 2:消费者阻塞在 `items` 上,缓冲区是空的。观察:缓冲区单元,以及谁阻塞在什么上:生产者阻塞在 `slots` 上(满),消费者阻塞在 `items` 上(空)。
 
 生产者把物品放进有 3 个位置的缓冲区;消费者按顺序取出。`slots` 记录空位,`items` 记录已放入的物品。锁保证两者不会同时修改缓冲区的两端。
 """

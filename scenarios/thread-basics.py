@@ -65,4 +65,4 @@ def main():
     greeter.join()
     worker.join(timeout=0.05)  # returns before the worker is done
     print("after join(0.05): worker alive?", worker.is_alive())
-    print("main is", current_thread().name, "- isDaemon():", ticker.isDaemon())
+    print("main is", current_thread().name, "- ticker.isDaemon():", ticker.isDaemon())

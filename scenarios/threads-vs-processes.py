@@ -1,8 +1,9 @@
 """Threads vs processes: the same work, side by side
 
-Try: press f to run it all (or 1 to take main a step at a time). Watch: the trace: each
-worker's line gives its pid, its thread id, its memory and its hits; main's lines give how long
-each `start()` took and the hits it sees at the end.
+Try: press f to run it all (the times it prints are only true running free: stepping, each
+`start()` also waits for your key). Watch: the trace: each worker's line gives its pid, its
+thread id, its memory and its hits; main's lines give how long each `start()` took and the hits
+it sees at the end.
 
 Threads are parts of one process: they share its memory (a global changed by a thread is
 changed for main too), its pid, and cost little to start. Each process has its own memory
@@ -23,7 +24,7 @@ MODES = ("mixed",)
 LESSON_ZH = """
 线程与进程:同样的工作,并排比较
 
-试一试:按 f 全部运行(或者按 1,一步一步地运行 main)。观察:跟踪记录:每个工作者的那一行给出它的 pid、线程 id、内存和它看到的 hits;main 的几行给出每次 `start()` 花了多长时间,以及最后它看到的 hits。
+试一试:按 f 全部运行(它打印的时间只有在自由运行时才是真的:单步时,每次 `start()` 还要等你按键)。观察:跟踪记录:每个工作者的那一行给出它的 pid、线程 id、内存和它看到的 hits;main 的几行给出每次 `start()` 花了多长时间,以及最后它看到的 hits。
 
 线程是一个进程的一部分:它们共享进程的内存(线程修改的全局变量,main 也能看到),共享 pid,启动的开销很小。每个进程有自己的内存(它对全局变量的修改只留在自己的副本里:只有 `Value` 这样的共享内存才是共享的),有自己的 pid,启动的开销更大。每个工作者报告自己的 pid、线程 id、`start()` 花了多长时间,以及所在进程占用的内存。
 """

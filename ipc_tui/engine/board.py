@@ -170,6 +170,8 @@ class Board:
 
     def opened(self, w: WorkerRecord) -> None:
         """Its gate opened: it takes its step now, however long it waited for it."""
+        if not w.live:  # (ended at its gate: killed, cut off; nothing opens it again)
+            return
         w.at_gate, w.state, w.since = False, State.RUNNING, monotonic()
         self.version += 1
 
@@ -198,7 +200,7 @@ class Board:
 
     def fail(self, w: WorkerRecord, error: str, t: float) -> None:
         self.version += 1
-        w.state, w.error, w.blocked_on = State.FAILED, error, None
+        w.state, w.error, w.blocked_on, w.at_gate = State.FAILED, error, None, False
         self._forget_waits(w)
         self._record(t, w, 0, "failed", "failed", None, result=error)
 
@@ -206,6 +208,7 @@ class Board:
         """A process killed by a signal: what it held stays taken (see engine/verdict.py)."""
         self.version += 1
         w.state, w.error, w.blocked_on = State.KILLED, f"killed by {signal_name}", None
+        w.at_gate = False
         self._forget_waits(w)
         self._record(t, w, 0, "killed", "killed", None, result=signal_name)
 
@@ -279,7 +282,7 @@ class Board:
 
     def _summary(self, w: WorkerRecord, report: r.Summary) -> None:
         """Steps taken running free, summed up by the worker: its place, and what it holds."""
-        seq, steps, held, taken, last, line, t = report
+        seq, steps, held, taken, last, line, t, began = report
         if w.state == State.BLOCKED:
             w.waited += t - w.blocked_at
             self._forget_waits(w)
@@ -301,7 +304,7 @@ class Board:
                     tally.gave(w.name)
         if steps:  # (none: only the end of a step that blocked or slept, already in the trace)
             op, res, index = last
-            self._record(t, w, seq, "summary", op, res, index, result=steps, line=line)
+            self._record(began, w, seq, "summary", op, res, index, result=steps, line=line)
 
     def _output(self, w: WorkerRecord, report: r.Output) -> None:
         self._record(report.t, w, 0, "output", "print", None, result=report.text, line=report.line)

@@ -138,6 +138,8 @@ class Host:
 
     def open(self, w: WorkerRecord) -> None:
         """Let `w` take one step (the caller holds the lock and knows `w` is at its gate)."""
+        if not w.live:
+            return
         self.board.opened(w)
         self.plumbing[w].gate.release()
 

@@ -67,7 +67,10 @@ def compare_ways(
 ) -> dict[str, dict[str, float]]:
     """Run each workload `func(arg, progress, me)` as `tasks` tasks in each way; return seconds
     by workload and way. A task sets `progress[me]` (0 to 1) as it goes: the table shows it."""
-    notes = notes or {}
+    # At the quick size the work is smaller: the notes' seconds (for the full work) would not
+    # compare, so they are not shown beside ours.
+    quick = _quick()
+    notes = {} if quick else (notes or {})
     seconds: dict[str, dict[str, float]] = {w: {} for w in workloads}
     # seconds: while it runs, a bar per task; faster: serial's seconds / this way's
     columns = ("work", "way", "seconds", "faster", "notes")
@@ -82,7 +85,12 @@ def compare_ways(
                     took = _bars(progress)
                 faster = round(serial / took, 2) if serial and isinstance(took, float) else None
                 rows.append((work, way, took, faster, notes.get((work, way))))
-        note = f"{tasks} tasks each; notes: the course's seconds, on its machine · {machine()}"
+        said = (
+            "the course's seconds are for the full work: not shown at the quick size"
+            if quick
+            else "notes: the course's seconds, on its machine"
+        )
+        note = f"{tasks} tasks each; {said} · {machine()}"
         show_table(name, columns, rows, note)
 
     def measure(lab: Lab, work: str, func: Callable, arg: Any, way: str) -> None:

@@ -71,7 +71,9 @@ class Done(NamedTuple):
 class Summary(NamedTuple):
     """Running free: `steps` steps up to step `seq`, what the worker holds now (`held`:
     resource -> locks or permits), what it acquired and released meanwhile (`taken`: resource ->
-    (acquires, releases)), and the last step it began (`last`: (op, resource, index))."""
+    (acquires, releases)), and the last step it began (`last`: (op, resource, index)), between
+    `began` (its first step) and `t`. The trace places it where it began: a release it sums up
+    then comes before the acquire it allowed."""
 
     seq: int
     steps: int
@@ -80,6 +82,7 @@ class Summary(NamedTuple):
     last: tuple | None
     line: int
     t: float
+    began: float
 
 
 class Output(NamedTuple):

@@ -90,6 +90,7 @@ class Runtime:
         self.last: tuple | None = None
         self.free = False  # running free with summaries, as the flags said at the last look
         self.due = 0.0  # when to send the next summary and look at the flags again
+        self.began = 0.0  # when the first step of the next summary began
 
     def line(self, depth: int = 2) -> int:
         """The scenario line that called the operation now being done."""
@@ -111,7 +112,8 @@ class Runtime:
         self.seq += 1
         self.free = bool(flags[FREE] and flags[SUMMARY])
         if self.free:
-            self.at, self.due = 0, monotonic() + SUMMARY_SECONDS
+            self.began = monotonic()  # the first step the next summary sums up
+            self.at, self.due = 0, self.began + SUMMARY_SECONDS
             self.steps += 1
             self.last = (op, subject, index)
             return SUMMARISED
@@ -149,7 +151,9 @@ class Runtime:
         if self.last is not None:  # (op, subject, index): the subject by its name
             op, subject, index = self.last
             last = (op, subject.name if subject is not None else None, index)
-        self.send(Summary(self.seq, self.steps, held, taken, last, self.line(2), monotonic()))
+        now = monotonic()
+        began = self.began or now
+        self.send(Summary(self.seq, self.steps, held, taken, last, self.line(2), now, began))
         self.steps, self.unsaid = 0, False
         for c in self.tally.values():
             c[0] = c[1] = 0
@@ -269,7 +273,9 @@ def step(
     elif take is None:
         result = do(*args)
     else:
-        result = _take(rt, line, op, name, take, timeout)
+        result, waited = _take(rt, line, op, name, take, timeout)
+        if waited:  # what it was just before the take is not known (others moved meanwhile)
+            before = None
     if op in READS:
         before = after = result
     else:
@@ -278,22 +284,25 @@ def step(
     return result
 
 
-def _take(rt: Runtime, line: int, op: str, name: Any, take: Callable, timeout: Any) -> Any:
-    """Try at once; running free, wait a moment more; then report the block and wait."""
+def _take(
+    rt: Runtime, line: int, op: str, name: Any, take: Callable, timeout: Any
+) -> tuple[Any, bool]:
+    """Try at once; running free, wait a moment more; then report the block and wait.
+    Returns what the take returned, and whether it waited."""
     if take(False):
-        return True
+        return True, False
     if timeout is not None and timeout <= 0:
-        return False
+        return False, False
     if line == SUMMARISED:
         grace = GRACE if timeout is None else min(GRACE, timeout)  # (a number: never for ever)
         if take(True, grace):
-            return True
+            return True, True
         if timeout is not None:
             timeout = max(0.0, timeout - grace)
             if timeout == 0:
-                return False
+                return False, True
     rt.blocked(op, name, timeout)
-    return take(True) if timeout is None else take(True, timeout)
+    return (take(True) if timeout is None else take(True, timeout)), True
 
 
 def scenario_print(*args: Any, sep: str | None = " ", end: str | None = "\n", **kw: Any) -> None:

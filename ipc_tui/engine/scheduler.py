@@ -52,10 +52,10 @@ class Scheduler:
         if worker is None:
             n = len(workers)
             order = [workers[(self.last + k) % n] for k in range(1, n + 1)]
-            w = next((x for x in order if x.at_gate), None)
+            w = next((x for x in order if x.at_gate and x.live), None)
         else:
             w = self.host.by_name[worker]
-        if w is None or not w.at_gate:
+        if w is None or not w.at_gate or not w.live:
             return None
         self.last = w.index
         self.host.open(w)
@@ -76,7 +76,7 @@ class Scheduler:
             self.flags[FREE] = 1
             self.requests.clear()
             for w in self.board.workers:
-                if w.at_gate:
+                if w.at_gate and w.live:
                     self.host.open(w)
 
     def pause(self) -> None:

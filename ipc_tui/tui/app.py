@@ -218,6 +218,7 @@ class IpcApp(App[int]):
         self.memory_pane.reset()
         self.results_pane.reset()
         self.trace_pane.reset()
+        self.semaphores_pane.reset()
         self.memory_pane.display = bool(snap.cells)
         self.locks_pane.display = bool(snap.locks)
         self.semaphores_pane.display = bool(snap.semaphores)
@@ -280,7 +281,7 @@ class IpcApp(App[int]):
     def status(self, snap: Snapshot, verdicts: list[str]) -> str:
         """The header's line: mode, variant, and the state in a few words."""
         session = self.session
-        below = f"{verdicts[0].partition(':')[0]} (below)" if verdicts else ""
+        below = f"{verdicts[0].partition(':')[0]} ↓" if verdicts else ""  # (in the bar below)
         if not any(w.live for w in snap.workers):
             failed = [w.name for w in snap.workers if w.state == "failed"]
             state = f"finished, {', '.join(failed)} failed" if failed else "finished"
@@ -292,9 +293,10 @@ class IpcApp(App[int]):
         elif session.playing:
             state = f"playing, {RATES[self.rate_index]:g} steps/s"
         else:
-            state = "paused: n steps, space plays"
+            state = "paused"  # (the key bar says how to step and play)
         mode = {"process": "processes", "thread": "threads"}.get(session.mode, session.mode)
-        variant = f" · {session.variant}" if session.variant else ""
+        # ("variant": deadlock's variant "deadlock" must not read as a verdict)
+        variant = f" · variant {session.variant}" if session.variant else ""
         return f"{mode}{variant} · {state}"
 
     # -- actions ---------------------------------------------------------------------------
@@ -347,9 +349,14 @@ class IpcApp(App[int]):
 
     def step(self, name: str) -> None:
         if self.session.step(name) is None:
-            w = self.session.snapshot().worker(name)
+            snap = self.session.snapshot()
+            w = snap.worker(name)
+            waits = snap.verdict.certain and any(
+                x.startswith(f"{name} waits") for x in snap.verdict.waits
+            )
+            moves = "it never will: see below" if waits else "it moves when that lets it go"
             why = {
-                "blocked": f"blocked on {w.blocked_on}: it moves when that lets it go",
+                "blocked": f"blocked on {w.blocked_on}: {moves}",
                 "new": "not started yet",
                 "running": "in the middle of a step",
                 "sleeping": "sleeping",

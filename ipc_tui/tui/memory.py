@@ -17,9 +17,8 @@ _GONE = object()  # no write seen: equal to no value
 
 
 def _show(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:g}"
-    return repr(value) if isinstance(value, bytes) else str(value)
+    """As the trace shows it (0.0, not 0: a float cell holds a float)."""
+    return repr(value) if isinstance(value, (bytes, float)) else str(value)
 
 
 class MemoryPane(Static):
@@ -56,9 +55,12 @@ class MemoryPane(Static):
             out.append(f"{cell.name:<{width}} ", style="bold")
             for i, value in enumerate(values):
                 flashing = snap.t - self._written_at.get((cell.name, i), -1e9) < FLASH_SECONDS
+                # (no-break spaces inside a cell: a long array wraps between cells, never
+                # between an index and its value)
                 if cell.kind == "array":
                     out.append(f"{i}:", style="dim")
-                out.append(f" {_show(value)} ", style="reverse yellow" if flashing else "reverse")
+                shown = f"\xa0{_show(value)}\xa0"
+                out.append(shown, style="reverse yellow" if flashing else "reverse")
                 out.append(" ")
             if cell.kind == "array" and cell.typecode == "c":
                 out.append(f" = {cell_value(cell)!r}", style="cyan")

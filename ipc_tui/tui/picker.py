@@ -45,7 +45,10 @@ class PickerScreen(Screen[ScenarioInfo | None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="type to filter: name or title", id="picker-filter")
+        yield Input(
+            placeholder="type to filter (name or title) · escape: back · ctrl+q: quit",
+            id="picker-filter",
+        )
         yield OptionList(*self._options(), id="picker")
         yield Footer()
 

@@ -55,8 +55,10 @@ class SemaphoreView(Horizontal):
         room = self.text.content_size.width - text.cell_len
         history = list(self.history)[-room:] if room > 0 else []  # (none: it would wrap)
         text.append(sparkline(history, max(sem.initial, *self.history)), style="cyan")
-        if sem.holders or sem.initial:  # (a signal, such as a turnstile, has nobody inside)
-            text.append("\ninside: ", style="dim")
+        if sem.holders or sem.initial:  # (a signal, such as a turnstile: nothing taken)
+            # permits taken and not given back, whoever gives them back: a semaphore has no
+            # owner (the consumer gives back what the producer took)
+            text.append("\ntaken by: ", style="dim")
             text.append(", ".join(counted(sem.holders)) or "nobody", style="cyan")
         if sem.lost:
             text.append(f"  ({sem.lost} lost: taken by workers now gone)", style="bold magenta")
@@ -72,6 +74,11 @@ class SemaphoresPane(Vertical):
         self.border_title = "Semaphores"
         self._names: tuple[str, ...] = ()
         self.views: list[SemaphoreView] = []
+
+    def reset(self) -> None:
+        """Another run (a restart, a switch of mode): fresh primitives, no history."""
+        self.remove_children()
+        self.views, self._names = [], ()
 
     def show(self, snap: Snapshot) -> None:
         names = tuple(s.name for s in snap.semaphores)

@@ -133,6 +133,8 @@ class TracePane(Vertical):
         switcher = self.switcher
         switcher.current = "timeline" if switcher.current == "trace-log" else "trace-log"
         self.border_title = "Timeline" if switcher.current == "timeline" else "Trace"
+        if not self.showing_timeline:  # the log back: what came meanwhile, written now
+            self.call_after_refresh(self.add, [])
 
     @property
     def showing_timeline(self) -> bool:
@@ -141,7 +143,7 @@ class TracePane(Vertical):
     @property
     def behind(self) -> bool:
         """Events kept back for the next write (running free)."""
-        return bool(self._unwritten or self._skipped)
+        return bool(self._unwritten or self._skipped) and not self.showing_timeline
 
     def add(self, events: list[TraceEvent], running_free: bool = False) -> None:
         for e in events:
@@ -154,6 +156,8 @@ class TracePane(Vertical):
         now = monotonic()
         if running_free and now - self._written_at < 1 / FREE_WRITES_PER_SECOND:
             return
+        if self.showing_timeline:
+            return  # a hidden log would wrap what it is given to its least width: they wait
         width = self._log_width()
         if not width:
             return  # not laid out yet: its lines are wrapped to its width, so they wait

@@ -50,11 +50,11 @@ def worker_line(key: int, w: WorkerState, name_width: int = 4, width: int = 0) -
         (f"{w.steps:>5} ", "dim"),
         (f"{kind} {w.pid or '-'}" if w.kind == "process" else kind, "dim"),
     ]
+    flags = ("daemon " if w.daemon else "") + ("alive" if w.alive else "")
+    if flags:  # (before the wait: the lesson's flags go last when a row has no room)
+        parts.append((f"  {flags.strip()}", "dim italic"))
     if w.waited >= 0.001:
         parts.append((f"  waited {w.waited:.2f}s", "dim yellow"))
-    flags = ("daemon " if w.daemon else "") + ("alive" if w.alive else "")
-    if flags:
-        parts.append((f"  {flags.strip()}", "dim italic"))
     return fitted(parts, width)
 
 

@@ -107,7 +107,14 @@ def test_a_summary_says_where_a_free_run_is_and_what_it_holds(board):
     board.apply(
         w(board, "w0"),
         r.Summary(
-            40, 39, {"lock": 1}, {"lock": (10, 9), "slots": (5, 5)}, ("read", "n", None), 5, 2.0
+            40,
+            39,
+            {"lock": 1},
+            {"lock": (10, 9), "slots": (5, 5)},
+            ("read", "n", None),
+            5,
+            2.0,
+            1.5,
         ),
     )
     snap = board.snapshot()
@@ -115,6 +122,7 @@ def test_a_summary_says_where_a_free_run_is_and_what_it_holds(board):
     assert board.tallies["slots"].holders == []  # five taken, five given back
     (event,) = board.drain()
     assert (event.kind, event.result, event.holding) == ("summary", 39, ("w0",))
+    assert event.t == pytest.approx(1.5 - board.t0)  # where its first step began
 
 
 def test_a_worker_cut_off_stays_cut_off_whatever_it_still_says(board):

@@ -93,3 +93,20 @@ def test_a_semaphore_cycle_and_a_timeout_that_breaks_it(session_of, scenario_fil
     s = session_of(path, "thread")
     s.run_schedule("w0,w1,w0,w1")
     assert s.verdict().kind == "running"
+
+
+def test_a_process_killed_at_its_gate_stays_dead_when_the_run_goes_free(session_of):
+    # (seen trying it: 1, k 1, 2 3 then f showed the dead w0 as running and the lock as live)
+    s = session_of("lock-contention", "process")
+    s.run_schedule("w0")  # w0 holds the lock, and waits at its gate for its next step
+    s.kill("w0")
+    wait_for(lambda: s.snapshot().worker("w0").state == "killed")
+    s.run_schedule("w1,w2")  # both block behind the dead holder
+    assert s.verdict().kind == "stuck"
+    s.run()
+    assert s.step("w0") is None
+    snap = s.snapshot()
+    assert snap.worker("w0").state == "killed" and not snap.worker("w0").live
+    assert snap.lock("lock").holder_gone and s.verdict().kind == "stuck"
+    s.pause()
+    assert s.snapshot().worker("w0").state == "killed" and s.verdict().kind == "stuck"

@@ -125,6 +125,10 @@ def test_blocked_on_a_semaphore_at_zero_until_a_release(session_of, mode):
     assert snap.semaphore("permits").holders == ("w1", "w2")
     assert snap.worker("w2").state == "ready"
     assert snap.semaphore("permits").value == 0
+    took = [e for e in s.drain_events() if (e.worker, e.kind, e.op) == ("w2", "step", "acquire")]
+    # What the counter was just before w2 took its permit is not known (w0's release came in
+    # between): the step says what it left, not a "before" from when it began to wait.
+    assert (took[0].before, took[0].after, took[0].result) == (None, 0, True)
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -242,7 +242,7 @@ def test_thread_basics_names_join_timeout_current_thread_and_daemon_cut_off(sess
     assert ("Thread-1", "I am Thread-1") in out  # current_thread() inside the worker
     assert ("greeter", "hello, class") in out  # the Thread subclass's run()
     assert ("main", "after join(0.05): worker alive? True") in out  # join(timeout) gave up
-    assert ("main", "main is main - isDaemon(): True") in out
+    assert ("main", "main is main - ticker.isDaemon(): True") in out
     assert [w.name for w in snap.workers] == ["main", "Thread-1", "ticker", "greeter"]
     assert snap.worker("greeter").target == "Greeter.run"
     assert snap.worker("Thread-1").state == "done"  # the non-daemon one was waited for

@@ -40,8 +40,8 @@ def test_gil_measures_every_way_of_every_work_beside_the_notes():
     table = final["tables"]["serial, threads, processes"]
     assert len(rows) == 9 and all(r["seconds"] > 0 for r in rows.values())
     assert all(r["faster"] > 0 for r in rows.values()) and rows["CPU", "serial"]["faster"] == 1
-    assert rows["CPU", "serial"]["notes"] == 8.69  # the notes' figure beside ours
-    assert rows["file I/O", "processes"]["notes"] == 2.19
+    # (--quick: a smaller work; the notes' seconds, for the full work, are not shown beside it)
+    assert all(r["notes"] is None for r in rows.values()) and "quick size" in table["note"]
     assert "cores" in table["note"] and "GIL" in table["note"] and "10 tasks" in table["note"]
     who = rows_of(final["tables"]["which thread runs"])
     assert len([k for k in who if k[0].startswith("thread ")]) == 3  # a strip per thread

@@ -147,7 +147,7 @@ STATES = [
         "semaphore",
         "thread",
         "w0,w1,w2",
-        {"semaphores_pane": ["permits 0 (started at 2)", "inside: w0, w1", "blocked at 0: w2"]},
+        {"semaphores_pane": ["permits 0 (started at 2)", "taken by: w0, w1", "blocked at 0: w2"]},
     ),
     LessonState(
         "shared-array",

@@ -25,7 +25,8 @@ from tests.tui.screen import settled, shows
 
 def text_of(widget) -> str:
     content = widget.content
-    return content.plain if hasattr(content, "plain") else str(content)
+    text = content.plain if hasattr(content, "plain") else str(content)
+    return text.replace("\xa0", " ")  # (no-break spaces read as spaces)
 
 
 def workers_text(app) -> str:
@@ -369,13 +370,13 @@ async def test_k_kills_a_process_the_lock_stays_taken_and_r_recovers(app_on):
         assert "w0 ☠ killed SIGKILL" in workers_text(app)
         assert "● w0 (dead)" in text_of(app.query_one(LocksPane))
         # w2 could still release it (any worker may release a Lock): likely, not certain
-        assert app.sub_title == "processes · LIKELY STUCK (below)"
+        assert app.sub_title == "processes · LIKELY STUCK ↓"
         assert app.verdict_bar.lines[0].startswith(
             "LIKELY STUCK: w1 waits for lock, a lock held by w0, which is dead"
         )
         await pilot.press("3")  # and now nobody can
         await settled(pilot, app)
-        assert app.sub_title == "processes · STUCK (below)"
+        assert app.sub_title == "processes · STUCK ↓"
         assert app.verdict_bar.lines[0].startswith(
             "STUCK: w1 waits for lock, a lock held by w0, which is dead"
         )
@@ -431,7 +432,7 @@ async def test_a_cycle_is_named_in_the_verdict_bar_while_another_worker_still_ru
             await pilot.press("1", "2", "1", "2", "3")
             await settled(pilot, app)
             assert app.session.snapshot().worker("w2").live  # the bystander carries on
-            assert app.sub_title == "threads · LIKELY DEADLOCK (below)"
+            assert app.sub_title == "threads · LIKELY DEADLOCK ↓"
             assert app.verdict_bar.lines[0].startswith("LIKELY DEADLOCK: w0 → b → w1 → a → w0 (")
     finally:
         app.close_session()
@@ -450,7 +451,7 @@ async def test_a_full_buffer_is_not_called_a_deadlock_while_the_consumer_is_read
         assert not app.verdict_bar.lines  # nor does the bar
         semaphores = app.query_one("#semaphores")
         shown = "\n".join(text_of(t) for t in semaphores.query(".sem-text"))
-        assert "inside: producer ×3" in shown  # the three places it filled
+        assert "taken by: producer ×3" in shown  # the three places it filled
         await pilot.press(*"2" * 11)  # the consumer takes an item, and releases its place...
         await settled(pilot, app)
         assert app.session.snapshot().worker("producer").state != "blocked"  # ...so it goes on
@@ -520,6 +521,25 @@ async def test_when_the_run_ends_the_lost_update_is_named(app_on, mode):
         assert await asyncio.to_thread(app.session.wait_checked, 10)
         app.sample()
         await pilot.pause()
-        assert app.sub_title.endswith("finished · NOT AS EXPECTED (below)")
+        assert app.sub_title.endswith("finished · NOT AS EXPECTED ↓")
         lost = "NOT AS EXPECTED: counter is 5, expected 6: 1 update(s) lost"
         assert app.verdict_bar.lines == (lost,)
+
+
+async def test_trace_lines_written_behind_the_timeline_are_as_wide_as_the_trace(app_on):
+    # (seen trying it: steps taken while the timeline showed came back wrapped at 20 columns)
+    app = app_on("lock-contention", "thread")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot, app)
+        await pilot.press("t")
+        for key in "123":
+            await pilot.press(key)
+            await settled(pilot, app)
+        await pilot.press("t")
+        await pilot.pause()
+        app.sample()
+        await pilot.pause()
+        log = app.trace_pane.log_view
+        lines = [strip.text.rstrip().replace("\xa0", " ") for strip in log.lines]
+        acquire = [x for x in lines if "acquire lock" in x]
+        assert len(acquire) == 3 and all("line 31" in x for x in acquire), lines

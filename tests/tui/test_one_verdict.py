@@ -62,4 +62,4 @@ async def test_the_app_and_headless_say_the_same(
     final = json.loads(done.stdout.splitlines()[-1])["final"]
     assert done.returncode == code, done.stderr
     assert shown and shown == final["said"], (shown, final["said"])
-    assert shown[0].startswith(word + ":") and f"{word} (below)" in header
+    assert shown[0].startswith(word + ":") and f"{word} ↓" in header

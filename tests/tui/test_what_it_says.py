@@ -50,3 +50,23 @@ async def test_a_semaphore_that_started_at_0_says_so(app_on):
 def test_a_summary_of_steps_run_free_names_no_line_0():
     summary = TraceEvent(1.0, "w0", 40, "summary", "release", "lock", None, None, None, 36, 0)
     assert what_happened(summary).plain == "release lock  (running free: 36 steps up to this one)"
+
+
+async def test_a_worker_in_a_deadlock_is_said_to_wait_for_ever_not_until_let_go(app_on):
+    app = app_on("deadlock", "thread")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot, app)
+        for key in "1212":
+            await pilot.press(key)
+            await settled(pilot, app)
+        await pilot.press("1")
+        await pilot.pause()
+        assert said(app)[-1] == "w0 is blocked on b: it never will: see below."
+
+
+def test_a_join_says_whether_the_worker_ended_not_a_value_join_never_returns():
+    def join(ended):
+        return TraceEvent(1.0, "main", 3, "step", "join", "w0", None, None, None, ended, 9)
+
+    assert what_happened(join(True)).plain == "join w0  (ended)  line 9"
+    assert what_happened(join(False)).plain == "join w0  (still alive)  line 9"
