@@ -17,6 +17,8 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ipc_tui.engine.source import parse
+
 
 @dataclass(frozen=True, slots=True)
 class Checked:
@@ -28,7 +30,7 @@ def conditions(check: Callable[[], object]) -> list[str]:
     """The conditions of the asserts in `check`, as written."""
     try:
         source = textwrap.dedent(inspect.getsource(check))
-        tree = ast.parse(source)
+        tree = parse(source)
     except (OSError, TypeError, SyntaxError):
         return []
     return [

@@ -18,6 +18,7 @@ from ipc_tui.engine.declare import Declarations, declaring
 from ipc_tui.engine.errors import ScenarioError
 from ipc_tui.engine.primitives import Resource
 from ipc_tui.engine.runtime import scenario_print
+from ipc_tui.engine.source import parse
 from ipc_tui.engine.workers import Worker
 
 # "mixed": each worker as its class says, Thread a thread and Process a process, in one run
@@ -89,7 +90,7 @@ def read_info(path: Path, given: str | None = None) -> ScenarioInfo:
     except UnicodeDecodeError:
         raise ScenarioError(f"{path}: not a Python file (not UTF-8 text)") from None
     try:
-        tree = ast.parse(source, filename=str(path))
+        tree = parse(source, filename=str(path))
     except SyntaxError as exc:
         raise ScenarioError(f"{path}:{exc.lineno}: syntax error: {exc.msg}") from None
     doc = (ast.get_docstring(tree) or "").strip()

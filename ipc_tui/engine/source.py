@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import ast
+import threading
+
+_PARSING = threading.Lock()
+
+
+def parse(source: str, filename: str = "<unknown>") -> ast.Module:
+    """`ast.parse`, one thread at a time. CPython 3.11 keeps the AST builder's recursion depth
+    per interpreter, not per call: when the garbage collector runs Python code in the middle of
+    a parse and another thread parses then, it fails with `SystemError: AST constructor
+    recursion depth mismatch` (seen in CI: a run's check() read its asserts on a thread while
+    the next run's scenario was being read; 3.12 does not show it)."""
+    with _PARSING:
+        return ast.parse(source, filename=filename)
 
 
 def critical_lines(source: str, guards: set[str]) -> frozenset[int]:
     """The lines run while holding one of `guards` (locks, semaphores): the bodies of
     `with guard:` blocks, and the statements between `guard.acquire()` and `guard.release()`."""
     try:
-        tree = ast.parse(source)
+        tree = parse(source)
     except SyntaxError:
         return frozenset()
     lines: set[int] = set()

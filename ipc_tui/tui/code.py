@@ -16,7 +16,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
 from ipc_tui.engine import Snapshot
-from ipc_tui.engine.source import critical_lines
+from ipc_tui.engine.source import critical_lines, parse
 from ipc_tui.tui.workers import STATE_LOOK
 from ipc_tui.tui.wrap import wrap
 
@@ -29,7 +29,7 @@ def lesson_lines(source: str) -> set[int]:
     """The lines of the module docstring and of `LESSON_ZH = ...`, and the blank lines after
     each."""
     try:
-        body = ast.parse(source).body
+        body = parse(source).body
     except SyntaxError:
         return set()
     hidden: set[int] = set()

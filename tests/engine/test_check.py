@@ -1,6 +1,7 @@
 """A scenario's check(): the lost update named in plain words when the run ends."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -90,3 +91,47 @@ def test_a_run_stopped_by_closing_it_is_not_checked(session_of, mode):
     s.run_schedule("w0,w1,w0")
     s.close()
     assert not s.wait_checked(0.5) and s.snapshot().checked is None
+
+
+def test_parsing_from_two_threads_at_once_never_fails():
+    """CI failed once with `SystemError: AST constructor recursion depth mismatch`: a run's
+    check() read its asserts on a thread while the next run's scenario was being read. CPython
+    3.11 keeps the AST builder's depth per interpreter; a finalizer run by the garbage collector
+    in the middle of a parse lets another thread parse too. Our parses take turns."""
+    import sys
+    import threading
+
+    from ipc_tui.engine.source import parse
+
+    source = (Path(__file__).parents[2] / "scenarios" / "producer-consumer.py").read_text()
+    errors: list[BaseException] = []
+
+    class Garbage:
+        def __del__(self):  # Python code run by the collector: a chance to switch threads
+            sum(range(50))
+
+    def make_garbage():
+        for _ in range(20000):
+            a, b = Garbage(), Garbage()
+            a.other, b.other = b, a
+
+    def parse_often():
+        try:
+            for _ in range(200):
+                parse(source)
+        except SystemError as exc:
+            errors.append(exc)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=parse_often) for _ in range(2)]
+        threads.append(threading.Thread(target=make_garbage))
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+    finally:
+        sys.setswitchinterval(interval)
+    assert not any(t.is_alive() for t in threads)
+    assert errors == []
