@@ -65,7 +65,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action=_Version, help="print the version and exit")
     parser.add_argument("--list", action="store_true", help="list the built-in scenarios")
+    parser.add_argument(
+        "program",
+        nargs="?",
+        metavar="FILE",
+        help="a Python program of your own, unchanged (the same as --scenario FILE)",
+    )
     parser.add_argument("--scenario", metavar="NAME|PATH", help="a built-in scenario or a file")
+    parser.add_argument(
+        "--start-method",
+        choices=("fork", "spawn", "forkserver"),
+        help="a program's processes start this way, whatever it asks for (default: as plain "
+        "python would start them)",
+    )
     parser.add_argument(
         "--mode",
         choices=("thread", "process", "mixed"),
@@ -135,6 +147,10 @@ def main(argv: list[str] | None = None) -> int:
     from ipc_tui.engine import ScenarioError, find_scenario, list_scenarios
 
     try:
+        if args.program:
+            if args.scenario:
+                raise ScenarioError("give a file or --scenario, not both")
+            args.scenario = args.program
         if args.list:
             for info in list_scenarios():
                 print(f"{info.name:<20} {info.text(args.lang)[0]}")
@@ -154,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.lang,
                 args.variant,
                 args.quick,
+                args.start_method,
             )
         if args.schedule or args.json:
             raise ScenarioError("--schedule and --json go with --headless")
@@ -167,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
             args.lang,
             args.variant,
             args.quick,
+            args.start_method,
         )
     except ScenarioError as exc:
         print(f"ipc-tui: {exc}", file=sys.stderr)

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ipc_tui.engine import ScenarioInfo, Session, Snapshot, TraceEvent, parse_schedule
+from ipc_tui.engine import ScenarioInfo, Snapshot, TraceEvent, open_session, parse_schedule
 from ipc_tui.engine.context import start_helpers
 from ipc_tui.engine.snapshot import Verdict
 from ipc_tui.present import cell_value, plain, rich_table, trace_line, verdict_lines
@@ -31,9 +31,13 @@ def run_headless(
     lang: str = "en",
     variant: str | None = None,
     quick: bool = False,
+    start_method: str | None = None,
 ) -> int:
-    session = Session(info, mode, variant, quick)  # bad files fail here, before any process starts
-    turns = parse_schedule(schedule, session.worker_names) if schedule else []
+    # Bad files fail here, before any process starts.
+    session = open_session(info, mode, variant, quick, start_method)
+    # (a plain program's workers appear as it starts them: any name may come)
+    names = None if info.program else session.worker_names
+    turns = parse_schedule(schedule, names) if schedule else []
     printer = JsonPrinter() if as_json else RichPrinter(info, session.mode, lang)
     if session.mode == "process":
         start_helpers()

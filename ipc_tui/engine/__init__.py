@@ -10,6 +10,35 @@ from ipc_tui.engine.schedule import parse_schedule
 from ipc_tui.engine.session import Session
 from ipc_tui.engine.snapshot import Snapshot, TraceEvent
 
+
+def open_session(
+    info: ScenarioInfo,
+    mode: str | None = None,
+    variant: str | None = None,
+    quick: bool = False,
+    start_method: str | None = None,
+    **options,
+):
+    """A session for `info`: a plain program runs as itself (engine/program), a scenario
+    written for ipc-tui in its own Session. `options`: keep_events, summary (both), nice
+    (a scenario's)."""
+    if info.program:
+        from ipc_tui.engine.program.session import ProgramSession
+
+        if mode not in (None, "program"):
+            raise ScenarioError(
+                f"{info.name} is a plain program: it runs its threads and processes as it is "
+                "written (--mode is for the built-in scenarios)"
+            )
+        if variant:
+            raise ScenarioError(f"{info.name} is a plain program: it has no variants")
+        options.pop("nice", None)
+        return ProgramSession(info, start_method, **options)
+    if start_method:
+        raise ScenarioError("--start-method is for plain programs (a scenario's is forkserver)")
+    return Session(info, mode, variant, quick, **options)
+
+
 __all__ = [
     "CannotKill",
     "ScenarioError",
@@ -21,6 +50,7 @@ __all__ = [
     "find_scenario",
     "list_scenarios",
     "mp_context",
+    "open_session",
     "parse_schedule",
     "start_helpers",
 ]

@@ -22,7 +22,7 @@ from typing import Any
 
 from ipc_tui.engine import reports as r
 from ipc_tui.engine.check import Checked
-from ipc_tui.engine.primitives import Array, Event, Lock, Resource, Semaphore, Value
+from ipc_tui.engine.primitives import Resource
 from ipc_tui.engine.snapshot import (
     ENDED,
     Cell,
@@ -86,6 +86,7 @@ class Tally:
 
     holder: str | None = None  # locks
     holder_since: float = 0.0
+    depth: int = 0  # how many times the holder acquired it (more than 1: an RLock)
     holders: list[str] = field(default_factory=list)  # semaphore permits taken, in order
     spare: int = 0  # semaphore permits released beyond those taken (see `Tally.took`)
     acquired: int = 0
@@ -147,12 +148,29 @@ class Board:
         self.version = 0  # bumped on every change a front-end could draw
         self.tables: dict[str, Table] = {}  # what measuring workers showed, by name
         self.checked: Checked | None = None  # the scenario's check(), once the run has ended
+        self.pending = False  # a program not ended yet: with no worker live, more may come
 
     # -- what the session does to a worker -------------------------------------------------
 
     def add(self, w: WorkerRecord) -> None:
         """A worker the session knows of: declared, made by main at run time, or main."""
         self.workers.append(w)
+        self.version += 1
+
+    def add_resource(self, res: Resource) -> None:
+        """A resource made while the program runs (a plain program makes them anywhere)."""
+        self.resources.append(res)
+        self.tallies.setdefault(res.name, Tally())
+        self.version += 1
+
+    def drop_resource(self, res: Resource) -> None:
+        """A program's resource it let go of (garbage: nobody can use it any more)."""
+        if res in self.resources:
+            self.resources.remove(res)
+            self.version += 1
+
+    def peeked(self) -> None:
+        """A program's primitives were read again (their state lives in its processes)."""
         self.version += 1
 
     def rename(self, w: WorkerRecord, new: str) -> None:
@@ -260,17 +278,21 @@ class Board:
             w.waited += t1 - w.blocked_at
         w.steps, w.state, w.line, w.blocked_on = seq, State.RUNNING, line, None
         w.op = describe(op, res, index)
+        self._forget_waits(w)  # (a step that waited on a lock it does not name: a Value's)
         if res in self.tallies:
             tally = self.tallies[res]
-            tally.waiters = [x for x in tally.waiters if x.worker != w.name]
-            resource = self.by_name(res)
-            if isinstance(resource, Lock):
+            kind = getattr(self.by_name(res), "kind", None)  # (None: a join's worker)
+            if kind == "lock":
                 if op == "acquire" and result:
+                    tally.depth = tally.depth + 1 if tally.holder == w.name else 1
                     tally.holder, tally.holder_since = w.name, t1
                 elif op == "release" and tally.holder_since < t0:
                     # An acquire stamped after this release began came in first: keep its holder.
-                    tally.holder = None
-            elif isinstance(resource, Semaphore):
+                    # (An RLock is let go by its last release.)
+                    tally.depth -= 1
+                    if tally.depth <= 0:
+                        tally.holder, tally.depth = None, 0
+            elif kind == "semaphore":
                 if op == "acquire" and result:
                     tally.took(w.name)
                 elif op == "release":
@@ -291,13 +313,13 @@ class Board:
             tally = self.tallies.get(name)
             if tally is None:
                 continue
-            resource = self.by_name(name)
-            if isinstance(resource, Lock):
+            kind = getattr(self.by_name(name), "kind", None)
+            if kind == "lock":
                 if held.get(name) and t >= tally.holder_since:  # not older news than the last
-                    tally.holder, tally.holder_since = w.name, t
+                    tally.holder, tally.holder_since, tally.depth = w.name, t, held[name]
                 elif tally.holder == w.name:
-                    tally.holder = None
-            elif isinstance(resource, Semaphore):  # (their order is lost: takes first)
+                    tally.holder, tally.depth = None, 0
+            elif kind == "semaphore":  # (their order is lost: takes first)
                 for _ in range(acquires):
                     tally.took(w.name)
                 for _ in range(releases):
@@ -368,7 +390,7 @@ class Board:
             dict.fromkeys(
                 tally.holder
                 for res in self.resources
-                if isinstance(res, Lock) and (tally := self.tallies[res.name]).holder
+                if res.kind == "lock" and (tally := self.tallies[res.name]).holder
             )
         )
 
@@ -397,17 +419,17 @@ class Board:
                 return False
         for res in self.resources:
             tally = self.tallies[res.name]
-            if isinstance(res, Lock):
+            if res.kind == "lock":
                 locked = res.peek()
                 if locked != (tally.holder is not None) or (not locked and tally.waiters):
                     return False
-            elif isinstance(res, Semaphore):
+            elif res.kind == "semaphore":
                 value = res.peek()
                 if value != res.initial - tally.acquired + tally.released:
                     return False
                 if value > 0 and tally.waiters:
                     return False
-            elif isinstance(res, Event) and res.peek() and tally.waiters:
+            elif res.kind == "event" and res.peek() and tally.waiters:
                 return False
         for w in self.workers:  # a join of a worker that has ended is about to return
             tally = self.tallies.get(w.name)
@@ -426,9 +448,9 @@ class Board:
         out: dict[str, list[str]] = {}
         for res in self.resources:
             tally = self.tallies[res.name]
-            if isinstance(res, Lock) and tally.holder:
+            if res.kind == "lock" and tally.holder:
                 out.setdefault(tally.holder, []).append(res.name)
-            elif isinstance(res, Semaphore):
+            elif res.kind == "semaphore":
                 for holder in tally.holders:
                     out.setdefault(holder, []).append(res.name)
         return out
@@ -439,12 +461,12 @@ class Board:
         for res in self.resources:
             tally = self.tallies[res.name]
             waiting = tuple(x.worker for x in tally.waiters)
-            if isinstance(res, (Value, Array)):
+            if res.kind in ("value", "array"):
                 cells.append(Cell(res.name, res.kind, res.typecode, res.peek(), res.line))
-            elif isinstance(res, Lock):
+            elif res.kind == "lock":
                 gone = tally.holder is not None and not self._live(tally.holder)
                 locks.append(LockState(res.name, tally.holder, waiting, res.peek(), res.line, gone))
-            elif isinstance(res, Semaphore):
+            elif res.kind == "semaphore":
                 holders = tuple(tally.holders)
                 lost = sum(not self._live(h) for h in holders)
                 sems.append(
@@ -452,7 +474,7 @@ class Board:
                         res.name, res.peek(), res.initial, holders, waiting, res.line, lost
                     )
                 )
-            elif isinstance(res, Event):
+            elif res.kind == "event":
                 events.append(EventState(res.name, res.peek(), tuple(tally.waiters), res.line))
         holds = self.holds()
         workers = tuple(

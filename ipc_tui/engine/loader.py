@@ -40,6 +40,7 @@ class ScenarioInfo:
     title_zh: str = ""  # from LESSON_ZH, the lesson in Simplified Chinese
     lesson_zh: str = ""
     timeout: float = 10.0  # from TIMEOUT: how long a headless run may take, in seconds
+    program: bool = False  # a plain Python program (no ipc_tui import): it runs as itself
 
     def text(self, lang: str = "en") -> tuple[str, str]:
         """The title and the lesson in `lang` ("en" or "zh"), English where there is no zh."""
@@ -95,6 +96,17 @@ def read_info(path: Path, given: str | None = None) -> ScenarioInfo:
         raise ScenarioError(f"{path}:{exc.lineno}: syntax error: {exc.msg}") from None
     doc = (ast.get_docstring(tree) or "").strip()
     title, _, lesson = doc.partition("\n")
+    if not _uses_ipc_tui(tree):
+        return ScenarioInfo(
+            name=path.stem,
+            path=str(path.resolve()),
+            title=title.strip() or path.name,
+            lesson=lesson.strip(),
+            modes=("program",),
+            source=source,
+            timeout=_declared_timeout(tree, path),
+            program=True,
+        )
     title_zh, _, lesson_zh = _string_constant(tree, "LESSON_ZH").strip().partition("\n")
     return ScenarioInfo(
         name=path.stem,
@@ -111,6 +123,18 @@ def read_info(path: Path, given: str | None = None) -> ScenarioInfo:
 
 
 _MISSING = object()
+
+
+def _uses_ipc_tui(tree: ast.Module) -> bool:
+    """Written for ipc-tui (`from ipc_tui.scenario import ...`), or a plain program."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "ipc_tui":
+            return True
+        if isinstance(node, ast.Import) and any(
+            a.name.split(".")[0] == "ipc_tui" for a in node.names
+        ):
+            return True
+    return False
 
 
 def _top_level(tree: ast.Module, name: str) -> tuple[object, int]:

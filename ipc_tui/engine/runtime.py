@@ -220,6 +220,8 @@ def step(
     index: Any = None,
     take: Callable[..., Any] | None = None,
     timeout: float | None = None,
+    then: Callable[[], Any] | None = None,
+    on: Subject | None = None,
 ) -> Any:
     """One operation as one step: the step model, written once. Every operation of every
     primitive, and the lesson's start, join, sleep and measurements, come through here.
@@ -239,6 +241,11 @@ def step(
     session); then it reports that it is blocked and waits for real. A "sleep" sleeps
     `args[0]` seconds, shown as sleeping (and ended early when the session closes).
 
+    An operation that must first take a lock it does not name (a synchronized `Value`'s read
+    takes the value's own lock, `get_lock()`) gives that lock's `take`, the lock as `on` (what
+    a blocked step waits for) and `then`: the operation, done once the take succeeded (it
+    lets the lock go itself); its result is the step's.
+
     (The hot path of a free run is a few lines: `args` is a tuple, and the bound methods and
     tuples the primitives hand over are made once, not at each call: making them cost as much
     as all the rest.)
@@ -257,6 +264,8 @@ def step(
                     rt.gave(subject.name)
                 return result
         elif take(False):
+            if then is not None:
+                return then()
             if op == "acquire":
                 rt.took(subject.name)
             return True
@@ -273,9 +282,12 @@ def step(
     elif take is None:
         result = do(*args)
     else:
-        result, waited = _take(rt, line, op, name, take, timeout)
+        waits_on = name if on is None else on.name
+        result, waited = _take(rt, line, op, waits_on, take, timeout)
         if waited:  # what it was just before the take is not known (others moved meanwhile)
             before = None
+        if then is not None and result:
+            result = then()
     if op in READS:
         before = after = result
     else:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ipc_tui.engine.errors import ScheduleError
 
-_TOKEN = re.compile(r"^(?P<name>[A-Za-z_][\w-]*?)(?:x(?P<count>[1-9]\d*)|(?P<star>\*))?$")
+_TOKEN = re.compile(r"^(?P<name>[A-Za-z_][\w.@#-]*?)(?:x(?P<count>[1-9]\d*)|(?P<star>\*))?$")
 UNTIL_BLOCKED = -1
 
 
@@ -17,21 +17,24 @@ class Turn:
     steps: int  # UNTIL_BLOCKED for `name*`
 
 
-def parse_schedule(text: str, workers: list[str]) -> list[Turn]:
+def parse_schedule(text: str, workers: list[str] | None) -> list[Turn]:
+    """`workers`: the names a turn may use; None: any name (a plain program's workers appear
+    only as it starts them)."""
     turns = []
+    known = workers or []
     for pos, raw in enumerate(text.split(","), 1):
         token = raw.strip()
-        if token in workers:
+        if token in known:
             turns.append(Turn(token, 1))
             continue
         m = _TOKEN.match(token)
-        if not m or (token.endswith("x") and token[:-1] in workers):
+        if not m or (token.endswith("x") and token[:-1] in known):
             raise ScheduleError(
                 f"schedule token {pos} {token!r} is malformed; "
                 "write NAME (one step), NAMExN (N steps) or NAME* (until it ends or blocks)"
             )
         name = m["name"]
-        if name not in workers:
+        if workers is not None and name not in workers:
             raise ScheduleError(
                 f"schedule token {pos} {token!r}: no worker {name!r}; "
                 f"this scenario's workers are {', '.join(workers)}"

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ipc_tui.engine.primitives import Event, Lock, Semaphore
 from ipc_tui.engine.snapshot import Verdict
 
 if TYPE_CHECKING:
@@ -34,8 +33,8 @@ ANYONE = None  # who can release a semaphore or set an event: any worker that ca
 
 def judge(board: Board) -> Verdict:
     live = [w for w in board.workers if w.live]
-    if not live:
-        return Verdict("finished")
+    if not live:  # (a program still starting, or ending: it may yet start one)
+        return Verdict("running" if board.pending else "finished")
     blocked = [w for w in live if _waits_for_ever(board, w)]
     if not blocked:
         return Verdict("running")
@@ -65,11 +64,11 @@ def _waits_for_ever(board: Board, w: WorkerRecord) -> bool:
     if w.state != "blocked" or not w.blocked_on or _gives_up(board, w):
         return False
     res = board.by_name(w.blocked_on)
-    if isinstance(res, Lock):
+    if _kind(res) == "lock":
         return res.peek()
-    if isinstance(res, Semaphore):
+    if _kind(res) == "semaphore":
         return res.peek() == 0
-    if isinstance(res, Event):
+    if _kind(res) == "event":
         return not res.peek()
     joined = board.worker_named(w.blocked_on)
     return joined is not None and joined.live
@@ -83,10 +82,10 @@ def _gives_up(board: Board, w: WorkerRecord) -> bool:
 def _releasers(board: Board, w: WorkerRecord, owned_locks: bool) -> list[str] | None:
     """The workers that could let blocked `w` go (ANYONE: any worker that can move)."""
     res = board.by_name(w.blocked_on)
-    if isinstance(res, Lock) and owned_locks:
+    if _kind(res) == "lock" and owned_locks:
         holder = board.tallies[res.name].holder
         return [holder] if holder else []
-    if isinstance(res, (Lock, Semaphore, Event)):
+    if _kind(res) in ("lock", "semaphore", "event"):
         return ANYONE
     return [w.blocked_on]  # a join
 
@@ -111,11 +110,11 @@ def _stuck(board: Board, blocked: list, names: set[str], owned_locks: bool) -> s
 def _holders(board: Board, w: WorkerRecord) -> list[str]:
     """Who `w` waits for by ownership: a lock's holder, a semaphore's takers, a joined worker."""
     res, tally = board.by_name(w.blocked_on), board.tallies.get(w.blocked_on or "")
-    if isinstance(res, Lock):
+    if _kind(res) == "lock":
         return [tally.holder] if tally.holder else []
-    if isinstance(res, Semaphore):
+    if _kind(res) == "semaphore":
         return list(dict.fromkeys(tally.holders))
-    if isinstance(res, Event):
+    if _kind(res) == "event":
         return []
     return [w.blocked_on]
 
@@ -146,14 +145,14 @@ def _cycle(board: Board, members: list) -> tuple[str, ...]:
 def waiting(board: Board, w: WorkerRecord) -> str:
     """What a blocked worker waits for, in words."""
     res, tally = board.by_name(w.blocked_on), board.tallies.get(w.blocked_on or "")
-    if isinstance(res, Lock):
+    if _kind(res) == "lock":
         return f"{w.name} waits for {res.name}, a lock held by {_who(board, tally.holder)}"
-    if isinstance(res, Semaphore):
+    if _kind(res) == "semaphore":
         taken = ", ".join(_who(board, h) for h in dict.fromkeys(tally.holders))
         return f"{w.name} waits for {res.name}, a semaphore at 0" + (
             f" (its permits taken by {taken})" if taken else ""
         )
-    if isinstance(res, Event):
+    if _kind(res) == "event":
         return f"{w.name} waits for {res.name}, an event nobody has set"
     return f"{w.name} waits for {w.blocked_on} to end (join)"
 
@@ -166,3 +165,9 @@ def _who(board: Board, name: str | None) -> str:
     if holder.state == "killed":
         return f"{name}, which is dead ({holder.error})"
     return f"{name}, which has {'ended' if holder.state == 'done' else holder.state}"
+
+
+def _kind(res: object) -> str | None:
+    """What a resource is ("lock", "semaphore", "event", "value", "array"); None: not one
+    (a join waits on a worker)."""
+    return getattr(res, "kind", None)

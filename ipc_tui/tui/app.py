@@ -262,6 +262,7 @@ class IpcApp(App[int]):
                 (self.events_pane, snap.events),
             ):
                 if used:
+                    pane.display = True  # (a program makes its primitives as it runs)
                     pane.show(snap)
             self.trace_pane.add(events, snap.running_free)
             self.trace_pane.show(snap)
@@ -282,7 +283,9 @@ class IpcApp(App[int]):
         """The header's line: mode, variant, and the state in a few words."""
         session = self.session
         below = f"{verdicts[0].partition(':')[0]} ↓" if verdicts else ""  # (in the bar below)
-        if not any(w.live for w in snap.workers):
+        if snap.verdict.kind == "running" and not any(w.live for w in snap.workers):
+            state = "starting" if not snap.workers else "ending"  # (a program, between workers)
+        elif not any(w.live for w in snap.workers):
             failed = [w.name for w in snap.workers if w.state == "failed"]
             state = f"finished, {', '.join(failed)} failed" if failed else "finished"
             state += f" · {below}" if below else ""
@@ -295,6 +298,9 @@ class IpcApp(App[int]):
         else:
             state = "paused"  # (the key bar says how to step and play)
         mode = {"process": "processes", "thread": "threads"}.get(session.mode, session.mode)
+        method = getattr(session, "method", None)  # a program's start method
+        if method:
+            mode = f"{mode} · {method}"
         # ("variant": deadlock's variant "deadlock" must not read as a verdict)
         variant = f" · variant {session.variant}" if session.variant else ""
         return f"{mode}{variant} · {state}"
@@ -416,6 +422,11 @@ class IpcApp(App[int]):
             return
         info = self.session.info
         other = "thread" if self.session.mode == "process" else "process"
+        if info.program:
+            self.notify(
+                f"{info.name} runs as it is written: its own threads and processes.", timeout=3
+            )
+            return
         if other not in info.modes:
             self.notify(f"{info.name} runs only in {self.session.mode} mode.", timeout=2)
             return

@@ -9,7 +9,8 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from ipc_tui.engine import ScenarioInfo, Session, start_helpers
+from ipc_tui.engine import ScenarioInfo, open_session, start_helpers
+from ipc_tui.engine.frontend import SessionView
 
 APP_KEEPS = 5_000  # undrained events the app's sessions keep (20 samples a second drain them)
 APP_NICE = 10  # the app's worker processes yield the CPU to it: keys answer while they run free
@@ -41,14 +42,22 @@ def run_app(
     lang: str = "en",
     variant: str | None = None,
     quick: bool = False,
+    start_method: str | None = None,
 ) -> int:
     """Run the app on `info` (or the picker); every worker ends on every way out."""
 
-    def factory(info: ScenarioInfo, mode: str | None, variant: str | None) -> Session:
+    def factory(info: ScenarioInfo, mode: str | None, variant: str | None) -> SessionView:
         # The app draws the newest events only: a flood keeps the last few thousand, not all;
         # running free, workers report a summary every 20 ms, not every step.
-        return Session(
-            info, mode, variant, quick, keep_events=APP_KEEPS, summary=True, nice=APP_NICE
+        return open_session(
+            info,
+            mode,
+            variant,
+            quick,
+            start_method if info.program else None,
+            keep_events=APP_KEEPS,
+            summary=True,
+            nice=APP_NICE,
         )
 
     session = factory(info, mode, variant) if info is not None else None  # bad input: here

@@ -112,6 +112,7 @@ class TracePane(Vertical):
         self.timeline_view = Static(id="timeline", markup=False)
         self.switcher = ContentSwitcher(initial="trace-log")
         self._unwritten: list[TraceEvent] = []  # the newest, up to MAX_PER_WRITE
+        self._relaying = False  # the log was just shown again: it waits for its layout
         self._skipped = 0  # and how many came before them since the last write
         self._written_at = 0.0
         # What the log shows, to wrap again when its width changes (a resized terminal)
@@ -133,8 +134,13 @@ class TracePane(Vertical):
         switcher = self.switcher
         switcher.current = "timeline" if switcher.current == "trace-log" else "trace-log"
         self.border_title = "Timeline" if switcher.current == "timeline" else "Trace"
-        if not self.showing_timeline:  # the log back: what came meanwhile, written now
-            self.call_after_refresh(self.add, [])
+        if not self.showing_timeline:  # the log back: what came meanwhile, written once laid out
+            self._relaying = True  # (the app's next sample may come first: it waits too)
+            self.call_after_refresh(self._laid_out)
+
+    def _laid_out(self) -> None:
+        self._relaying = False
+        self.add([])
 
     @property
     def showing_timeline(self) -> bool:
@@ -156,11 +162,13 @@ class TracePane(Vertical):
         now = monotonic()
         if running_free and now - self._written_at < 1 / FREE_WRITES_PER_SECOND:
             return
-        if self.showing_timeline:
+        if self.showing_timeline or self._relaying:
             return  # a hidden log would wrap what it is given to its least width: they wait
-        width = self._log_width()
+        # Not laid out yet (or just shown again): the log would wrap them to its least width
+        # (CI saw lines wrapped at 20 columns), so they wait for the next sample.
+        width = self.log_view.scrollable_content_region.width
         if not width:
-            return  # not laid out yet: its lines are wrapped to its width, so they wait
+            return
         if width != self._width:
             self._wrap_again(width)
         if self._skipped:

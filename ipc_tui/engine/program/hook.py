@@ -1,0 +1,251 @@
+"""The program's `import multiprocessing`, `import threading` and `import time`, watched.
+
+A hook on `builtins.__import__` hands the program's own files (the program's folder, outside
+any installed package) modules that look like the standard library's and are, except that
+their primitives and workers are the watched ones (watched.py). Everybody else, the standard
+library first (`Thread.__init__` makes an Event), keeps the real modules: patching them would
+watch the library's insides too. What ipc-tui does not watch (a Queue, a Pool, a Manager, a
+Condition) is the real thing, with a notice naming the line.
+
+Children get the hook too: under fork they inherit it; under spawn and forkserver the data
+multiprocessing sends a child carries one object whose unpickling installs it, before the
+child runs the program's top level again (`spawn.get_preparation_data`, wrapped here).
+"""
+
+from __future__ import annotations
+
+import builtins
+import multiprocessing
+import os
+import sys
+import threading
+import time
+import types
+from typing import Any
+
+from ipc_tui.engine.program import agent as agent_module
+from ipc_tui.engine.program import watched
+
+UNWATCHED = {
+    "multiprocessing": (
+        "Queue",
+        "JoinableQueue",
+        "SimpleQueue",
+        "Pipe",
+        "Manager",
+        "Pool",
+        "Condition",
+        "Barrier",
+    ),
+    "threading": ("Condition", "Barrier", "Timer"),
+}
+
+_installed: dict[str, Any] = {}
+
+
+def _is_program(globals_: Any, folder: str) -> bool:
+    if not isinstance(globals_, dict):
+        return False
+    file = globals_.get("__file__")
+    if not isinstance(file, str):
+        return globals_.get("__name__") in ("__main__", "__mp_main__")
+    path = os.path.realpath(file)
+    if not path.startswith(folder + os.sep):
+        return False
+    inside = (sys.prefix, sys.base_prefix, watched._OURS)
+    return not any(path.startswith(os.path.realpath(p) + os.sep) for p in inside) and (
+        "site-packages" not in path
+    )
+
+
+def install(cfg: dict) -> None:
+    """Watch the imports of the program at `cfg["path"]` in this process (once)."""
+    if _installed:
+        return
+    folder = os.path.dirname(os.path.realpath(cfg["path"]))
+    method = cfg.get("method") or None
+    modules = {
+        "multiprocessing": _multiprocessing(method),
+        "threading": _threading(),
+        "time": _time(),
+    }
+    real_import = builtins.__import__
+
+    def hooked(name, globals=None, locals=None, fromlist=(), level=0):  # noqa: A002
+        module = real_import(name, globals, locals, fromlist, level)
+        if level == 0 and name in modules and _is_program(globals, folder):
+            return modules[name]
+        if level == 0 and not fromlist and "." in name and _is_program(globals, folder):
+            top = name.partition(".")[0]  # `import multiprocessing.pool`: the name bound
+            return modules.get(top, module)
+        return module
+
+    builtins.__import__ = hooked
+    _installed.update(modules)
+    _installed["config"] = cfg
+    if method:
+        multiprocessing.set_start_method(method, force=True)
+    _wrap_preparation_data()
+    _preload_for_forkserver(cfg)
+
+
+# -- the modules the program sees -------------------------------------------------------------
+
+
+def _proxy(name: str, real: types.ModuleType, members: dict) -> types.ModuleType:
+    module = types.ModuleType(name, real.__doc__)
+    module.__dict__.update(members)
+
+    def __getattr__(attr: str) -> Any:  # noqa: N807 (PEP 562)
+        return getattr(real, attr)
+
+    module.__getattr__ = __getattr__  # type: ignore[method-assign]
+    module.__file__ = getattr(real, "__file__", None)
+    module.__path__ = getattr(
+        real, "__path__", []
+    )  # (a package: `from multiprocessing import pool`)
+    module.__ipc_tui_real__ = real
+    for attr in UNWATCHED.get(name, ()):
+        if hasattr(real, attr) and attr not in members:
+            setattr(module, attr, _unwatched(f"{name}.{attr}", getattr(real, attr)))
+    return module
+
+
+def _unwatched(what: str, real: Any) -> Any:
+    said: set = set()
+
+    def make(*args: Any, **kwargs: Any) -> Any:
+        frame = sys._getframe(1)
+        where = (frame.f_code.co_filename, frame.f_lineno)
+        if where not in said:
+            said.add(where)
+            agent_module.here().send(
+                (
+                    "notice",
+                    f"{what}() at line {frame.f_lineno} runs for real, unwatched: "
+                    "its operations are not steps",
+                    frame.f_lineno,
+                )
+            )
+        return real(*args, **kwargs)
+
+    make.__name__ = make.__qualname__ = what.rpartition(".")[2]
+    make.__wrapped__ = real  # type: ignore[attr-defined]
+    return make
+
+
+class _Context(watched.Context):
+    """`multiprocessing.get_context(method)` as the program sees it."""
+
+    def __init__(self, real: Any):
+        super().__init__(real)
+        self.Process = watched.process_class(real.Process)
+        for attr in UNWATCHED["multiprocessing"]:
+            if hasattr(real, attr):
+                setattr(self, attr, _unwatched(attr, getattr(real, attr)))
+
+    def get_context(self, method: str | None = None) -> Any:
+        return _contexts(method)
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self._real, attr)
+
+
+_context_cache: dict[Any, _Context] = {}
+
+
+def _contexts(method: str | None) -> _Context:
+    override = _installed.get("config", {}).get("method") or None
+    real = multiprocessing.get_context(override or method)
+    if real not in _context_cache:
+        _context_cache[real] = _Context(real)
+    return _context_cache[real]
+
+
+def _multiprocessing(method: str | None) -> types.ModuleType:
+    default = watched.Context(multiprocessing)
+    members = {
+        name: getattr(default, name)
+        for name in (
+            "Value",
+            "RawValue",
+            "Array",
+            "RawArray",
+            "Lock",
+            "RLock",
+            "Semaphore",
+            "BoundedSemaphore",
+            "Event",
+        )
+    }
+    members["Process"] = watched.Process
+
+    def get_context(method: str | None = None) -> Any:
+        return _contexts(method)
+
+    def set_start_method(name: str, force: bool = False) -> None:
+        if method:  # --start-method: the command line decides
+            return
+        multiprocessing.set_start_method(name, force)
+
+    members["get_context"] = get_context
+    members["set_start_method"] = set_start_method
+    return _proxy("multiprocessing", multiprocessing, members)
+
+
+def _threading() -> types.ModuleType:
+    members = {
+        "Thread": watched.Thread,
+        "Lock": watched.thread_lock,
+        "RLock": watched.thread_rlock,
+        "Semaphore": watched.thread_semaphore,
+        "BoundedSemaphore": watched.thread_bounded_semaphore,
+        "Event": watched.thread_event,
+    }
+    return _proxy("threading", threading, members)
+
+
+def _time() -> types.ModuleType:
+    return _proxy("time", time, {"sleep": watched.sleep})
+
+
+# -- children started by spawn and forkserver ---------------------------------------------------
+
+
+class _Install:
+    """Unpickled first thing in a child started by spawn or forkserver: installs the hook."""
+
+    def __reduce__(self):
+        return (_install_from_environment, ())
+
+
+def _install_from_environment() -> None:
+    cfg = agent_module.config()
+    if cfg:
+        install(cfg)
+
+
+def _wrap_preparation_data() -> None:
+    from multiprocessing import spawn
+
+    real = spawn.get_preparation_data
+    if getattr(real, "__ipc_tui__", False):
+        return
+
+    def get_preparation_data(name: str) -> dict:
+        data = real(name)
+        data = {"ipc_tui_hook": _Install(), **data}  # (first: unpickled before the rest)
+        return data
+
+    get_preparation_data.__ipc_tui__ = True  # type: ignore[attr-defined]
+    spawn.get_preparation_data = get_preparation_data
+
+
+def _preload_for_forkserver(cfg: dict) -> None:
+    """The forkserver runs the program's top level before anything else it preloads: it
+    preloads this instead, which installs the hook, then does the same."""
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver
+    if server._preload_modules == ["__main__"]:
+        server._preload_modules = ["ipc_tui.engine.program.preload"]

@@ -1,0 +1,655 @@
+"""ProgramSession: a plain program, run in a process of its own, watched and stepped.
+
+The same board, verdict and scheduler as a scenario's session (engine/board.py,
+engine/verdict.py, engine/scheduler.py); what differs is where the workers are. The program runs
+in a launcher process started in a session of its own (`start_new_session`), and every process
+it makes connects back to the session's socket (authenticated with a key made per run). Over
+each connection the session gets the reports of that process's workers, what it made, and the
+real state of its primitives (agent.py); it sends back "open this gate" and the flags.
+
+Workers and resources appear as the program makes them. The program names them with ids
+(`"4242.3"`, `"r4242.5"`); the session shows them by name: a worker by the name the standard
+library gives it (`MainThread`, `Process-1`, `Thread-2`), a resource by what the code calls
+it, marked with the process that made it when that is not the main one (`counter@Process-1`:
+the module-level Value a spawned child made for itself).
+
+Every way out ends the whole program: SIGTERM to its process group (multiprocessing's
+resource tracker ignores it and cleans up after the others), then SIGKILL to what is left.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import multiprocessing.connection
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import weakref
+from time import monotonic
+from typing import Any
+
+from ipc_tui.engine import reports as r
+from ipc_tui.engine.board import Board, WorkerRecord
+from ipc_tui.engine.errors import CannotKill, ScenarioError
+from ipc_tui.engine.loader import ScenarioInfo
+from ipc_tui.engine.program.agent import ENV
+from ipc_tui.engine.runtime import FLAGS, SUMMARY
+from ipc_tui.engine.schedule import UNTIL_BLOCKED, Turn, parse_schedule
+from ipc_tui.engine.scheduler import Scheduler
+from ipc_tui.engine.snapshot import Snapshot, State, TraceEvent, Verdict
+from ipc_tui.engine.verdict import judge
+
+START_METHODS = ("fork", "spawn", "forkserver")
+BATCH = 2000
+_open: weakref.WeakSet[ProgramSession] = weakref.WeakSet()
+
+
+class Remote:
+    """A resource of the program, as the session sees it: what it is, what the code calls it,
+    and its real state as last read in the program (`peek`)."""
+
+    def __init__(self, rid: str, kind: str, name: str, line: int, details: dict):
+        self.rid = rid
+        self.kind = kind
+        self.name = name
+        self.line = line
+        self.what = details.get("what", kind)
+        self.typecode = details.get("typecode", "")
+        self.initial = details.get("initial", 0)
+        self.reentrant = details.get("reentrant", False)
+        self.shared = details.get("shared", True)  # one object in every process
+        self.state: Any = None
+        self.t = -1.0  # when the state was read
+        self.real = None  # (it lives in the program's processes)
+
+    def peek(self) -> Any:
+        return self.state
+
+
+class _Flags(list):
+    """The flags every process of the program reads before a step (runtime.FREE, STOP,
+    SUMMARY): set here, sent to each."""
+
+    def __init__(self, session: ProgramSession):
+        super().__init__([0] * FLAGS)
+        self.session = session
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        super().__setitem__(index, value)
+        self.session._broadcast(("flags", list(self)))
+
+
+class _Host:
+    """What the scheduler uses to open gates (engine/scheduler.py)."""
+
+    def __init__(self, session: ProgramSession):
+        self.session = session
+        self.board = session.board
+        self.by_name: dict[str, WorkerRecord] = {}
+
+    def named(self, name: str) -> WorkerRecord:
+        w = self.by_name.get(name)
+        if w is None:
+            known = ", ".join(self.by_name) or "none yet"
+            raise ScenarioError(f"no worker {name!r}; workers: {known}")
+        return w
+
+    def open(self, w: WorkerRecord) -> None:
+        if not w.live:
+            return
+        self.board.opened(w)
+        self.session._send_to(w, ("open", self.session._wid_of[w]))
+
+
+class ProgramSession:
+    """Run a plain program; open its workers' gates one step at a time or all at once."""
+
+    def __init__(
+        self,
+        info: ScenarioInfo,
+        start_method: str | None = None,
+        keep_events: int = 100_000,
+        summary: bool = False,
+        argv: tuple[str, ...] = (),
+    ):
+        if start_method is not None and start_method not in START_METHODS:
+            raise ScenarioError(
+                f"unknown start method {start_method!r}; use {', '.join(START_METHODS)}"
+            )
+        if start_method and start_method not in multiprocessing.get_all_start_methods():
+            raise ScenarioError(f"the start method {start_method!r} is not available here")
+        self.info = info
+        self.mode = "program"
+        self.variant = ""
+        self.start_method = start_method
+        self.keep_events = keep_events
+        self.summary = summary
+        self.argv = tuple(argv)
+        self._build()
+
+    def _build(self) -> None:
+        self._cond = threading.Condition()
+        self._stopping = threading.Event()
+        self.board = Board(self.info.name, self.info.path, "program", [], "", self.keep_events)
+        self.board.pending = True  # until the program has ended: more workers may come
+        self._host = _Host(self)
+        self._flags = _Flags(self)
+        list.__setitem__(self._flags, SUMMARY, int(self.summary))
+        self._scheduler = Scheduler(self._host, self._cond, self._flags, self._stopping)
+        self._conns: dict[Any, dict] = {}  # open connection -> {"pid", "process", "wids"}
+        self._workers: dict[str, WorkerRecord] = {}  # id -> record
+        self._wid_of: dict[WorkerRecord, str] = {}
+        self._conn_of: dict[str, Any] = {}  # worker id -> the connection of its process
+        self._pending: dict[str, list] = {}  # reports of a worker not declared yet
+        self._exit: dict[str, int] = {}  # a process worker's exit code, as it said
+        self._killed: set[str] = set()
+        self._remote: dict[str, Remote] = {}
+        self._names: dict[str, str] = {}  # id -> shown name (workers and resources)
+        self._unnamed: dict[str, int] = {}  # kind -> how many the code did not name
+        self.methods: list[str] = []  # the start methods the program's processes used
+        self._proc: subprocess.Popen | None = None
+        self._server: socket.socket | None = None
+        self._dir: str | None = None
+        self._threads: list[threading.Thread] = []
+        self._started = self._closed = False
+        self._ended = threading.Event()  # the launcher has exited and every report is in
+        self._close_lock = threading.Lock()
+        self.early_output: list[str] = []  # the launcher's words before the program's first
+
+    # -- starting --------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        _open.add(self)
+        self._dir = tempfile.mkdtemp(prefix="ipc-tui-")
+        address = os.path.join(self._dir, "s")
+        self._server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._server.bind(address)
+        self._server.listen(64)
+        self._key = os.urandom(32)
+        cfg = {
+            "address": address,
+            "key": self._key.hex(),
+            "path": self.info.path,
+            "method": self.start_method or "",
+            "argv": list(self.argv),
+        }
+        env = dict(os.environ, **{ENV: json.dumps(cfg)})
+        env.pop("PYTHONSTARTUP", None)
+        command = [sys.executable, "-c", "from ipc_tui.engine.program.launcher import main; main()"]
+        self._proc = subprocess.Popen(
+            command,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            cwd=os.getcwd(),
+        )
+        self._pgid = self._proc.pid
+        for target, name in ((self._collect, "collector"), (self._read_output, "output")):
+            t = threading.Thread(target=target, name=f"ipc-tui-program-{name}", daemon=True)
+            t.start()
+            self._threads.append(t)
+
+    def _read_output(self) -> None:
+        """What reached the launcher's real stdout or stderr (written past `sys.stdout`: by C
+        code, or before the program's first line): the main thread's output."""
+        assert self._proc is not None and self._proc.stdout is not None
+        for raw in iter(self._proc.stdout.readline, b""):
+            text = raw.decode("utf-8", "replace").rstrip("\n")
+            with self._cond:
+                main = self._host.by_name.get("MainThread")
+                if main is not None:
+                    self.board.apply(main, r.Output(text, monotonic(), 0))
+                else:
+                    self.early_output.append(text)
+        self._proc.wait()
+        with self._cond:
+            self._launcher_gone()
+            self._cond.notify_all()
+
+    # -- the collector ---------------------------------------------------------------------
+
+    def _collect(self) -> None:
+        server = self._server
+        while not self._closed:
+            with self._cond:
+                watched = [server, *self._conns]
+            try:
+                ready = multiprocessing.connection.wait(watched, timeout=0.02)
+            except (OSError, ValueError):
+                ready = []
+            if server in ready:
+                self._accept()
+            with self._cond:
+                for conn in ready:
+                    if conn in self._conns:
+                        self._read(conn)
+                self._scheduler.grant_waiting()
+                self._cond.notify_all()
+
+    def _accept(self) -> None:
+        try:
+            sock, _ = self._server.accept()
+        except OSError:
+            return
+        conn = multiprocessing.connection.Connection(sock.detach())
+        try:
+            multiprocessing.connection.deliver_challenge(conn, self._key)
+            multiprocessing.connection.answer_challenge(conn, self._key)
+        except (OSError, EOFError, multiprocessing.AuthenticationError):
+            conn.close()
+            return
+        with self._cond:
+            self._conns[conn] = {"pid": None, "process": "?", "wids": []}
+
+    def _read(self, conn: Any) -> None:
+        most = BATCH
+        try:
+            while most and conn.poll():
+                self._message(conn, conn.recv())
+                most -= 1
+        except (EOFError, OSError, ValueError):
+            self._gone(conn)
+
+    def _message(self, conn: Any, message: tuple) -> None:
+        what = message[0]
+        if what == "hello":
+            self._conns[conn].update(pid=message[1], process=message[2])
+            conn.send(("flags", list(self._flags)))
+        elif what == "worker":
+            self._declare(*message[1:])
+        elif what == "made":
+            self._made(*message[1:])
+        elif what == "state":
+            self._state(message[1], message[2])
+        elif what == "dropped":  # the program let go of them (a lock made per call)
+            for rid in message[1]:
+                res = self._remote.get(rid)
+                if res is not None and not res.shared:
+                    del self._remote[rid]
+                    self.board.drop_resource(res)
+        elif what == "exit":
+            self._exit[message[1]] = message[2]
+        elif what == "method":
+            if message[1] not in self.methods:
+                self.methods.append(message[1])
+        elif what == "notice":
+            info = self._conns[conn]
+            wid = info["wids"][0] if info["wids"] else None
+            w = self._workers.get(wid) if wid else self._host.by_name.get("MainThread")
+            if w is not None:
+                self.board.apply(w, r.Output(f"ipc-tui: {message[1]}", monotonic(), message[2]))
+        else:
+            self._report(conn, what, message[1])
+
+    def _unique(self, name: str, process: str | None = None) -> str:
+        """`name`, marked with the process that made it unless that is the main one, and
+        numbered when it is taken (`lock#2`)."""
+        if process and process != "MainProcess":
+            name = f"{name}@{process}"
+        taken = set(self._names.values())
+        if name not in taken:
+            return name
+        k = 2
+        while f"{name}#{k}" in taken:
+            k += 1
+        return f"{name}#{k}"
+
+    def _declare(self, wid: str, name: str, kind: str, daemon: bool, target: str, line: int):
+        # "Thread-1 (count)" shows as Thread-1; a name a schedule cannot spell, with dashes
+        plain = re.sub(r"[^\w.@#-]+", "-", re.sub(r" \(.*\)$", "", name)).strip("-")
+        shown = self._unique(plain or "worker")
+        self._names[wid] = shown
+        w = WorkerRecord(
+            shown, len(self.board.workers), kind, daemon, target, line, state=State.NEW
+        )
+        self.board.add(w)
+        self._workers[wid] = w
+        self._wid_of[w] = wid
+        self._host.by_name[shown] = w
+        for conn, report in self._pending.pop(wid, []):
+            self._report(conn, wid, report)
+
+    def _made(
+        self, rid: str, kind: str, suggested: str, line: int, process: str, details: dict, state
+    ) -> None:
+        if rid not in self._remote:  # (a Value's get_lock() is made once in each process)
+            if not suggested:  # the code does not name it: Lock#3 (bank.py:14), in order
+                what = details.get("what", kind)
+                count = self._unnamed[what] = self._unnamed.get(what, 0) + 1
+                suggested = f"{what}#{count} ({details.get('where', '?')})"
+            owner = self._names.get(rid.removesuffix(".lock")) if rid.endswith(".lock") else None
+            if owner is not None:  # a Value's own lock: named after it, wherever first used
+                name = self._unique(f"{owner}.get_lock()")
+            else:
+                name = self._unique(suggested, process)
+            self._names[rid] = name
+            res = Remote(rid, kind, name, line, details)
+            self._remote[rid] = res
+            self.board.add_resource(res)
+        self._state({rid: state}, -0.5)
+
+    def _state(self, states: dict, t: float) -> None:
+        for rid, value in states.items():
+            res = self._remote.get(rid)
+            if res is not None and t >= res.t:
+                res.state, res.t = value, t
+        self.board.peeked()
+
+    def _report(self, conn: Any, wid: str, report: tuple) -> None:
+        w = self._workers.get(wid)
+        if w is None:  # its parent's word that it exists is still on its way
+            self._pending.setdefault(wid, []).append((conn, report))
+            return
+        kind = type(report)
+        if kind is r.Started:
+            self._conn_of[wid] = conn
+            info = self._conns.get(conn)
+            if info is not None:
+                info["wids"].append(wid)
+            self._launched(w)
+        elif kind is r.Done and report.op == "start" and report.resource in self._workers:
+            self._launched(self._workers[report.resource])  # (its Started may come later)
+        self.board.apply(w, self._translate(report))
+        if kind is r.AtGate and self.board.running_free and w.live:
+            self._host.open(w)
+
+    def _launched(self, w: WorkerRecord) -> None:
+        if not w.started:  # running until it reports at its first gate
+            self.board.launched(w, w.daemon, (lambda w=w: w.live and not w.ended))
+
+    def _translate(self, report: tuple) -> tuple:
+        """Ids to names, in what a report names."""
+        names = self._names
+        kind = type(report)
+        if kind in (r.AtGate, r.Blocked, r.Done):
+            if report.resource is not None:
+                return report._replace(resource=names.get(report.resource, report.resource))
+        elif kind is r.Summary:
+            last = report.last
+            if last is not None and last[1] is not None:
+                last = (last[0], names.get(last[1], last[1]), last[2])
+            return report._replace(
+                held={names.get(k, k): v for k, v in report.held.items()},
+                taken={names.get(k, k): v for k, v in report.taken.items()},
+                last=last,
+            )
+        return report
+
+    def _gone(self, conn: Any) -> None:
+        """A process of the program has ended (its connection closed)."""
+        info = self._conns.pop(conn, None)
+        conn.close()
+        if info is None:
+            return
+        now = monotonic()
+        news = not self._stopping.is_set()
+        for wid in info["wids"]:
+            w = self._workers[wid]
+            if w.kind == "process":
+                code = self._exit.get(wid)
+                if wid in self._killed and w.live:
+                    self.board.killed(w, "SIGKILL", now)
+                    code = -signal.SIGKILL
+                self.board.reaped(w, code, news)
+            else:
+                if w.live and news:
+                    if w.daemon:
+                        self.board.cut(w, now)
+                    else:
+                        self.board.fail(w, "its process ended while it ran", now)
+                w.ended = True
+
+    def _launcher_gone(self) -> None:
+        """The program's first process has exited: the program has ended."""
+        if not self._ended.is_set():
+            self.board.pending = False
+            self.board.peeked()
+            self._ended.set()
+
+    # -- to the program ----------------------------------------------------------------------
+
+    def _broadcast(self, message: tuple) -> None:
+        for conn in list(self._conns):
+            try:
+                conn.send(message)
+            except (OSError, ValueError):
+                pass
+
+    def _send_to(self, w: WorkerRecord, message: tuple) -> None:
+        conn = self._conn_of.get(self._wid_of[w])
+        if conn is not None:
+            try:
+                conn.send(message)
+            except (OSError, ValueError):
+                pass
+
+    # -- control (as Session's) ----------------------------------------------------------------
+
+    @property
+    def method(self) -> str:
+        """The start method the program's processes get: the one they used, else the one
+        plain `python` would give them here (or --start-method)."""
+        if self.methods:
+            return self.methods[-1]
+        return self.start_method or multiprocessing.get_context().get_start_method()
+
+    @property
+    def worker_names(self) -> list[str]:
+        return [w.name for w in self.board.workers]
+
+    @property
+    def resources(self) -> tuple:
+        return tuple(self.board.resources)
+
+    def step(self, worker: str | None = None) -> str | None:
+        return self._scheduler.step(worker)
+
+    def run(self) -> None:
+        self._scheduler.run()
+
+    def pause(self) -> None:
+        self._scheduler.pause()
+
+    def play(self, rate: float = 2.0) -> None:
+        self._scheduler.play(rate)
+
+    def set_rate(self, rate: float) -> None:
+        self._scheduler.set_rate(rate)
+
+    @property
+    def playing(self) -> bool:
+        return self._scheduler.playing
+
+    def wait_settled(self, timeout: float = 5.0) -> bool:
+        deadline = monotonic() + timeout
+        with self._cond:
+            while self._scheduler.requests or not self.board.settled():
+                remaining = deadline - monotonic()
+                if remaining <= 0:
+                    return False
+                self._cond.wait(min(remaining, 0.02))
+            return True
+
+    def wait_started(self, timeout: float = 10.0) -> bool:
+        """Until the program's main thread has begun (or the program has ended)."""
+        with self._cond:
+            return self._cond.wait_for(
+                lambda: any(w.started for w in self.board.workers) or self._ended.is_set(),
+                timeout,
+            )
+
+    def wait_for_worker(self, name: str, timeout: float) -> bool:
+        """Until worker `name` exists (the program makes workers as it runs)."""
+        with self._cond:
+            return (
+                self._cond.wait_for(
+                    lambda: name in self._host.by_name or self._ended.is_set(), timeout
+                )
+                and name in self._host.by_name
+            )
+
+    def run_schedule(self, schedule: str | list[Turn], timeout: float = 10.0) -> list[str]:
+        """Follow a schedule; a worker it names may not exist yet (the program starts it
+        later): its turn waits until the others have settled, then for it to appear."""
+        turns = parse_schedule(schedule, None) if isinstance(schedule, str) else schedule
+        deadline = monotonic() + timeout
+        self.wait_started(timeout)
+        notes: list[str] = []
+        for turn in turns:
+            taken = 0
+            while turn.steps == UNTIL_BLOCKED or taken < turn.steps:
+                if not self.wait_settled(max(0.0, deadline - monotonic())):
+                    raise TimeoutError(f"the schedule did not finish within {timeout:g} s")
+                if turn.worker not in self._host.by_name and not self.wait_for_worker(
+                    turn.worker, min(1.0, max(0.0, deadline - monotonic()))
+                ):
+                    known = ", ".join(self.worker_names) or "none"
+                    notes.append(f"no worker {turn.worker} (workers so far: {known}): skipped")
+                    break
+                if self.step(turn.worker) is None:
+                    if taken == 0 or turn.steps != UNTIL_BLOCKED:
+                        state = self._host.by_name[turn.worker].state
+                        notes.append(f"{turn.worker} is {state}: a turn of it was skipped")
+                    break
+                taken += 1
+        if not self.wait_settled(max(0.0, deadline - monotonic())):
+            raise TimeoutError(f"the schedule did not finish within {timeout:g} s")
+        return notes
+
+    def kill(self, name: str) -> None:
+        with self._cond:
+            w = self._host.named(name)
+            if w.kind == "thread":
+                raise CannotKill(
+                    f"{name} is a thread: Python cannot kill one thread of a process "
+                    "(only the whole process, or the thread itself by returning)"
+                )
+            if not w.started or not w.alive or w.pid is None:
+                raise CannotKill(f"{name} is not running (it is {w.state})")
+            self._killed.add(self._wid_of[w])
+            try:
+                os.kill(w.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    def real_worker(self, name: str) -> Any:
+        return None  # (it lives in the program's process)
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def changes(self) -> tuple:
+        return (id(self.board), self.board.version, self.playing)
+
+    def snapshot(self) -> Snapshot:
+        with self._cond:
+            return self.board.snapshot()
+
+    def drain_events(self) -> list[TraceEvent]:
+        with self._cond:
+            return self.board.drain()
+
+    def verdict(self) -> Verdict:
+        with self._cond:
+            return judge(self.board)
+
+    def finished(self) -> bool:
+        """The program has ended: its first process has exited and its reports are in."""
+        with self._cond:
+            return self._ended.is_set() and not self._conns
+
+    def wait_exited(self, timeout: float = 5.0) -> bool:
+        with self._cond:
+            return self._cond.wait_for(lambda: self._ended.is_set() and not self._conns, timeout)
+
+    def wait_checked(self, timeout: float = 5.0) -> bool:
+        return True  # (a program says what must hold with its own asserts)
+
+    @property
+    def exit_code(self) -> int | None:
+        """The program's own exit code, as `python file.py` would have ended."""
+        return None if self._proc is None else self._proc.poll()
+
+    # -- ending --------------------------------------------------------------------------------
+
+    def restart(self) -> None:
+        self.close()
+        self._build()
+        self.start()
+
+    def close(self) -> None:
+        with self._close_lock:
+            self._close()
+
+    def _close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if not self._started:
+            return
+        self._scheduler.stop_player()
+        with self._cond:
+            self._stopping.set()
+        end_group(self._pgid, self._proc)
+        for t in self._threads:
+            t.join(2)
+        with self._cond:
+            for conn in list(self._conns):
+                self._gone(conn)
+        if self._server is not None:
+            self._server.close()
+        if self._dir:
+            for name in os.listdir(self._dir):
+                os.unlink(os.path.join(self._dir, name))
+            os.rmdir(self._dir)
+        _open.discard(self)
+
+    def __enter__(self) -> ProgramSession:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def end_group(pgid: int, proc: subprocess.Popen | None, grace: float = 1.0) -> None:
+    """End every process of the program's process group: SIGTERM (multiprocessing's resource
+    tracker ignores it, and cleans up once the others are gone), then SIGKILL to the rest."""
+    try:
+        os.killpg(pgid, signal.SIGTERM)
+    except (ProcessLookupError, PermissionError):
+        pass
+    if proc is not None:
+        try:
+            proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            pass
+    deadline = monotonic() + grace
+    while monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except (ProcessLookupError, PermissionError):
+            break
+        threading.Event().wait(0.02)
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    if proc is not None:
+        proc.wait()
+
+
+@atexit.register
+def _close_open_sessions() -> None:
+    for session in list(_open):
+        session.close()

@@ -1,0 +1,340 @@
+"""Plain Python programs, unchanged: they run as themselves, and each operation is a step."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+
+import pytest
+
+from tests.conftest import left_behind, run_cli
+from tests.program.conftest import cells, run_free
+
+DOCS_EXAMPLE = """\
+    from multiprocessing import Process, Value, Array
+
+    def f(n, a):
+        n.value = 3.1415927
+        for i in range(len(a)):
+            a[i] = -a[i]
+
+    if __name__ == '__main__':
+        num = Value('d', 0.0)
+        arr = Array('i', range(10))
+
+        p = Process(target=f, args=(num, arr))
+        p.start()
+        p.join()
+
+        print(num.value)
+        print(arr[:])
+"""
+
+GET_LOCK = """\
+    from multiprocessing import Process, Value
+
+    def work(counter):
+        for _ in range(3):
+            with counter.get_lock():
+                counter.value += 1
+
+    if __name__ == "__main__":
+        counter = Value("i", 0)
+        ps = [Process(target=work, args=(counter,)) for _ in range(2)]
+        for p in ps:
+            p.start()
+        for p in ps:
+            p.join()
+        print("counter", counter.value)
+"""
+
+COURSE = """\
+    from multiprocessing import Process, Value
+
+    counter = Value("i", 0)
+
+    def work():
+        for _ in range(3):
+            counter.value += 1
+
+    if __name__ == "__main__":
+        ps = [Process(target=work) for _ in range(2)]
+        for p in ps:
+            p.start()
+        for p in ps:
+            p.join()
+        print("counter", counter.value)
+"""
+
+THREADS = """\
+    import threading
+
+    def add(lock, box, n):
+        for _ in range(n):
+            with lock:
+                box.append(1)
+
+    if __name__ == "__main__":
+        lock = threading.Lock()
+        box = []
+        ts = [threading.Thread(target=add, args=(lock, box, 3)) for _ in range(2)]
+        for t in ts:
+            t.start()
+        print("threads", threading.active_count(), threading.current_thread().name)
+        for t in ts:
+            t.join()
+        print("total", len(box))
+"""
+
+
+def output(s) -> list[str]:
+    return [e.result for e in s.drain_events() if e.kind == "output"]
+
+
+def test_the_documentations_example_ends_with_pi_and_the_negated_array(program):
+    s = program(DOCS_EXAMPLE)
+    run_free(s)
+    assert cells(s) == {"num": 3.1415927, "arr": tuple(-i for i in range(10))}
+    assert output(s) == ["3.1415927", str([-i for i in range(10)])]
+    snap = s.snapshot()
+    assert {w.name: w.state for w in snap.workers} == {"MainThread": "done", "Process-1": "done"}
+    assert snap.worker("Process-1").exitcode == 0
+    assert s.exit_code == 0 and snap.verdict.kind == "finished"
+
+
+def test_get_lock_keeps_the_count_exact_and_steps_as_the_lock_it_is(program):
+    s = program(GET_LOCK)
+    s.run_schedule("MainThread,MainThread,Process-1,Process-2")
+    snap = s.snapshot()
+    (lock,) = snap.locks
+    assert lock.name == "counter.get_lock()"
+    assert (lock.holder, lock.waiters, lock.locked) == ("Process-1", ("Process-2",), True)
+    assert snap.worker("Process-2").blocked_on == "counter.get_lock()"
+    run_free(s)
+    assert cells(s) == {"counter": 6}
+    assert output(s)[-1] == "counter 6"
+
+
+def test_a_read_waits_while_another_worker_holds_the_values_lock(program):
+    """A synchronized Value takes its own lock around each read: a worker that reads while
+    another holds get_lock() waits for it, and says so."""
+    s = program(
+        """\
+        from multiprocessing import Process, Value
+
+        def hold(v):
+            with v.get_lock():
+                v.value = 5
+
+        def peek(v):
+            print("saw", v.value)
+
+        if __name__ == "__main__":
+            v = Value("i", 0)
+            a, b = Process(target=hold, args=(v,)), Process(target=peek, args=(v,))
+            a.start(); b.start(); a.join(); b.join()
+        """
+    )
+    s.run_schedule("MainThread,MainThread,Process-1,Process-2")
+    snap = s.snapshot()
+    assert snap.worker("Process-2").blocked_on == "v.get_lock()"
+    assert snap.locks[0].waiters == ("Process-2",)
+    assert snap.verdict.kind == "running"  # the holder can still let it go
+    run_free(s)
+    assert "saw 5" in output(s)
+
+
+def test_a_lock_made_in_main_and_handed_to_two_threads_shows_its_holder_and_queue(program):
+    s = program(THREADS)
+    s.run_schedule("MainThread,MainThread,Thread-1,Thread-2")
+    snap = s.snapshot()
+    (lock,) = snap.locks
+    assert (lock.name, lock.holder, lock.waiters) == ("lock", "Thread-1", ("Thread-2",))
+    assert [w.kind for w in snap.workers] == ["thread", "thread", "thread"]
+    run_free(s)
+    said = output(s)
+    # As under plain python: no thread of ipc-tui's is counted, the main thread's name is kept
+    assert said[0] == "threads 3 MainThread" and said[-1] == "total 6"
+
+
+def test_one_two_one_two_loses_an_update_in_real_processes_under_fork(program):
+    s = program(COURSE, "fork")
+    s.run_schedule("MainThread,MainThread,Process-1,Process-2,Process-1,Process-2")
+    assert cells(s) == {"counter": 1}  # both read 0, both wrote 1
+    run_free(s)
+    assert 2 <= cells(s)["counter"] <= 5  # that update stays lost (running free may lose more)
+    assert s.method == "fork"
+
+
+def test_under_spawn_the_module_level_value_is_visibly_not_shared(program):
+    s = program(COURSE, "spawn")
+    run_free(s, 30)
+    assert cells(s) == {"counter": 0, "counter@Process-1": 3, "counter@Process-2": 3}
+    assert output(s)[-1] == "counter 0"  # as plain python prints it
+    assert s.method == "spawn"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="forkserver: Linux")
+def test_under_forkserver_the_children_share_the_forkservers_copy(program):
+    """The forkserver runs the top level once; its children inherit that copy, not main's."""
+    s = program(COURSE, "forkserver")
+    run_free(s, 30)
+    found = cells(s)
+    assert found["counter"] == 0 and found["counter@ForkServer"] in (3, 4, 5, 6)
+    assert len(found) == 2
+
+
+def test_names_come_from_the_code(program):
+    s = program(
+        """\
+        import threading
+        from multiprocessing import Lock, Semaphore
+
+        class Bank:
+            def __init__(self):
+                self.lock = threading.Lock()
+
+        if __name__ == "__main__":
+            bank = Bank()
+            forks = [threading.Lock() for _ in range(3)]
+            table = {}
+            seat = 2
+            table[seat] = Semaphore(1)
+            print(len([Lock()]))
+        """
+    )
+    run_free(s)
+    snap = s.snapshot()
+    names = [x.name for x in snap.locks] + [x.name for x in snap.semaphores]
+    assert names[:4] == ["self.lock", "forks[0]", "forks[1]", "forks[2]"]
+    assert "table[2]" in names
+    assert any(n.startswith("Lock#1 (prog.py:") for n in names), names
+
+
+def test_a_lock_sent_through_a_queue_is_refused_as_the_standard_library_refuses_it(program):
+    """The real lock is what pickles: the Queue's feeder thread refuses it, as under plain
+    python (and the Queue itself runs unwatched, with a notice)."""
+    s = program(
+        """\
+        import queue
+        from multiprocessing import Lock, Queue
+
+        if __name__ == "__main__":
+            q = Queue()
+            q.put(Lock())
+            try:
+                q.get(timeout=0.5)
+            except queue.Empty:
+                print("nothing came")
+        """
+    )
+    run_free(s)
+    said = output(s)
+    assert any("Queue() at line 5 runs for real, unwatched" in line for line in said)
+    assert (
+        "RuntimeError: Lock objects should only be shared between processes through "
+        "inheritance" in said
+    )
+    assert said[-1] == "nothing came"
+
+
+def test_an_exception_at_the_top_level_fails_main_with_the_programs_traceback(program):
+    s = program(
+        """\
+        import threading
+        lock = threading.Lock()
+        raise ValueError("no such account")
+        """
+    )
+    assert s.wait_exited(15)
+    main = s.snapshot().worker("MainThread")
+    assert main.state == "failed" and "ValueError: no such account" in main.error
+    assert "line 3" in main.error and s.exit_code == 1
+
+
+def test_sys_exit_in_a_child_gives_its_exit_code(program):
+    s = program(
+        """\
+        import sys
+        from multiprocessing import Process
+
+        def leave():
+            sys.exit(3)
+
+        if __name__ == "__main__":
+            p = Process(target=leave)
+            p.start()
+            p.join()
+            print("exit code", p.exitcode)
+        """
+    )
+    run_free(s)
+    p = s.snapshot().worker("Process-1")
+    assert p.exitcode == 3 and p.state == "failed"
+    assert output(s)[-1] == "exit code 3"
+
+
+def test_a_killed_child_is_shown_killed_and_its_lock_stays_taken(program):
+    s = program(
+        """\
+        from multiprocessing import Process, Lock
+
+        def hold(lock):
+            lock.acquire()
+            lock.acquire()  # never: it holds it already
+
+        if __name__ == "__main__":
+            lock = Lock()
+            p = Process(target=hold, args=(lock,))
+            p.start()
+            p.join()
+        """
+    )
+    s.run_schedule("MainThread,Process-1,Process-1")
+    s.kill("Process-1")
+    deadline = __import__("time").monotonic() + 10
+    while s.snapshot().worker("Process-1").state != "killed":
+        assert __import__("time").monotonic() < deadline
+        __import__("time").sleep(0.02)
+    snap = s.snapshot()
+    assert snap.worker("Process-1").exitcode == -signal.SIGKILL
+    assert snap.locks[0].holder == "Process-1" and snap.locks[0].holder_gone
+
+
+def test_headless_runs_a_program_as_the_user_types_it(tmp_path):
+    path = tmp_path / "docs.py"
+    path.write_text(__import__("textwrap").dedent(DOCS_EXAMPLE))
+    done = run_cli(str(path), "--headless", "--json")
+    assert done.returncode == 0, done.stderr
+    final = json.loads(done.stdout.splitlines()[-1])["final"]
+    assert final["cells"] == {"num": 3.1415927, "arr": [-i for i in range(10)]}
+    assert final["mode"] == "program" and final["outcome"] == "finished"
+    assert left_behind(done) == []
+
+
+def test_headless_schedule_names_workers_the_program_starts_later(tmp_path):
+    path = tmp_path / "course.py"
+    path.write_text(__import__("textwrap").dedent(COURSE))
+    done = run_cli(
+        "--scenario",
+        str(path),
+        "--headless",
+        "--json",
+        "--start-method",
+        "fork",
+        "--schedule",
+        "MainThread,MainThread,Process-1,Process-2,Process-1,Process-2",
+    )
+    assert done.returncode == 0, done.stderr
+    final = json.loads(done.stdout.splitlines()[-1])["final"]
+    assert 2 <= final["cells"]["counter"] <= 5  # one update lost, by the schedule
+    assert left_behind(done) == []
+
+
+def test_a_syntax_error_is_one_line_and_exit_2(tmp_path):
+    path = tmp_path / "broken.py"
+    path.write_text("import threading\nif True print(1)\n")
+    done = run_cli(str(path), "--headless")
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0 and "syntax error" in done.stderr
