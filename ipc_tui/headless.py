@@ -38,7 +38,8 @@ def run_headless(
     # (a plain program's workers appear as it starts them: any name may come)
     names = None if info.program else session.worker_names
     turns = parse_schedule(schedule, names) if schedule else []
-    printer = JsonPrinter() if as_json else RichPrinter(info, session.mode, lang)
+    shown = f"program, {session.method}" if info.program else session.mode  # (start method)
+    printer = JsonPrinter() if as_json else RichPrinter(info, shown, lang)
     if session.mode == "process":
         start_helpers()
     deadline = monotonic() + timeout
@@ -179,7 +180,8 @@ class RichPrinter:
     def __init__(self, info: ScenarioInfo, mode: str, lang: str = "en"):
         self.console = Console(highlight=False)
         title = info.text(lang)[0]
-        self.console.print(Text(f"{info.name} ({mode} mode): {title}", style="bold"))
+        said = mode if info.program else f"{mode} mode"  # "program, fork": its start method
+        self.console.print(Text(f"{info.name} ({said}): {title}", style="bold"))
 
     def notes(self, notes: list[str]) -> None:
         for note in notes:

@@ -25,6 +25,8 @@ def test_the_quick_benchmark_prints_every_figure():
         "UI under load: key to screen",
         "UI under load: frames",
         "memory after",
+        "UI with a thread spinning (a scenario's, in the app's process): key to screen",
+        "UI with a thread spinning (a program's): key to screen",
         "idle (paused)",
         "start-up: ipc-tui --list",
         "start-up: first full frame",

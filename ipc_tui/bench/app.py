@@ -133,3 +133,64 @@ def one_worker() -> float:
         finally:
             session.close()
     return statistics.median(took)
+
+
+# A thread that spins without a step (a busy loop), written both ways: as a scenario of the
+# ipc-tui dialect in thread mode (its threads are threads of the app's process, before issue
+# 13) and as a plain program (its own process, after).
+SPIN_SCENARIO = '''"""Spin: a thread that never pauses."""
+from ipc_tui.scenario import Thread, Value
+
+seen = Value("i", 0)
+
+
+def spin():
+    seen.value = 1
+    n = 0
+    while True:
+        n += 1
+
+
+Thread(target=spin)
+'''
+
+SPIN_PROGRAM = '''"""Spin: a thread that never pauses."""
+import threading
+
+
+def spin():
+    n = 0
+    while True:
+        n += 1
+
+
+if __name__ == "__main__":
+    threading.Thread(target=spin, daemon=True).start()
+    threading.Event().wait()
+'''
+
+
+def spinning(program: bool, presses: int) -> list[float]:
+    """Key press to screen change while a thread of the opened file spins, running free."""
+    path = Path(tempfile.mkdtemp(prefix="ipc-tui-bench-")) / "spin.py"
+    path.write_text(SPIN_PROGRAM if program else SPIN_SCENARIO)
+    term = Terminal([str(path)] if program else ["--scenario", str(path), "--mode", "thread"])
+    latencies = []
+    try:
+        term.read_until(b"Quit")
+        term.read(1)
+        term.keys(b"f")  # run free: the thread spins
+        term.read(2)
+        probes = ((b"?", b"this help"), (b"?", b"Workers"), (b"t", b"Timeline"), (b"t", b"Trace"))
+        for _ in range(presses):
+            for key, shows in probes:
+                since = len(term.output)
+                pressed = time.monotonic()
+                os.write(term.fd, key)
+                latencies.append(term.read_until(shows, since=since) - pressed)
+                term.read(0.2)
+        term.keys(b"q")
+        term.wait_exit()
+    finally:
+        term.kill_all()
+    return latencies

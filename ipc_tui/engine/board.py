@@ -206,6 +206,8 @@ class Board:
         if w.live and news:
             if exitcode is not None and exitcode < 0:
                 self.killed(w, _signal_name(-exitcode), monotonic())
+            elif exitcode is None:
+                self.fail(w, "the process ended without saying how", monotonic())
             else:
                 self.fail(w, f"the process ended with exit code {exitcode}", monotonic())
 
@@ -297,9 +299,9 @@ class Board:
                     tally.took(w.name)
                 elif op == "release":
                     tally.gave(w.name)
-        # A step that lets others go (release, set) is placed where it began, so that it comes
-        # before the steps it ended; any other step where it ended.
-        t = t0 if op in ("release", "set") else t1
+        # A step that lets others go (release, set, start) is placed where it began, so that it
+        # comes before the steps it allowed; any other step where it ended.
+        t = t0 if op in ("release", "set", "start") else t1
         self._record(t, w, seq, "step", op, res, index, before, after, result, line)
 
     def _summary(self, w: WorkerRecord, report: r.Summary) -> None:

@@ -47,7 +47,8 @@ def critical_lines(source: str, guards: set[str]) -> frozenset[int]:
 
 
 def _names(expr: ast.expr, guards: set[str]) -> bool:
-    return isinstance(expr, ast.Name) and expr.id in guards
+    """`lock`, `self.lock`, `forks[0]`, `counter.get_lock()`: as the code writes it."""
+    return ast.unparse(expr) in guards
 
 
 def _method_call(stmt: ast.stmt) -> tuple[str, str] | None:
@@ -56,6 +57,5 @@ def _method_call(stmt: ast.stmt) -> tuple[str, str] | None:
     if isinstance(expr, ast.UnaryOp):
         expr = expr.operand
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
-        if isinstance(expr.func.value, ast.Name):
-            return expr.func.value.id, expr.func.attr
+        return ast.unparse(expr.func.value), expr.func.attr
     return None

@@ -51,6 +51,13 @@ from ipc_tui.tui.workers import WorkerRow, WorkersPane
 SAMPLE_HZ = 20
 RATES = (0.5, 1, 2, 4, 8, 16, 32, 64)
 
+
+def guards_of(snap: Snapshot) -> set[str]:
+    """The names the code gives its locks and semaphores (`lock@Process-1` is `lock` there)."""
+    names = {x.name for x in snap.locks} | {x.name for x in snap.semaphores}
+    return {name.partition("@")[0].partition("#")[0] for name in names}
+
+
 SessionFactory = Callable[[ScenarioInfo, "str | None", "str | None"], SessionView]
 
 
@@ -212,8 +219,7 @@ class IpcApp(App[int]):
         snap = session.snapshot()
         info = session.info
         self.title = info.name  # its title is the Lesson pane's first line; room for the state
-        guards = {x.name for x in snap.locks} | {x.name for x in snap.semaphores}
-        self.code_pane.load(info.source, guards)
+        self.code_pane.load(info.source, guards_of(snap))
         self.lesson_pane.load(info, self.lang)
         self.memory_pane.reset()
         self.results_pane.reset()
@@ -252,6 +258,8 @@ class IpcApp(App[int]):
             self.memory_pane.writes(events)
             self.workers_pane.show(snap)
             self.lesson_pane.show_keys([w.name for w in snap.workers])
+            if session.info.program:  # its locks come as it makes them
+                self.code_pane.guard(guards_of(snap))
             self.code_pane.show(snap)
             self.results_pane.display = bool(snap.tables)
             for pane, used in (

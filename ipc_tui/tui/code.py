@@ -88,6 +88,7 @@ class CodePane(VerticalScroll):
         self.text = Static(id="code-text", markup=False)
         self._code: list[tuple[int, Text]] = []  # each line shown: its number, highlighted
         self._critical: frozenset[int] = frozenset()
+        self._source, self._guards = "", set()
         self._comments: dict[int, int] = {}
         self._rows: list[int | None] = []  # each row's line (None: the rest of a wrapped one)
         self._width = 0  # the width the code was wrapped to
@@ -110,11 +111,26 @@ class CodePane(VerticalScroll):
         self._code = [(n, line) for n, line in enumerate(lines, 1) if n not in hidden]
         while self._code and not self._code[-1][1].plain.strip():
             self._code.pop()
+        self._source, self._guards = source, guards
         self._critical = critical_lines(source, guards)
         self._comments = comment_columns(source)
         self._markers, self._gutter_width, self._width, self._snap = None, 0, 0, None
         self.border_subtitle = "▌ critical section" if self._critical else ""
         self.scroll_home(animate=False)
+
+    def guard(self, guards: set[str]) -> None:
+        """The locks and semaphores known now (a program makes them as it runs): mark the
+        critical sections again if they changed."""
+        if guards == self._guards:
+            return
+        self._guards = guards
+        critical = critical_lines(self._source, guards)
+        if critical != self._critical:
+            self._critical = critical
+            self.border_subtitle = "▌ critical section" if critical else ""
+            self._width = 0  # drawn again, and the names beside it
+            self._markers = None
+            self._draw_code()
 
     def _draw_code(self) -> None:
         """The code column, wrapped to what the pane leaves it beside the names."""

@@ -43,6 +43,9 @@ def worker_line(key: int, w: WorkerState, name_width: int = 4, width: int = 0) -
         state = f"running {w.busy:.0f}s, no step"
     elif w.state == "killed" and w.error:
         state = w.error.replace("killed by ", "killed ")
+    room = width - (name_width + 5)  # (the key, the name, the state's symbol)
+    if width and len(state) > room > 1:  # cut, not dropped: "blocked on counter.get_l…"
+        state = state[: room - 1] + "…"
     kind = "proc" if w.kind == "process" else "thread"
     parts = [
         (f"{key if key <= 9 else ' '} {w.name:<{name_width}} ", "bold"),

@@ -61,10 +61,12 @@ def test_unreadable_file(tmp_path):
         ),
         ("from ipc_tui.scenario import Value\nn = Value('i', 0)\n", "no workers"),
         ("from ipc_tui.scenario import Process\nProcess(target=3)\n", "is not a function"),
-        ("import no_such_module\n", "scenario.py:1: ModuleNotFoundError"),
-        ("", "no workers"),
+        (
+            "from ipc_tui.scenario import Value\nimport no_such_module\n",
+            "scenario.py:2: ModuleNotFoundError",
+        ),
+        ("from ipc_tui.scenario import Value\n", "no workers"),
         ("This is a lesson plan, not Python.\n", "scenario.py:1: syntax error"),
-        ('{"workers": ["w0", "w1"]}\n', "no workers"),
         (
             "from ipc_tui.scenario import Lock, Process\n"
             "a = Lock()\na = Lock()\nProcess(target=print)\n",

@@ -338,3 +338,102 @@ def test_a_syntax_error_is_one_line_and_exit_2(tmp_path):
     done = run_cli(str(path), "--headless")
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and "syntax error" in done.stderr
+
+
+ANSWERS = """\
+    import multiprocessing as mp
+    import os
+    import threading
+    import time
+
+    def child(q_pid):
+        me = mp.current_process()
+        print("child", me.name, me.daemon, mp.parent_process().name, os.getpid() == me.pid)
+
+    def spin(n):
+        print("thread", threading.current_thread().name, threading.main_thread().name, n)
+
+    if __name__ == "__main__":
+        p = mp.Process(target=child, args=(0,), name="kid")
+        print("before", p.is_alive(), p.exitcode, p.pid is None, p.daemon)
+        p.start()
+        p.join()
+        print("after", p.is_alive(), p.exitcode, mp.active_children())
+        t = threading.Thread(target=spin, args=(7,))
+        t.start()
+        t.join()
+        print("main", threading.current_thread().name, threading.active_count(), t.is_alive())
+        d = mp.Process(target=time.sleep, args=(30,), daemon=True)
+        d.start()
+        print("daemon", d.daemon, [c.name for c in mp.active_children()])
+"""
+
+
+def test_a_program_answers_as_it_does_under_plain_python(program, tmp_path):
+    path = tmp_path / "answers.py"
+    path.write_text(__import__("textwrap").dedent(ANSWERS))
+    plain = __import__("subprocess").run(
+        [sys.executable, str(path)], capture_output=True, text=True, timeout=60
+    )
+    assert plain.returncode == 0, plain.stderr
+    s = program(ANSWERS)
+    run_free(s, 30)
+    assert output(s) == plain.stdout.splitlines()
+    # the daemon child was ended at exit, by multiprocessing, as under plain python
+    daemon = s.snapshot().worker("Process-2")
+    assert daemon.state == "killed" and daemon.exitcode == -signal.SIGTERM
+
+
+def test_the_program_chooses_its_start_method_and_the_header_says_it(program):
+    s = program(
+        """\
+        import multiprocessing as mp
+
+        def work(v):
+            v.value += 1
+
+        if __name__ == "__main__":
+            mp.set_start_method("spawn")
+            a = mp.Value("i", 0)  # (kept: a Value made in the call dies once p has started)
+            p = mp.Process(target=work, args=(a,))
+            ctx = mp.get_context("forkserver")
+            b = ctx.Value("i", 0)
+            q = ctx.Process(target=work, args=(b,))
+            for w in (p, q):
+                w.start()
+                w.join()
+            print(mp.get_start_method(), p._start_method, q._start_method)
+        """
+    )
+    s.run_schedule("MainThread,MainThread")
+    assert s.method == "spawn"  # as it asked: the header says so
+    run_free(s, 30)
+    assert s.method == "forkserver"  # the last one used
+    assert cells(s) == {"a": 1, "b": 1}
+    assert output(s) == ["spawn None forkserver"]
+
+
+def test_input_says_why_it_gets_nothing(program):
+    s = program('name = input("your name? ")\nprint("hello", name)\n')
+    assert s.wait_exited(15)
+    main = s.snapshot().worker("MainThread")
+    assert main.state == "failed"
+    assert "EOFError: input() has no keyboard under ipc-tui" in main.error
+    assert output(s) == ["your name? "]
+
+
+@pytest.mark.parametrize(
+    "source, code, said",
+    [
+        ("", 0, "finished"),  # a program that does nothing: it ends
+        ('{"workers": ["w0", "w1"]}\n', 0, "finished"),  # (an expression: Python runs it)
+        ("import no_such_module\n", 1, "ModuleNotFoundError: No module named 'no_such_module'"),
+    ],
+)
+def test_a_file_without_ipc_tui_is_a_plain_program_and_runs_as_one(tmp_path, source, code, said):
+    path = tmp_path / "plain.py"
+    path.write_text(source)
+    done = run_cli(str(path), "--headless")
+    assert done.returncode == code, done.stderr
+    assert said in done.stdout
+    assert left_behind(done) == []

@@ -274,7 +274,7 @@ class _Capture(io.TextIOBase):
     def _send(self, line: str) -> None:
         rt = _local.runtime
         agent = _agent
-        if agent is None or agent.pid != os.getpid():
+        if agent is None or agent.pid != os.getpid() or agent.conn is None:
             self.real.write(line + "\n")
             return
         if rt is not None:

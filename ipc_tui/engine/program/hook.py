@@ -81,12 +81,24 @@ def install(cfg: dict) -> None:
         return module
 
     builtins.__import__ = hooked
+    builtins.input = _no_input
     _installed.update(modules)
     _installed["config"] = cfg
     if method:
         multiprocessing.set_start_method(method, force=True)
     _wrap_preparation_data()
     _preload_for_forkserver(cfg)
+
+
+def _no_input(prompt: object = "") -> str:
+    """`input()`: the program runs without a keyboard (its stdin is empty), so it gets the
+    EOFError plain `python` gives on an empty stdin, saying why."""
+    if prompt:
+        print(prompt)
+    raise EOFError(
+        "input() has no keyboard under ipc-tui: write the value into the program "
+        "(or read it from sys.argv)"
+    )
 
 
 # -- the modules the program sees -------------------------------------------------------------

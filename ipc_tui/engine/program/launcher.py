@@ -94,6 +94,9 @@ def main() -> None:
     sys.modules["__main__"] = module  # as `python file.py` has it: spawn finds the file here
     with open(path, encoding="utf-8") as f:
         source = f.read()
+    if agent.conn is None:  # no session (a test, a debugger): the program, unwatched
+        exec(compile(source, path, "exec", dont_inherit=True), module.__dict__)
+        return
     rt = agent.runtime(wid)
     rt.worker = threading.current_thread()
     failure, code = None, 0

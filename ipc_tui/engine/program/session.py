@@ -149,6 +149,7 @@ class ProgramSession:
         self._pending: dict[str, list] = {}  # reports of a worker not declared yet
         self._exit: dict[str, int] = {}  # a process worker's exit code, as it said
         self._killed: set[str] = set()
+        self._unexplained: set[str] = set()  # processes gone without a word, exit code unknown
         self._remote: dict[str, Remote] = {}
         self._names: dict[str, str] = {}  # id -> shown name (workers and resources)
         self._unnamed: dict[str, int] = {}  # kind -> how many the code did not name
@@ -159,6 +160,7 @@ class ProgramSession:
         self._threads: list[threading.Thread] = []
         self._started = self._closed = False
         self._ended = threading.Event()  # the launcher has exited and every report is in
+        self._launcher_exited = False
         self._close_lock = threading.Lock()
         self.early_output: list[str] = []  # the launcher's words before the program's first
 
@@ -213,9 +215,7 @@ class ProgramSession:
                 else:
                     self.early_output.append(text)
         self._proc.wait()
-        with self._cond:
-            self._launcher_gone()
-            self._cond.notify_all()
+        self._launcher_exited = True  # (the collector ends the run once every report is in)
 
     # -- the collector ---------------------------------------------------------------------
 
@@ -234,6 +234,8 @@ class ProgramSession:
                 for conn in ready:
                     if conn in self._conns:
                         self._read(conn)
+                if self._launcher_exited and not self._conns and server not in ready:
+                    self._launcher_gone()
                 self._scheduler.grant_waiting()
                 self._cond.notify_all()
 
@@ -278,8 +280,12 @@ class ProgramSession:
                 if res is not None and not res.shared:
                     del self._remote[rid]
                     self.board.drop_resource(res)
-        elif what == "exit":
-            self._exit[message[1]] = message[2]
+        elif what == "exit":  # said by the child as it ends, or seen by its parent's join
+            wid, code = message[1], message[2]
+            self._exit.setdefault(wid, code)
+            if wid in self._unexplained:  # its process went without a word: now we know
+                self._unexplained.discard(wid)
+                self.board.reaped(self._workers[wid], code, not self._stopping.is_set())
         elif what == "method":
             if message[1] not in self.methods:
                 self.methods.append(message[1])
@@ -401,6 +407,9 @@ class ProgramSession:
                 if wid in self._killed and w.live:
                     self.board.killed(w, "SIGKILL", now)
                     code = -signal.SIGKILL
+                if code is None and w.live and news:  # its parent's join may say how it ended
+                    self._unexplained.add(wid)
+                    continue
                 self.board.reaped(w, code, news)
             else:
                 if w.live and news:
@@ -411,8 +420,15 @@ class ProgramSession:
                 w.ended = True
 
     def _launcher_gone(self) -> None:
-        """The program's first process has exited: the program has ended."""
+        """The program's first process has exited and every connection is closed: the
+        program has ended."""
         if not self._ended.is_set():
+            for wid in list(self._unexplained):  # nobody saw how they ended
+                self.board.reaped(self._workers[wid], None, not self._stopping.is_set())
+            for wid, w in self._workers.items():  # started, and never connected (killed at once)
+                if w.kind == "process" and w.live and wid not in self._conn_of:
+                    self.board.reaped(w, self._exit.get(wid), not self._stopping.is_set())
+            self._unexplained.clear()
             self.board.pending = False
             self.board.peeked()
             self._ended.set()

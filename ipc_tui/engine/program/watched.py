@@ -49,12 +49,28 @@ def name_from_code(frame: Any) -> str | None:
     if frame is None:
         return None
     try:
-        code = frame.f_code
-        instructions = _instructions(code)
+        instructions = _instructions(frame.f_code)
         at = max(k for k, ins in enumerate(instructions) if ins.offset <= frame.f_lasti)
-        nxt = [ins for ins in instructions[at + 1 : at + 6] if ins.opname != "CACHE"]
     except (ValueError, TypeError):
         return None
+    nxt = _following(instructions, at + 1)
+    if nxt and nxt[0].opname == "LIST_APPEND":
+        target = _comprehension_target(frame, instructions, at)
+        if target:
+            key = (id(frame), target)
+            k = _counted.get(key, 0)
+            _counted[key] = k + 1
+            return f"{target}[{k}]"
+        return None
+    return _stored_as(frame, nxt)
+
+
+def _following(instructions: list, k: int) -> list:
+    return [ins for ins in instructions[k : k + 8] if ins.opname != "CACHE"]
+
+
+def _stored_as(frame: Any, nxt: list) -> str | None:
+    """The name the value on top of the stack is stored under by the instructions `nxt`."""
     if not nxt:
         return None
     first = nxt[0]
@@ -68,13 +84,6 @@ def name_from_code(frame: Any) -> str | None:
             key = _value_of(frame, second)
             if key is not _UNKNOWN:
                 return f"{first.argval}[{key!r}]"
-    if first.opname == "LIST_APPEND":
-        target = _comprehension_target(frame, instructions, at)
-        if target:
-            key = (id(frame), target)
-            k = _counted.get(key, 0)
-            _counted[key] = k + 1
-            return f"{target}[{k}]"
     return None
 
 
@@ -101,15 +110,19 @@ def _value_of(frame: Any, ins: Any) -> Any:
 
 def _comprehension_target(frame: Any, instructions: list, at: int) -> str | None:
     """The name a list comprehension's list is stored under: after the comprehension's
-    call in the frame outside (3.10, 3.11), or after its loop in the same frame (3.12+)."""
+    call in the frame outside (3.10, 3.11), or after its loop in the same frame (3.12+: the
+    loop's end, then its variable put back, then the store)."""
     if frame.f_code.co_name == "<listcomp>" and frame.f_back is not None:
         return name_from_code(frame.f_back)
-    for ins in instructions[at + 1 :]:
-        if ins.opname in _STORES and not str(ins.argval).startswith("."):
-            after_loop = any(
-                i.opname == "END_FOR" for i in instructions[at:] if i.offset < ins.offset
-            )
-            return str(ins.argval) if after_loop else None
+    for k in range(at + 1, len(instructions)):
+        if instructions[k].opname == "END_FOR":
+            rest = _following(instructions, k + 1)
+            while rest and rest[0].opname in ("POP_TOP", "SWAP"):
+                if rest[0].opname == "SWAP" and len(rest) > 1 and rest[1].opname == "STORE_FAST":
+                    rest = rest[2:]  # (the loop variable, as it was before the loop)
+                else:
+                    rest = rest[1:]
+            return _stored_as(frame, rest)
     return None
 
 
@@ -704,6 +717,9 @@ class _ProcessMixin:
         if wid is None or self._popen is None:  # type: ignore[attr-defined]
             return super().join(timeout)  # type: ignore[misc]
         step("join", _Ref(wid), super().join, (timeout,), take=self._joined, timeout=timeout)  # type: ignore[misc]
+        code = self.exitcode  # type: ignore[attr-defined]
+        if code is not None:  # what the parent saw: a child killed never says it
+            here().send(("exit", wid, code))
 
     def _joined(self, block: bool, timeout: float | None = None) -> bool:
         if block:
