@@ -202,6 +202,7 @@ def test_names_come_from_the_code(program):
             seat = 2
             table[seat] = Semaphore(1)
             print(len([Lock()]))
+            left, right = Lock(), threading.Lock()
         """
     )
     run_free(s)
@@ -210,6 +211,7 @@ def test_names_come_from_the_code(program):
     assert names[:4] == ["self.lock", "forks[0]", "forks[1]", "forks[2]"]
     assert "table[2]" in names
     assert any(n.startswith("Lock#1 (prog.py:") for n in names), names
+    assert {"left", "right"} <= set(names)  # a, b = Lock(), Lock()
 
 
 def test_a_lock_sent_through_a_queue_is_refused_as_the_standard_library_refuses_it(program):
@@ -437,3 +439,149 @@ def test_a_file_without_ipc_tui_is_a_plain_program_and_runs_as_one(tmp_path, sou
     assert done.returncode == code, done.stderr
     assert said in done.stdout
     assert left_behind(done) == []
+
+
+def test_the_standard_librarys_signatures(program):
+    """ctypes types, RawValue, RawArray, lock=False and a lock of one's own, bytes, slices,
+    get_obj(), RLock, BoundedSemaphore and Event from both modules, a Process subclass."""
+    s = program(
+        """\
+        import ctypes
+        import multiprocessing as mp
+        import threading
+        from multiprocessing import Array, RawArray, RawValue, Value
+
+        class Worker(mp.Process):
+            def __init__(self, cells):
+                super().__init__(name="worker")
+                self.cells = cells
+
+            def run(self):
+                self.cells[2:4] = [7, 8]
+
+        if __name__ == "__main__":
+            d = Value(ctypes.c_double, 1.5)
+            c = Value("c", b"x")
+            raw = RawValue("i", 3)
+            free = Value("i", 4, lock=False)
+            own = mp.RLock()
+            mine = Value("i", 5, lock=own)
+            text = Array("c", b"hello")
+            cells = RawArray(ctypes.c_int, 5)
+            w = Worker(cells)
+            w.start()
+            w.join()
+            d.value *= 2
+            c.value = b"y"
+            raw.value += 1
+            free.value += 1
+            with mine.get_lock():
+                mine.value += 1
+            print(mine.get_lock() is own, type(d.get_obj()).__name__, text.value, cells[:])
+            r = threading.RLock()
+            with r:
+                with r:
+                    pass
+            b = mp.BoundedSemaphore(1)
+            b.acquire()
+            b.release()
+            try:
+                b.release()
+            except ValueError as exc:
+                print("bounded:", exc)
+            e, f = threading.Event(), mp.Event()
+            e.set()
+            print(e.is_set(), f.wait(0.01), e.isSet())
+        """
+    )
+    run_free(s)
+    said = output(s)
+    assert said[0] == "False c_double b'hello' [0, 0, 7, 8, 0]", said
+    assert said[1] == "bounded: semaphore or lock released too many times"  # (as mp says it)
+    assert said[2] == "True False True"
+    found = cells(s)
+    assert found["d"] == 3.0 and found["c"] == b"y" and found["raw"] == 4
+    assert found["free"] == 5 and found["mine"] == 6
+    assert found["text"] == tuple(bytes([b]) for b in b"hello")
+    assert found["cells"] == (0, 0, 7, 8, 0)
+    assert s.snapshot().worker("worker").state == "done"
+    names = {x.name for x in s.snapshot().locks} | {x.name for x in s.snapshot().semaphores}
+    assert {"own", "mine.get_lock()", "r", "b"} <= names
+    assert not any(x.holder for x in s.snapshot().locks)  # the RLock let go at its last release
+
+
+DEADLOCK = """\
+    import threading
+
+    a = threading.Lock()
+    b = threading.Lock()
+
+    def one():
+        with a:
+            with b:
+                pass
+
+    def two():
+        with b:
+            with a:
+                pass
+
+    if __name__ == "__main__":
+        t1 = threading.Thread(target=one, name="w0")
+        t2 = threading.Thread(target=two, name="w1")
+        t1.start(); t2.start()
+        t1.join(); t2.join()
+"""
+
+
+def test_a_real_deadlock_in_a_program_is_found_and_a_wait_that_can_end_is_not(program):
+    s = program(DEADLOCK)
+    s.run_schedule("MainThread,MainThread,w0,w1")  # each holds its first lock
+    assert s.snapshot().verdict.kind == "running"  # nobody waits yet
+    s.step("w0")  # w0 waits for b, which w1 holds: w1 can still let it go
+    assert s.wait_settled(10)
+    assert s.snapshot().verdict.kind == "running"
+    s.step("w1")  # and now w1 waits for a: a circle
+    assert s.wait_settled(10)
+    # main could still release a lock it does not hold: likely, not certain, while it can move
+    assert s.snapshot().verdict.kind == "likely"
+    s.step("MainThread")  # its join of w0: now nobody can move
+    deadline = __import__("time").monotonic() + 5
+    while s.snapshot().verdict.kind != "deadlock":
+        assert __import__("time").monotonic() < deadline, s.snapshot().verdict
+        __import__("time").sleep(0.02)
+    verdict = s.snapshot().verdict
+    assert verdict.cycle in (("w0", "b", "w1", "a", "w0"), ("w1", "a", "w0", "b", "w1"))
+    assert s.snapshot().worker("MainThread").blocked_on == "w0"  # its join
+
+
+def test_a_full_bounded_buffer_in_a_program_is_not_a_deadlock(program):
+    s = program(
+        """\
+        import threading
+
+        slots = threading.Semaphore(1)
+        items = threading.Semaphore(0)
+
+        def produce():
+            for _ in range(3):
+                slots.acquire()
+                items.release()
+
+        def consume():
+            for _ in range(3):
+                items.acquire()
+                slots.release()
+
+        if __name__ == "__main__":
+            p = threading.Thread(target=produce, name="producer")
+            c = threading.Thread(target=consume, name="consumer")
+            p.start(); c.start(); p.join(); c.join()
+        """
+    )
+    s.run_schedule("MainThread,MainThread,producer*")
+    snap = s.snapshot()
+    assert snap.worker("producer").blocked_on == "slots"
+    assert snap.verdict.kind == "running"  # the consumer can release a slot
+    run_free(s)
+    assert s.snapshot().verdict.kind == "finished"

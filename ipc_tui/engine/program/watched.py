@@ -62,7 +62,34 @@ def name_from_code(frame: Any) -> str | None:
             _counted[key] = k + 1
             return f"{target}[{k}]"
         return None
-    return _stored_as(frame, nxt)
+    return _stored_as(frame, nxt) or _pair(instructions, at)
+
+
+_SWAPS = ("SWAP", "ROT_TWO")
+_CALLS = ("CALL", "CALL_FUNCTION", "CALL_FUNCTION_KW", "CALL_METHOD", "CALL_KW")
+
+
+def _pair(instructions: list, at: int) -> str | None:
+    """`a, b = Lock(), Lock()`: the two values are swapped, then stored in order."""
+
+    def stores_after(k: int) -> list | None:
+        rest = _following(instructions, k)
+        if (
+            len(rest) >= 3
+            and rest[0].opname in _SWAPS
+            and all(i.opname in _STORES for i in rest[1:3])
+        ):
+            return rest[1:3]
+        return None
+
+    second = stores_after(at + 1)
+    if second:  # this call made the second value
+        return str(second[1].argval)
+    for k in range(at + 1, min(at + 16, len(instructions))):
+        if instructions[k].opname in _CALLS:
+            first = stores_after(k + 1)
+            return str(first[0].argval) if first else None
+    return None
 
 
 def _following(instructions: list, k: int) -> list:
