@@ -42,6 +42,25 @@ def busiest_file() -> str:
     return str(path)
 
 
+# ? opens the help and closes it; t shows the timeline, then the trace again. (Not escape: a
+# terminal's lone escape byte waits out Textual's ESCDELAY, 100 ms, to be told apart from the
+# start of a key's escape sequence.)
+PROBES = ((b"?", b"this help"), (b"?", b"Workers"), (b"t", b"Timeline"), (b"t", b"Trace"))
+
+
+def probe_keys(term: Terminal, presses: int) -> list[float]:
+    """Seconds from each probe key written to the screen showing its effect, `presses` rounds."""
+    latencies = []
+    for _ in range(presses):
+        for key, shows in PROBES:
+            since = len(term.output)
+            pressed = time.monotonic()
+            os.write(term.fd, key)
+            latencies.append(term.read_until(shows, since=since) - pressed)
+            term.read(0.2)
+    return latencies
+
+
 def under_load(seconds: float, presses: int) -> dict:
     """Every worker of the busiest scenario free: frames per second, key press to screen
     change, and resident memory after the first frame and after `seconds`."""
@@ -54,18 +73,7 @@ def under_load(seconds: float, presses: int) -> dict:
         term.keys(b"f")
         term.read(2)
         fps = term.frames(5)
-        latencies = []
-        # ? opens the help and closes it; t shows the timeline, then the trace again. (Not
-        # escape: a terminal's lone escape byte waits out Textual's ESCDELAY, 100 ms, to be
-        # told apart from the start of a key's escape sequence.)
-        probes = ((b"?", b"this help"), (b"?", b"Workers"), (b"t", b"Timeline"), (b"t", b"Trace"))
-        for _ in range(presses):
-            for key, shows in probes:
-                since = len(term.output)
-                pressed = time.monotonic()
-                os.write(term.fd, key)
-                latencies.append(term.read_until(shows, since=since) - pressed)
-                term.read(0.2)
+        latencies = probe_keys(term, presses)
         while time.monotonic() - began < seconds:
             term.read(1)
             term.output = term.output[-100_000:]
@@ -175,20 +183,13 @@ def spinning(program: bool, presses: int) -> list[float]:
     path = Path(tempfile.mkdtemp(prefix="ipc-tui-bench-")) / "spin.py"
     path.write_text(SPIN_PROGRAM if program else SPIN_SCENARIO)
     term = Terminal([str(path)] if program else ["--scenario", str(path), "--mode", "thread"])
-    latencies = []
+    latencies: list[float] = []
     try:
         term.read_until(b"Quit")
         term.read(1)
         term.keys(b"f")  # run free: the thread spins
         term.read(2)
-        probes = ((b"?", b"this help"), (b"?", b"Workers"), (b"t", b"Timeline"), (b"t", b"Trace"))
-        for _ in range(presses):
-            for key, shows in probes:
-                since = len(term.output)
-                pressed = time.monotonic()
-                os.write(term.fd, key)
-                latencies.append(term.read_until(shows, since=since) - pressed)
-                term.read(0.2)
+        latencies = probe_keys(term, presses)
         term.keys(b"q")
         term.wait_exit()
     finally:

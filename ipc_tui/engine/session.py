@@ -20,7 +20,6 @@ import sys
 import threading
 import weakref
 from multiprocessing import sharedctypes
-from time import monotonic
 from typing import Any
 
 from ipc_tui.engine.board import Board
@@ -42,10 +41,8 @@ from ipc_tui.engine.loader import (
 )
 from ipc_tui.engine.primitives import Resource
 from ipc_tui.engine.runtime import FLAGS, STOP, SUMMARY
-from ipc_tui.engine.schedule import UNTIL_BLOCKED, Turn, parse_schedule
 from ipc_tui.engine.scheduler import Scheduler
-from ipc_tui.engine.snapshot import Snapshot, TraceEvent, Verdict
-from ipc_tui.engine.verdict import judge
+from ipc_tui.engine.steering import Steering
 from ipc_tui.engine.workers import MainWorker
 
 # Module-level on purpose: `atexit` runs functions, not methods of live objects, so the
@@ -55,7 +52,7 @@ _open_sessions: weakref.WeakSet[Session] = weakref.WeakSet()
 _session_ids = itertools.count(1)
 
 
-class Session:
+class Session(Steering):
     """Start real workers, open their gates one step at a time or all at once, watch them."""
 
     def __init__(
@@ -160,10 +157,6 @@ class Session:
             return getattr(sharedctypes, kind)(*spec, lock=threading.RLock())
         return getattr(ctx or threading, kind)(*spec)
 
-    @property
-    def worker_names(self) -> list[str]:
-        return [w.name for w in self.board.workers]
-
     def start(self) -> None:
         """Start the workers (or main, if the scenario has one); each waits at its gate."""
         if self._started:
@@ -201,64 +194,7 @@ class Session:
 
         threading.Thread(target=run, name="ipc-tui-check", daemon=True).start()
 
-    # -- control ---------------------------------------------------------------------------
-
-    def step(self, worker: str | None = None) -> str | None:
-        """Let one worker (by name, or the next ready one in turn) take one step; see
-        Scheduler.step."""
-        return self._scheduler.step(worker)
-
-    def run(self) -> None:
-        """Run free at full speed: every gate stays open until `pause()`."""
-        self._scheduler.run()
-
-    def pause(self) -> None:
-        self._scheduler.pause()
-
-    def play(self, rate: float = 2.0) -> None:
-        """Step the next ready worker `rate` times a second until `pause()`."""
-        self._scheduler.play(rate)
-
-    def set_rate(self, rate: float) -> None:
-        self._scheduler.set_rate(rate)
-
-    @property
-    def playing(self) -> bool:
-        return self._scheduler.playing
-
-    def wait_settled(self, timeout: float = 5.0) -> bool:
-        """Wait until no step is in flight and the reports agree with the real primitives."""
-        deadline = monotonic() + timeout
-        with self._cond:
-            while self._scheduler.requests or not self.board.settled():
-                remaining = deadline - monotonic()
-                if remaining <= 0:
-                    return False
-                self._cond.wait(min(remaining, 0.02))
-            return True
-
-    def run_schedule(self, schedule: str | list[Turn], timeout: float = 10.0) -> list[str]:
-        """Follow a schedule step by step; return notes on turns that could not be taken."""
-        if isinstance(schedule, str):
-            turns = parse_schedule(schedule, self.worker_names)
-        else:
-            turns = schedule
-        deadline = monotonic() + timeout
-        notes = []
-        for turn in turns:
-            taken = 0
-            while turn.steps == UNTIL_BLOCKED or taken < turn.steps:
-                if not self.wait_settled(max(0.0, deadline - monotonic())):
-                    raise TimeoutError(f"the schedule did not finish within {timeout:g} s")
-                if self.step(turn.worker) is None:
-                    if taken == 0 or turn.steps != UNTIL_BLOCKED:
-                        state = self._host.by_name[turn.worker].state
-                        notes.append(f"{turn.worker} is {state}: a turn of it was skipped")
-                    break
-                taken += 1
-        if not self.wait_settled(max(0.0, deadline - monotonic())):
-            raise TimeoutError(f"the schedule did not finish within {timeout:g} s")
-        return notes
+    # -- control (the rest: engine/steering.py) -----------------------------------------
 
     def real_worker(self, name: str) -> Any:
         """The real threading.Thread or multiprocessing.Process of worker `name` (None before
@@ -271,25 +207,6 @@ class Session:
         self._host.kill(name)
 
     # -- reading ---------------------------------------------------------------------------
-
-    def changes(self) -> tuple:
-        """Changes whenever anything a snapshot shows may have changed (cheap: no lock)."""
-        return (id(self.board), self.board.version, self.playing)
-
-    def snapshot(self) -> Snapshot:
-        with self._cond:
-            return self.board.snapshot()
-
-    def drain_events(self) -> list[TraceEvent]:
-        """The events recorded since the last call, in time order."""
-        with self._cond:
-            return self.board.drain()
-
-    def verdict(self) -> Verdict:
-        """Whether the run can still move: running, finished, a deadlock (certain), stuck
-        (certain), or likely a deadlock (engine/verdict.py)."""
-        with self._cond:
-            return judge(self.board)
 
     def finished(self) -> bool:
         with self._cond:

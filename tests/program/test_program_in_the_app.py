@@ -56,9 +56,17 @@ async def test_stepping_a_program_by_keys_shows_the_lock_its_holder_and_its_queu
             assert await asyncio.to_thread(session.wait_exited, 15)
             await settled(pilot, app)
             assert "finished" in app.sub_title
-            assert any(
-                e.kind == "output" and e.result == "deposits 4" for e in app.trace_pane._written
-            )
+
+            def printed() -> bool:
+                written = app.trace_pane._written
+                return any(getattr(e, "result", None) == "deposits 4" for e in written)
+
+            for _ in range(40):  # (running free, the trace writes a few times a second)
+                if printed():
+                    break
+                await asyncio.sleep(0.05)
+                app.sample()
+            assert printed()
     finally:
         app.close_session()
     assert group_gone(session._pgid)

@@ -40,10 +40,10 @@ from ipc_tui.engine.errors import CannotKill, ScenarioError
 from ipc_tui.engine.loader import ScenarioInfo
 from ipc_tui.engine.program.agent import ENV
 from ipc_tui.engine.runtime import FLAGS, SUMMARY
-from ipc_tui.engine.schedule import UNTIL_BLOCKED, Turn, parse_schedule
+from ipc_tui.engine.schedule import Turn
 from ipc_tui.engine.scheduler import Scheduler
-from ipc_tui.engine.snapshot import Snapshot, State, TraceEvent, Verdict
-from ipc_tui.engine.verdict import judge
+from ipc_tui.engine.snapshot import State
+from ipc_tui.engine.steering import Steering
 
 START_METHODS = ("fork", "spawn", "forkserver")
 BATCH = 2000
@@ -107,7 +107,7 @@ class _Host:
         self.session._send_to(w, ("open", self.session._wid_of[w]))
 
 
-class ProgramSession:
+class ProgramSession(Steering):
     """Run a plain program; open its workers' gates one step at a time or all at once."""
 
     def __init__(
@@ -461,41 +461,8 @@ class ProgramSession:
         return self.start_method or multiprocessing.get_context().get_start_method()
 
     @property
-    def worker_names(self) -> list[str]:
-        return [w.name for w in self.board.workers]
-
-    @property
     def resources(self) -> tuple:
         return tuple(self.board.resources)
-
-    def step(self, worker: str | None = None) -> str | None:
-        return self._scheduler.step(worker)
-
-    def run(self) -> None:
-        self._scheduler.run()
-
-    def pause(self) -> None:
-        self._scheduler.pause()
-
-    def play(self, rate: float = 2.0) -> None:
-        self._scheduler.play(rate)
-
-    def set_rate(self, rate: float) -> None:
-        self._scheduler.set_rate(rate)
-
-    @property
-    def playing(self) -> bool:
-        return self._scheduler.playing
-
-    def wait_settled(self, timeout: float = 5.0) -> bool:
-        deadline = monotonic() + timeout
-        with self._cond:
-            while self._scheduler.requests or not self.board.settled():
-                remaining = deadline - monotonic()
-                if remaining <= 0:
-                    return False
-                self._cond.wait(min(remaining, 0.02))
-            return True
 
     def wait_started(self, timeout: float = 10.0) -> bool:
         """Until the program's main thread has begun (or the program has ended)."""
@@ -515,33 +482,26 @@ class ProgramSession:
                 and name in self._host.by_name
             )
 
+    def _schedule_names(self) -> None:
+        return None  # (a program's workers appear as it starts them)
+
     def run_schedule(self, schedule: str | list[Turn], timeout: float = 10.0) -> list[str]:
         """Follow a schedule; a worker it names may not exist yet (the program starts it
         later): its turn waits until the others have settled, then for it to appear."""
-        turns = parse_schedule(schedule, None) if isinstance(schedule, str) else schedule
-        deadline = monotonic() + timeout
         self.wait_started(timeout)
-        notes: list[str] = []
-        for turn in turns:
-            taken = 0
-            while turn.steps == UNTIL_BLOCKED or taken < turn.steps:
-                if not self.wait_settled(max(0.0, deadline - monotonic())):
-                    raise TimeoutError(f"the schedule did not finish within {timeout:g} s")
-                if turn.worker not in self._host.by_name and not self.wait_for_worker(
-                    turn.worker, min(1.0, max(0.0, deadline - monotonic()))
-                ):
-                    known = ", ".join(self.worker_names) or "none"
-                    notes.append(f"no worker {turn.worker} (workers so far: {known}): skipped")
-                    break
-                if self.step(turn.worker) is None:
-                    if taken == 0 or turn.steps != UNTIL_BLOCKED:
-                        state = self._host.by_name[turn.worker].state
-                        notes.append(f"{turn.worker} is {state}: a turn of it was skipped")
-                    break
-                taken += 1
-        if not self.wait_settled(max(0.0, deadline - monotonic())):
-            raise TimeoutError(f"the schedule did not finish within {timeout:g} s")
-        return notes
+        return super().run_schedule(schedule, timeout)
+
+    def _missing(self, worker: str, deadline: float) -> str | None:
+        if worker in self._host.by_name or self.wait_for_worker(
+            worker, min(1.0, max(0.0, deadline - monotonic()))
+        ):
+            return None
+        known = ", ".join(self.worker_names) or "none"
+        return (
+            f"no worker {worker} yet (workers so far: {known}): skipped; the program starts "
+            f"its workers itself: give the steps of the one that starts it first (e.g. "
+            f"'MainThreadx2,{worker}')"
+        )
 
     def kill(self, name: str) -> None:
         with self._cond:
@@ -563,21 +523,6 @@ class ProgramSession:
         return None  # (it lives in the program's process)
 
     # -- reading -------------------------------------------------------------------------------
-
-    def changes(self) -> tuple:
-        return (id(self.board), self.board.version, self.playing)
-
-    def snapshot(self) -> Snapshot:
-        with self._cond:
-            return self.board.snapshot()
-
-    def drain_events(self) -> list[TraceEvent]:
-        with self._cond:
-            return self.board.drain()
-
-    def verdict(self) -> Verdict:
-        with self._cond:
-            return judge(self.board)
 
     def finished(self) -> bool:
         """The program has ended: its first process has exited and its reports are in."""

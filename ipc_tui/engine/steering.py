@@ -1,0 +1,119 @@
+"""What every session does the same way: steering its workers through the scheduler, and
+reading its board. A scenario's `Session` and a program's `ProgramSession` are both one.
+
+A subclass gives `board`, `_scheduler`, `_host` (with `by_name`) and `_cond`, and may say how a
+schedule's names are known (`_schedule_names`) and what to do about a worker a turn names that
+does not exist yet (`_missing`).
+"""
+
+from __future__ import annotations
+
+from time import monotonic
+from typing import Any
+
+from ipc_tui.engine.schedule import UNTIL_BLOCKED, Turn, parse_schedule
+from ipc_tui.engine.snapshot import Snapshot, TraceEvent, Verdict
+from ipc_tui.engine.verdict import judge
+
+
+class Steering:
+    board: Any
+    _scheduler: Any
+    _host: Any
+    _cond: Any
+
+    # -- control ---------------------------------------------------------------------------
+
+    def step(self, worker: str | None = None) -> str | None:
+        """Let one worker (by name, or the next ready one in turn) take one step; see
+        Scheduler.step."""
+        return self._scheduler.step(worker)
+
+    def run(self) -> None:
+        """Run free at full speed: every gate stays open until `pause()`."""
+        self._scheduler.run()
+
+    def pause(self) -> None:
+        self._scheduler.pause()
+
+    def play(self, rate: float = 2.0) -> None:
+        """Step the next ready worker `rate` times a second until `pause()`."""
+        self._scheduler.play(rate)
+
+    def set_rate(self, rate: float) -> None:
+        self._scheduler.set_rate(rate)
+
+    @property
+    def playing(self) -> bool:
+        return self._scheduler.playing
+
+    def wait_settled(self, timeout: float = 5.0) -> bool:
+        """Wait until no step is in flight and the reports agree with the real primitives."""
+        deadline = monotonic() + timeout
+        with self._cond:
+            while self._scheduler.requests or not self.board.settled():
+                remaining = deadline - monotonic()
+                if remaining <= 0:
+                    return False
+                self._cond.wait(min(remaining, 0.02))
+            return True
+
+    def _schedule_names(self) -> list[str] | None:
+        """The names a schedule may use (None: any, they come later)."""
+        return self.worker_names
+
+    def _missing(self, worker: str, deadline: float) -> str | None:
+        """A note when `worker` does not exist (None: it does)."""
+        return None
+
+    def run_schedule(self, schedule: str | list[Turn], timeout: float = 10.0) -> list[str]:
+        """Follow a schedule step by step; return notes on turns that could not be taken."""
+        if isinstance(schedule, str):
+            turns = parse_schedule(schedule, self._schedule_names())
+        else:
+            turns = schedule
+        deadline = monotonic() + timeout
+        notes = []
+        for turn in turns:
+            taken = 0
+            while turn.steps == UNTIL_BLOCKED or taken < turn.steps:
+                if not self.wait_settled(max(0.0, deadline - monotonic())):
+                    raise TimeoutError(f"the schedule did not finish within {timeout:g} s")
+                missing = self._missing(turn.worker, deadline)
+                if missing:
+                    notes.append(missing)
+                    break
+                if self.step(turn.worker) is None:
+                    if taken == 0 or turn.steps != UNTIL_BLOCKED:
+                        state = self._host.by_name[turn.worker].state
+                        notes.append(f"{turn.worker} is {state}: a turn of it was skipped")
+                    break
+                taken += 1
+        if not self.wait_settled(max(0.0, deadline - monotonic())):
+            raise TimeoutError(f"the schedule did not finish within {timeout:g} s")
+        return notes
+
+    # -- reading ---------------------------------------------------------------------------
+
+    @property
+    def worker_names(self) -> list[str]:
+        return [w.name for w in self.board.workers]
+
+    def changes(self) -> tuple:
+        """Changes whenever anything a snapshot shows may have changed (cheap: no lock)."""
+        return (id(self.board), self.board.version, self.playing)
+
+    def snapshot(self) -> Snapshot:
+        with self._cond:
+            return self.board.snapshot()
+
+    def drain_events(self) -> list[TraceEvent]:
+        """The events recorded since the last call, in time order."""
+        with self._cond:
+            return self.board.drain()
+
+    def verdict(self) -> Verdict:
+        """Whether the run can still move: running, finished, a deadlock (certain), stuck
+        (certain), or likely a deadlock (engine/verdict.py)."""
+        with self._cond:
+            return judge(self.board)
