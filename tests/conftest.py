@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from ipc_tui.bench.terminal import descendants  # noqa: F401  (the tests' helper too)
-from ipc_tui.engine import Session, start_helpers
+from ipc_tui.engine import Session, find_scenario, start_helpers
+from ipc_tui.engine import open_session as engine_open_session
 
 MODES = ["thread", "process"]
 
@@ -41,9 +42,12 @@ def session_of():
     opened: list[Session] = []
 
     def open_session(scenario: str, mode: str) -> Session:
-        s = Session(scenario, mode, quick=True)  # the measuring scenarios at their small size
+        # (the measuring scenarios at their small size; a built-in plain program as itself)
+        s = engine_open_session(find_scenario(scenario), mode, quick=True)
         opened.append(s)
         s.start()
+        if hasattr(s, "wait_started"):
+            assert s.wait_started(15), "the program never began"
         assert s.wait_settled(10), "the workers never reached their first gate"
         return s
 

@@ -25,15 +25,8 @@ def open_session(
     if info.program:
         from ipc_tui.engine.program.session import ProgramSession
 
-        if mode not in (None, "program"):
-            raise ScenarioError(
-                f"{info.name} is a plain program: it runs its threads and processes as it is "
-                "written (--mode is for the built-in scenarios)"
-            )
-        if variant:
-            raise ScenarioError(f"{info.name} is a plain program: it has no variants")
         options.pop("nice", None)
-        return ProgramSession(info, start_method, **options)
+        return ProgramSession(info, start_method, mode=mode, variant=variant, **options)
     if start_method:
         raise ScenarioError("--start-method is for plain programs (a scenario's is forkserver)")
     return Session(info, mode, variant, quick, **options)

@@ -16,6 +16,7 @@ from types import ModuleType
 import ipc_tui
 from ipc_tui.engine.declare import Declarations, declaring
 from ipc_tui.engine.errors import ScenarioError
+from ipc_tui.engine.lesson_file import lesson_beside
 from ipc_tui.engine.primitives import Resource
 from ipc_tui.engine.runtime import scenario_print
 from ipc_tui.engine.source import parse
@@ -97,6 +98,21 @@ def read_info(path: Path, given: str | None = None) -> ScenarioInfo:
     doc = (ast.get_docstring(tree) or "").strip()
     title, _, lesson = doc.partition("\n")
     if not _uses_ipc_tui(tree):
+        beside = lesson_beside(path)  # a built-in scenario's lesson, beside its program
+        if beside is not None:
+            return ScenarioInfo(
+                name=path.stem,
+                path=str(path.resolve()),
+                title=beside.title,
+                lesson=beside.lesson,
+                modes=beside.modes or ("program",),
+                source=source,
+                variants=beside.variants,
+                title_zh=beside.title_zh,
+                lesson_zh=beside.lesson_zh,
+                timeout=beside.timeout or 10.0,
+                program=True,
+            )
         return ScenarioInfo(
             name=path.stem,
             path=str(path.resolve()),

@@ -306,8 +306,10 @@ class IpcApp(App[int]):
         else:
             state = "paused"  # (the key bar says how to step and play)
         mode = {"process": "processes", "thread": "threads"}.get(session.mode, session.mode)
+        if getattr(session, "swapped", False):  # a built-in scenario run the other way
+            mode = f"{mode} (swapped)"
         method = getattr(session, "method", None)  # a program's start method
-        if method:
+        if method and session.mode != "thread":
             mode = f"{mode} · {method}"
         # ("variant": deadlock's variant "deadlock" must not read as a verdict)
         variant = f" · variant {session.variant}" if session.variant else ""
@@ -430,7 +432,7 @@ class IpcApp(App[int]):
             return
         info = self.session.info
         other = "thread" if self.session.mode == "process" else "process"
-        if info.program:
+        if info.program and len(info.modes) < 2:
             self.notify(
                 f"{info.name} runs as it is written: its own threads and processes.", timeout=3
             )

@@ -29,7 +29,7 @@ def test_critical_section_never_two_inside_and_nothing_lost(session_of, mode):
 @pytest.mark.parametrize("mode", MODES)
 def test_shared_value_each_write_overwrites_the_last(session_of, mode):
     s = session_of("shared-value", mode)
-    s.run_schedule("w0*,w2*,w1*")
+    s.run_schedule("MainThreadx3,w0*,w2*,w1*")  # main starts the three writers
     assert cells(s) == {"number": 2, "price": 2.5, "letter": b"b"}  # the last writer's
     writes = [e for e in s.drain_events() if e.kind == "step" and e.op == "write"]
     for name in ("number", "price", "letter"):

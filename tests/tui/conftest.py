@@ -2,7 +2,7 @@
 
 import pytest
 
-from ipc_tui.engine import Session, find_scenario
+from ipc_tui.engine import find_scenario, open_session
 from ipc_tui.tui.app import IpcApp
 
 
@@ -19,7 +19,8 @@ def app_on():
     ) -> IpcApp:
         # summary=True: running free, workers report summaries, as the app's sessions do;
         # the measuring scenarios run at their small size
-        session = Session(find_scenario(scenario), mode, variant, quick=True, summary=summary)
+        info = find_scenario(scenario)
+        session = open_session(info, mode, variant, quick=True, summary=summary)
         app = IpcApp(session, lang=lang)
         apps.append(app)
         return app

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from pprint import pformat
 
-from ipc_tui.engine import Session, Snapshot, TraceEvent, find_scenario
+from ipc_tui.engine import Snapshot, TraceEvent, find_scenario, open_session
 from ipc_tui.engine.check import Checked
 from ipc_tui.engine.snapshot import (
     Cell,
@@ -50,9 +50,11 @@ def source_hash(scenario: str) -> str:
 
 async def record(state: LessonState) -> Picture:
     """Bring a real session into `state` and take its picture, made fixed."""
-    session = Session(find_scenario(state.scenario), state.mode, quick=True)
+    session = open_session(find_scenario(state.scenario), state.mode, quick=True)
     try:
         session.start()
+        if hasattr(session, "wait_started"):  # a built-in plain program
+            await asyncio.to_thread(session.wait_started, 15)
         await bring_about(state, session)
         snap = session.snapshot()
         events = session.drain_events()

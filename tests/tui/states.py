@@ -157,8 +157,8 @@ STATES = [
     ),
     LessonState(
         "shared-value",
-        "thread",
-        "w0*,w2*,w1*",
+        "process",
+        "MainThreadx3,w0*,w2*,w1*",
         {"memory_pane": ["number 2", "price 2.5", "letter b'b'"]},
     ),
     LessonState(
@@ -183,6 +183,8 @@ STATES = [
 
 async def bring_about(state: LessonState, session) -> None:
     """Drive a started session into `state` (bounded: each wait fails rather than hangs)."""
+    if hasattr(session, "wait_started"):  # a built-in plain program: until main has begun
+        assert await asyncio.to_thread(session.wait_started, 15)
     assert await asyncio.to_thread(session.wait_settled, 10)
     if state.schedule == FREE:
         session.run()

@@ -64,9 +64,10 @@ def install(cfg: dict) -> None:
         return
     folder = os.path.dirname(os.path.realpath(cfg["path"]))
     method = cfg.get("method") or None
+    swap = cfg.get("swap") or ""  # a built-in scenario in its other mode: "thread", "process"
     modules = {
-        "multiprocessing": _multiprocessing(method),
-        "threading": _threading(),
+        "multiprocessing": _multiprocessing(method, swap),
+        "threading": _threading(swap),
         "time": _time(),
     }
     real_import = builtins.__import__
@@ -174,23 +175,18 @@ def _contexts(method: str | None) -> _Context:
     return _context_cache[real]
 
 
-def _multiprocessing(method: str | None) -> types.ModuleType:
+PRIMITIVES = ("Lock", "RLock", "Semaphore", "BoundedSemaphore", "Event")
+
+
+def _multiprocessing(method: str | None, swap: str = "") -> types.ModuleType:
     default = watched.Context(multiprocessing)
     members = {
         name: getattr(default, name)
-        for name in (
-            "Value",
-            "RawValue",
-            "Array",
-            "RawArray",
-            "Lock",
-            "RLock",
-            "Semaphore",
-            "BoundedSemaphore",
-            "Event",
-        )
+        for name in ("Value", "RawValue", "Array", "RawArray", *PRIMITIVES)
     }
-    members["Process"] = watched.Process
+    # A scenario written with processes, run as threads: its processes are threads (its
+    # primitives stay multiprocessing's: they work between threads too)
+    members["Process"] = watched.ThreadAsProcess if swap == "thread" else watched.Process
 
     def get_context(method: str | None = None) -> Any:
         return _contexts(method)
@@ -205,7 +201,7 @@ def _multiprocessing(method: str | None) -> types.ModuleType:
     return _proxy("multiprocessing", multiprocessing, members)
 
 
-def _threading() -> types.ModuleType:
+def _threading(swap: str = "") -> types.ModuleType:
     members = {
         "Thread": watched.Thread,
         "Lock": watched.thread_lock,
@@ -214,6 +210,10 @@ def _threading() -> types.ModuleType:
         "BoundedSemaphore": watched.thread_bounded_semaphore,
         "Event": watched.thread_event,
     }
+    if swap == "process":  # written with threads, run as processes: their primitives too
+        default = watched.Context(multiprocessing)
+        members.update({name: getattr(default, name) for name in PRIMITIVES})
+        members["Thread"] = watched.ProcessAsThread
     return _proxy("threading", threading, members)
 
 

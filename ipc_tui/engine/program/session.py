@@ -117,6 +117,8 @@ class ProgramSession(Steering):
         keep_events: int = 100_000,
         summary: bool = False,
         argv: tuple[str, ...] = (),
+        mode: str | None = None,
+        variant: str | None = None,
     ):
         if start_method is not None and start_method not in START_METHODS:
             raise ScenarioError(
@@ -125,8 +127,24 @@ class ProgramSession(Steering):
         if start_method and start_method not in multiprocessing.get_all_start_methods():
             raise ScenarioError(f"the start method {start_method!r} is not available here")
         self.info = info
-        self.mode = "program"
-        self.variant = ""
+        # A built-in scenario says how it is written (its first mode) and may run the other
+        # way: Process and Thread swapped, and the screen says so; anything else: "program".
+        written = info.modes[0]
+        self.mode = mode or written
+        if self.mode not in info.modes:
+            if written == "program":
+                raise ScenarioError(
+                    f"{info.name} is a plain program: it runs its threads and processes as it "
+                    "is written (--mode is for the built-in scenarios)"
+                )
+            raise ScenarioError(f"{info.name} runs only in {' or '.join(info.modes)} mode")
+        self.swapped = self.mode != written
+        if variant and variant not in info.variants:
+            known = ", ".join(info.variants) or "none"
+            raise ScenarioError(f"{info.name} has no variant {variant!r}; variants: {known}")
+        self.variant = variant or (info.variants[0] if info.variants else "")
+        if self.variant:  # the program reads it as its first argument
+            argv = (self.variant, *argv)
         self.start_method = start_method
         self.keep_events = keep_events
         self.summary = summary
@@ -136,7 +154,9 @@ class ProgramSession(Steering):
     def _build(self) -> None:
         self._cond = threading.Condition()
         self._stopping = threading.Event()
-        self.board = Board(self.info.name, self.info.path, "program", [], "", self.keep_events)
+        self.board = Board(
+            self.info.name, self.info.path, self.mode, [], self.variant, self.keep_events
+        )
         self.board.pending = True  # until the program has ended: more workers may come
         self._host = _Host(self)
         self._flags = _Flags(self)
@@ -183,6 +203,7 @@ class ProgramSession(Steering):
             "path": self.info.path,
             "method": self.start_method or "",
             "argv": list(self.argv),
+            "swap": self.mode if self.swapped else "",
         }
         env = dict(os.environ, **{ENV: json.dumps(cfg)})
         env.pop("PYTHONSTARTUP", None)

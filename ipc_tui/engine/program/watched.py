@@ -772,3 +772,63 @@ for _name in ("ForkProcess", "SpawnProcess", "ForkServerProcess"):
         _PROCESS_CLASSES[_base] = _cls
 
 __all__ = ["Context", "Process", "Thread", "sharedctypes"]
+
+
+# -- threads or processes: a built-in scenario's other mode (`m`, `--mode`) --------------------
+
+
+class ThreadAsProcess(Thread):
+    """`multiprocessing.Process` when a scenario written with processes runs as threads: a
+    watched thread with a process's answers (`pid` its process's, `exitcode` once ended)."""
+
+    def __init__(self, group=None, target=None, name=None, args=(), kwargs=None, *, daemon=None):
+        super().__init__(group, target, name, args, kwargs, daemon=daemon)
+        self._failed = False
+
+    def run(self) -> None:
+        try:
+            super().run()
+        except BaseException:
+            self._failed = True
+            raise
+
+    @property
+    def pid(self) -> int | None:
+        return os.getpid() if self._started.is_set() else None
+
+    @property
+    def exitcode(self) -> int | None:
+        if not self._started.is_set() or self.is_alive():
+            return None
+        return 1 if self._failed else 0
+
+    def terminate(self) -> None:
+        raise RuntimeError("a thread cannot be terminated (this scenario runs as threads: m)")
+
+    kill = terminate
+
+    def close(self) -> None:
+        pass
+
+
+class ProcessAsThread(Process):
+    """`threading.Thread` when a scenario written with threads runs as processes: a watched
+    process with a thread's spellings too."""
+
+    def getName(self) -> str:  # noqa: N802
+        return self.name
+
+    def setName(self, name: str) -> None:  # noqa: N802
+        self.name = name
+
+    def isDaemon(self) -> bool:  # noqa: N802
+        return self.daemon
+
+    def setDaemon(self, daemonic: bool) -> None:  # noqa: N802
+        self.daemon = daemonic
+
+    @property
+    def ident(self) -> int | None:
+        return self.pid
+
+    native_id = ident
