@@ -46,7 +46,7 @@ from ipc_tui.tui.results import ResultsPane
 from ipc_tui.tui.semaphores import SemaphoresPane
 from ipc_tui.tui.trace import TracePane
 from ipc_tui.tui.verdict import VerdictBar
-from ipc_tui.tui.workers import WorkerRow, WorkersPane
+from ipc_tui.tui.workers import WorkerRow, WorkersPane, first_key
 
 SAMPLE_HZ = 20
 RATES = (0.5, 1, 2, 4, 8, 16, 32, 64)
@@ -94,7 +94,7 @@ class MainScreen(Screen):
         Binding("q", "app.quit", "Quit"),
         *[
             Binding(str(k), f"app.step_worker({k})", f"Step worker {k}", show=False)
-            for k in range(10)  # 0 says what the digits do
+            for k in range(10)  # 0: a program's main thread (else it says what the digits do)
         ],
     ]
 
@@ -328,15 +328,17 @@ class IpcApp(App[int]):
             return
         workers = self.session.snapshot().workers
         armed, self._kill_armed = self._kill_armed, False
-        if not 1 <= key <= len(workers):  # 0, or a row nobody is in: say what the digits do
-            rows = "1" if len(workers) == 1 else f"1-{min(9, len(workers))}"
+        first = first_key([w.name for w in workers])  # (0: a program's main thread)
+        last = min(9, len(workers) - 1 + first)
+        if not first <= key <= last:  # a row nobody is in: say what the digits do
+            rows = str(first) if last == first else f"{first}-{last}"
             verb = "kill" if armed else "step"
             self.notify(f"{key} {verb}s nobody; {rows} {verb} the workers.", timeout=3)
             return
         if armed:
-            self.kill(workers[key - 1].name)  # (its toast replaces the question's)
+            self.kill(workers[key - first].name)  # (its toast replaces the question's)
         else:
-            self.step(workers[key - 1].name)
+            self.step(workers[key - first].name)
 
     def action_arm_kill(self) -> None:
         if self.session is None:

@@ -12,7 +12,7 @@ from textual.widgets import Static
 KEYS = [
     ("space", "play / pause: one step at a time, at the play speed"),
     ("n", "step the next ready worker (round-robin)"),
-    ("1-9", "step the worker in that row of Workers, or click its row"),
+    ("0-9", "step the worker in that row of Workers, or click its row (0: a program's main)"),
     ("f", "run free, at full speed"),
     ("+ / -", "play faster / slower"),
     ("k 1-9", "kill that worker's process (SIGKILL: it lets nothing go)"),

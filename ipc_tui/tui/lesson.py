@@ -12,16 +12,20 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ipc_tui.engine import ScenarioInfo
+from ipc_tui.tui.workers import first_key
 from ipc_tui.tui.wrap import wide, wrap
 
 CODE = "bold cyan"
 
 
 def keys_line(names: list[str], lang: str = "en") -> Text:
-    """Which key steps which worker: `Keys: 1 steps w0, 2 w1, 3 w2.`"""
+    """Which key steps which worker: `Keys: 1 steps w0, 2 w1, 3 w2.` (a program's: `0 steps
+    MainThread, 1 w0, ...`)"""
     verb = "单步" if lang == "zh" else "steps"
+    first = first_key(names)
     parts = [
-        f"{k} {verb} {name}" if k == 1 else f"{k} {name}" for k, name in enumerate(names[:9], 1)
+        f"{k} {verb} {name}" if k == first else f"{k} {name}"
+        for k, name in enumerate(names[: 10 - first], first)
     ]
     text = Text("按键:" if lang == "zh" else "Keys: ", style="dim")
     text.append(("," if lang == "zh" else ", ").join(parts) + ("。" if lang == "zh" else "."))

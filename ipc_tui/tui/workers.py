@@ -24,6 +24,12 @@ STATE_LOOK = {
 }
 
 
+def first_key(names: list[str] | tuple[str, ...]) -> int:
+    """The key of the first row: 0 for a program's main thread (its first worker, which starts
+    the others), so that 1 steps the first worker it starts; 1 for a scenario's workers."""
+    return 0 if names and names[0] == "MainThread" else 1
+
+
 def fitted(parts: list[tuple[str, str]], width: int) -> Text:
     """The parts that fit in `width` cells (0: all), whole: the first always, then the others
     while the next one fits (a row cut in the middle of a number reads as another number)."""
@@ -117,8 +123,9 @@ class WorkersPane(VerticalScroll):
             ]
         room = self.header.content_size.width
         show_text(self.header, fitted(self._header, room))
+        first = first_key(names)
         for i, w in enumerate(snap.workers):
-            line = worker_line(i + 1, w, width, room)
+            line = worker_line(i + first, w, width, room)
             if self._lines[i] != line:
                 self._lines[i] = line
                 show_text(self.rows[i], line)

@@ -42,7 +42,9 @@ async def test_stepping_a_program_by_keys_shows_the_lock_its_holder_and_its_queu
             assert await asyncio.to_thread(session.wait_started, 15)
             await settled(pilot, app)
             assert "program · fork · paused" in app.sub_title
-            for key in "1123":  # main starts both tellers; Thread-1 takes the lock, Thread-2 waits
+            for (
+                key
+            ) in "0012":  # main (0) starts both tellers; Thread-1 takes the lock, Thread-2 waits
                 await pilot.press(key)
                 await settled(pilot, app)
             locks = drawn_in(app, app.locks_pane)
