@@ -585,3 +585,30 @@ def test_a_full_bounded_buffer_in_a_program_is_not_a_deadlock(program):
     assert snap.verdict.kind == "running"  # the consumer can release a slot
     run_free(s)
     assert s.snapshot().verdict.kind == "finished"
+
+
+def test_a_child_that_ends_before_the_session_answers_it_still_says_everything(program):
+    """A child that prints and ends at once is gone before the session has answered its
+    hello: what it said is still read (it was dropped once: the answer's broken pipe)."""
+    s = program(
+        """\
+        from multiprocessing import Process
+
+        def say(k):
+            print("child", k)
+
+        if __name__ == "__main__":
+            children = [Process(target=say, args=(k,), name=f"c{k}") for k in range(12)]
+            for c in children:
+                c.start()
+            for c in children:
+                c.join()
+        """
+    )
+    run_free(s, 30)
+    snap = s.snapshot()
+    assert {w.name: w.state for w in snap.workers if w.name != "MainThread"} == {
+        f"c{k}": "done" for k in range(12)
+    }
+    said = {e.worker: e.result for e in s.drain_events() if e.kind == "output"}
+    assert said == {f"c{k}": f"child {k}" for k in range(12)}

@@ -22,6 +22,8 @@ PROGRAMS = [info for info in list_scenarios() if info.program]
 # What each prints last, as its lesson says (a free run may take any interleaving)
 OUTCOMES = {
     "shared-value": r"number [123] price [123]\.5 letter b'[abc]'",
+    "shared-array": r"squares \[0, 1, 4, 9, 16\] counts \[1, 2, 3\] word b'Hello'",
+    "process-basics": r"exit codes: 0 0 alive False",
 }
 
 

@@ -111,8 +111,8 @@ STATES = [
     LessonState(
         "process-basics",
         "process",
-        "main",
-        {"trace_pane": ["before start: greeter pid None alive False", "alive True"]},
+        "MainThread",
+        {"trace_pane": ["pid None alive False", "alive True daemon False"]},
     ),
     LessonState(
         "producer-consumer",
@@ -151,8 +151,8 @@ STATES = [
     ),
     LessonState(
         "shared-array",
-        "thread",
-        "filler,filler,filler",
+        "process",
+        "MainThreadx3,filler,filler,filler",
         {"memory_pane": ["squares 0: 0 1: 1 2: 4"]},
     ),
     LessonState(

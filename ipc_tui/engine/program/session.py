@@ -288,7 +288,10 @@ class ProgramSession(Steering):
         what = message[0]
         if what == "hello":
             self._conns[conn].update(pid=message[1], process=message[2])
-            conn.send(("flags", list(self._flags)))
+            try:
+                conn.send(("flags", list(self._flags)))
+            except OSError:  # it has ended already (a quick child): what it said is still to read
+                pass
         elif what == "worker":
             self._declare(*message[1:])
         elif what == "made":

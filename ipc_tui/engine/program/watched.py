@@ -312,6 +312,10 @@ class WatchedArray(_Synchronized, Watched):
     def __setitem__(self, index: Any, new: Any) -> None:
         self._locked("write", setitem, (self._obj, index, new), _label(index))
 
+    def __iter__(self):  # (as the sequence protocol would, without a step that fails)
+        for i in range(len(self)):
+            yield self[i]
+
     @property
     def value(self) -> Any:
         return self._locked("read", _VALUE, self._own, "value")
