@@ -71,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="a Python program of your own, unchanged (the same as --scenario FILE)",
     )
+    parser.add_argument(
+        "args", nargs="*", metavar="ARG", help="the program's arguments (its sys.argv[1:])"
+    )
     parser.add_argument("--scenario", metavar="NAME|PATH", help="a built-in scenario or a file")
     parser.add_argument(
         "--start-method",
@@ -151,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.scenario:
                 raise ScenarioError("give a file or --scenario, not both")
             args.scenario = args.program
+        if args.args and not args.program:
+            raise ScenarioError(f"unrecognized arguments: {' '.join(args.args)}")
         if args.list:
             for info in list_scenarios():
                 print(f"{info.name:<20} {info.text(args.lang)[0]}")
@@ -171,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.variant,
                 args.quick,
                 args.start_method,
+                tuple(args.args),
             )
         if args.schedule or args.json:
             raise ScenarioError("--schedule and --json go with --headless")
@@ -185,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
             args.variant,
             args.quick,
             args.start_method,
+            tuple(args.args),
         )
     except ScenarioError as exc:
         print(f"ipc-tui: {exc}", file=sys.stderr)

@@ -32,9 +32,14 @@ def run_headless(
     variant: str | None = None,
     quick: bool = False,
     start_method: str | None = None,
+    argv: tuple[str, ...] = (),
 ) -> int:
-    # Bad files fail here, before any process starts.
-    session = open_session(info, mode, variant, quick, start_method)
+    # Bad files fail here, before any process starts. A plain program gets its arguments, and
+    # what is piped in as its stdin (`echo alice | ipc-tui hello.py --headless`).
+    extra = (
+        {"argv": argv, "stdin": None if sys.stdin.isatty() else sys.stdin} if info.program else {}
+    )
+    session = open_session(info, mode, variant, quick, start_method, **extra)
     # (a plain program's workers appear as it starts them: any name may come)
     names = None if info.program else session.worker_names
     turns = parse_schedule(schedule, names) if schedule else []

@@ -369,17 +369,23 @@ class IpcApp(App[int]):
         if self.session.step(name) is None:
             snap = self.session.snapshot()
             w = snap.worker(name)
+            if w.state == "failed" and w.error:  # its key, like its row, shows why
+                self.push_screen(TracebackScreen(w.name, w.error))
+                return
             waits = snap.verdict.certain and any(
                 x.startswith(f"{name} waits") for x in snap.verdict.waits
             )
-            moves = "it never will: see below" if waits else "it moves when that lets it go"
+            moves = "it never will (the bar below)" if waits else "it moves when that lets it go"
             why = {
-                "blocked": f"blocked on {w.blocked_on}: {moves}",
-                "new": "not started yet",
-                "running": "in the middle of a step",
-                "sleeping": "sleeping",
-            }.get(w.state, w.state)
-            self.notify(f"{name} is {why}.", timeout=2)
+                "blocked": f"is blocked on {w.blocked_on}: {moves}",
+                "new": "is not started yet",
+                "running": "is in the middle of a step",
+                "sleeping": "is sleeping",
+                "done": "has ended",
+                "killed": "was killed",
+                "cut off": "was cut off (a daemon, at the program's end)",
+            }.get(w.state, f"is {w.state}")
+            self.notify(f"{name} {why}.", timeout=2)
 
     def on_worker_row_clicked(self, message: WorkerRow.Clicked) -> None:
         if self.session is None:

@@ -168,7 +168,7 @@ class CodePane(VerticalScroll):
         self._snap = snap
         markers: dict[int, list[tuple[str, str]]] = {}
         for w in snap.workers:
-            if w.live and w.line:
+            if w.live and w.line and w.busy < 2:  # (running code with no step: where, unknown)
                 markers.setdefault(w.line, []).append((w.name, STATE_LOOK[w.state][1]))
         # Room for every worker's name side by side, up to a limit; past it, "+N" counts the rest.
         names = sum(len(w.name) + 1 for w in snap.workers)

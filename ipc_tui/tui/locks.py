@@ -43,9 +43,27 @@ class LocksPane(Static):
             queue = f"   waiting: {' → '.join(lock.waiters)}" if lock.waiters else ""
             lines.append(f"{lock.name} {held}{queue}")
         if width and any(cell_len(line) > width for line in lines):
-            show_text(self, self.table(snap))
+            table = self.table(snap)
+            fits = all(cell_len(line) <= width for line in table.plain.split("\n"))
+            show_text(self, table if fits else self.stacked(snap))
         else:
             show_text(self, self.sentences(snap))
+
+    def stacked(self, snap: Snapshot) -> Text:
+        """Narrower still (long names: `counter.get_lock()`): each lock's name on a line of
+        its own, its holder and queue indented under it, so that a waiter never reads as
+        another lock."""
+        out = Text()
+        for lock in snap.locks:
+            out.append(f"{lock.name}\n", style="bold")
+            out.append("  ")
+            out.append(*holder(lock, snap, short=True))
+            if lock.waiters:
+                out.append("  waiting: ", style="dim")
+                out.append(" → ".join(lock.waiters), style="yellow")
+            out.append("\n")
+        out.rstrip()
+        return out
 
     def sentences(self, snap: Snapshot) -> Text:
         out = Text()

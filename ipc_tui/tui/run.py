@@ -9,7 +9,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from ipc_tui.engine import ScenarioInfo, open_session, start_helpers
+from ipc_tui.engine import ScenarioInfo, list_scenarios, open_session, start_helpers
 from ipc_tui.engine.frontend import SessionView
 
 APP_KEEPS = 5_000  # undrained events the app's sessions keep (20 samples a second drain them)
@@ -43,6 +43,7 @@ def run_app(
     variant: str | None = None,
     quick: bool = False,
     start_method: str | None = None,
+    argv: tuple[str, ...] = (),
 ) -> int:
     """Run the app on `info` (or the picker); every worker ends on every way out."""
 
@@ -58,6 +59,7 @@ def run_app(
             keep_events=APP_KEEPS,
             summary=True,
             nice=APP_NICE,
+            **({"argv": argv} if info.program else {}),
         )
 
     session = factory(info, mode, variant) if info is not None else None  # bad input: here
@@ -65,7 +67,11 @@ def run_app(
         start_helpers()
     from ipc_tui.tui.app import IpcApp
 
-    app = IpcApp(session, factory=factory, lang=lang)
+    # Your own file first in the picker (and [ ]): the built-in scenarios never hide it
+    scenarios = list_scenarios()
+    if info is not None and all(x.path != info.path for x in scenarios):
+        scenarios.insert(0, info)
+    app = IpcApp(session, factory=factory, lang=lang, scenarios=scenarios)
     try:
         app.run()
     finally:

@@ -61,7 +61,7 @@ async def test_a_worker_in_a_deadlock_is_said_to_wait_for_ever_not_until_let_go(
             await settled(pilot, app)
         await pilot.press("1")
         await pilot.pause()
-        assert said(app)[-1] == "w0 is blocked on b: it never will: see below."
+        assert said(app)[-1] == "w0 is blocked on b: it never will (the bar below)."
 
 
 def test_a_join_says_whether_the_worker_ended_not_a_value_join_never_returns():

@@ -82,7 +82,8 @@ def install(cfg: dict) -> None:
         return module
 
     builtins.__import__ = hooked
-    builtins.input = _no_input
+    if not cfg.get("stdin"):  # (headless with something piped in: input() reads it)
+        builtins.input = _no_input
     _installed.update(modules)
     _installed["config"] = cfg
     if method:
@@ -97,8 +98,9 @@ def _no_input(prompt: object = "") -> str:
     if prompt:
         print(prompt)
     raise EOFError(
-        "input() has no keyboard under ipc-tui: write the value into the program "
-        "(or read it from sys.argv)"
+        "input() has no keyboard under ipc-tui: give the value as an argument "
+        "(ipc-tui prog.py VALUE, read from sys.argv) or pipe it in (echo VALUE | ipc-tui "
+        "prog.py --headless)"
     )
 
 

@@ -32,14 +32,14 @@ def _ended(rt: Any, failure: str | None) -> None:
 
 
 def _failure(exc: BaseException, path: str) -> str | None:
-    """What a worker's end says, or None when it ended well (SystemExit(0) included)."""
-    if isinstance(exc, SystemExit):
-        if exc.code is None or exc.code == 0:
-            return None
-        return f"SystemExit: {exc.code}"
-    if isinstance(exc, errors.Stopped):
+    """What a worker's end says, or None when it ended by itself: `sys.exit(n)` is an end the
+    program chose (its exit code says n), not a failure."""
+    if isinstance(exc, (SystemExit, errors.Stopped)):
         return None
     return format_failure(exc, path)
+
+
+_default_hook = threading.excepthook
 
 
 def run_as_worker(wid: str, obj: Any, body: Callable[[], Any]) -> Any:
@@ -55,9 +55,17 @@ def run_as_worker(wid: str, obj: Any, body: Callable[[], Any]) -> Any:
         failure = None
         try:
             real_run()
+        except SystemExit:
+            raise  # (the standard library gives it its exit code, and says nothing)
         except BaseException as exc:
             failure = _failure(exc, agent.path)
-            raise
+            if isinstance(obj, threading.Thread) and threading.excepthook is not _default_hook:
+                raise  # the program's own hook wants it
+            # Shown once, as the worker's failure, with the program's frames only: the
+            # standard library's printout would repeat it, through this function. A process
+            # still ends with exit code 1, as it would.
+            if not isinstance(obj, threading.Thread):
+                raise SystemExit(1) from None
         finally:
             _ended(rt, failure)
 

@@ -119,6 +119,7 @@ class ProgramSession(Steering):
         argv: tuple[str, ...] = (),
         mode: str | None = None,
         variant: str | None = None,
+        stdin: Any = None,
     ):
         if start_method is not None and start_method not in START_METHODS:
             raise ScenarioError(
@@ -149,6 +150,7 @@ class ProgramSession(Steering):
         self.keep_events = keep_events
         self.summary = summary
         self.argv = tuple(argv)
+        self.stdin = stdin  # what the program reads (None: nothing, as there is no keyboard)
         self._build()
 
     def _build(self) -> None:
@@ -204,6 +206,7 @@ class ProgramSession(Steering):
             "method": self.start_method or "",
             "argv": list(self.argv),
             "swap": self.mode if self.swapped else "",
+            "stdin": self.stdin is not None,
         }
         env = dict(os.environ, **{ENV: json.dumps(cfg)})
         env.pop("PYTHONSTARTUP", None)
@@ -211,7 +214,7 @@ class ProgramSession(Steering):
         self._proc = subprocess.Popen(
             command,
             env=env,
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL if self.stdin is None else self.stdin,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -516,15 +519,16 @@ class ProgramSession(Steering):
         return super().run_schedule(schedule, timeout)
 
     def _missing(self, worker: str, deadline: float) -> str | None:
+        # A worker appears when its starter calls start(): a moment for one running free
         if worker in self._host.by_name or self.wait_for_worker(
-            worker, min(1.0, max(0.0, deadline - monotonic()))
+            worker, min(0.2, max(0.0, deadline - monotonic()))
         ):
             return None
         known = ", ".join(self.worker_names) or "none"
         return (
-            f"no worker {worker} yet (workers so far: {known}): skipped; the program starts "
-            f"its workers itself: give the steps of the one that starts it first (e.g. "
-            f"'MainThreadx2,{worker}')"
+            f"no worker {worker} yet (workers so far: {known}): skipped; a program starts its "
+            "workers itself: if it starts this one, first give steps to the worker that does "
+            "(MainThread, in most programs)"
         )
 
     def kill(self, name: str) -> None:

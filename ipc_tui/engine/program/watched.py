@@ -62,7 +62,13 @@ def name_from_code(frame: Any) -> str | None:
             _counted[key] = k + 1
             return f"{target}[{k}]"
         return None
-    return _stored_as(frame, nxt) or _pair(instructions, at)
+    name = _stored_as(frame, nxt) or _pair(instructions, at)
+    if name and name.startswith("self.") and frame.f_code.co_name == "__init__":
+        # `self.lock = Lock()` in `Account.__init__`, called by `a = Account()`: "a.lock"
+        owner = name_from_code(frame.f_back)
+        if owner and not owner.startswith("self"):
+            return owner + name[4:]
+    return name
 
 
 _SWAPS = ("SWAP", "ROT_TWO")
