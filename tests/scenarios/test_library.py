@@ -239,12 +239,13 @@ def test_thread_basics_names_join_timeout_current_thread_and_daemon_cut_off(sess
     run_to_end(s)
     snap = s.snapshot()
     out = [(e.worker, e.result) for e in s.drain_events() if e.kind == "output"]
-    assert ("main", "names: Thread-1 Thread-2 daemon: False True") in out  # default names
-    assert ("Thread-1", "I am Thread-1") in out  # current_thread() inside the worker
+    # the standard library's default names: after the target, since Python 3.10
+    assert ("MainThread", "names: Thread-1 (work) Thread-2 (tick) daemon: False True") in out
+    assert ("Thread-1", "I am Thread-1 (work)") in out  # current_thread() inside the worker
     assert ("greeter", "hello, class") in out  # the Thread subclass's run()
-    assert ("main", "after join(0.05): worker alive? True") in out  # join(timeout) gave up
-    assert ("main", "main is main - ticker.isDaemon(): True") in out
-    assert [w.name for w in snap.workers] == ["main", "Thread-1", "ticker", "greeter"]
+    assert ("MainThread", "after join(0.05): worker alive? True") in out  # join gave up
+    assert ("MainThread", "main is MainThread - ticker.isDaemon(): True") in out
+    assert [w.name for w in snap.workers] == ["MainThread", "Thread-1", "ticker", "greeter"]
     assert snap.worker("greeter").target == "Greeter.run"
     assert snap.worker("Thread-1").state == "done"  # the non-daemon one was waited for
     assert snap.worker("ticker").state == "cut off" and snap.worker("ticker").daemon
