@@ -77,16 +77,17 @@ def test_producer_consumer_blocks_when_full_and_when_empty(session_of, mode):
 @pytest.mark.parametrize("mode", MODES)
 def test_barrier_nobody_passes_before_all_arrive(session_of, mode):
     s = session_of("barrier", mode)
-    s.run_schedule("r0*,r1*")
+    s.run_schedule("MainThreadx3,r0*,r1*")  # main starts the runners; two arrive
     snap = s.snapshot()
-    assert snap.worker("r0").blocked_on == snap.worker("r1").blocked_on == "gate_in"
+    gate = "barrier.gate_in"
+    assert snap.worker("r0").blocked_on == snap.worker("r1").blocked_on == gate
     s.run_schedule("r2*")  # the last one arrives: the turnstile lets everyone through
     snap = s.snapshot()
-    assert snap.worker("r0").blocked_on != "gate_in" and snap.worker("r1").blocked_on != "gate_in"
+    assert snap.worker("r0").blocked_on != gate and snap.worker("r1").blocked_on != gate
     for seed in SEEDS:
         t = session_of("barrier", mode)
         step_randomly(t, seed)
-        assert cells(t)["passed_after"] == 3
+        assert cells(t)["barrier.passed_after"] == 3
 
 
 def test_every_scenario_has_its_lesson_in_english_and_chinese():

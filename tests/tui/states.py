@@ -33,11 +33,12 @@ FORKS = [f"forks[{(i + 1) % 5}]" for i in range(5)]
 STATES = [
     LessonState(
         "barrier",
-        "thread",
-        "r0*,r1*",
+        "process",
+        "MainThreadx3,r0*,r1*",
         {
-            "workers_pane": ["r0 ■ blocked on gate_in", "r1 ■ blocked on gate_in"],
-            "semaphores_pane": ["gate_in 0 (started at 0)", "blocked at 0: r0, r1"],
+            # (cut at 80 columns: the Semaphores pane names the gate, and who waits at it)
+            "workers_pane": ["r0 ■ blocked on barrie…", "r1 ■ blocked on barrie…"],
+            "semaphores_pane": ["barrier.gate_in 0 (started at 0)", "blocked at 0: r0, r1"],
         },
     ),
     LessonState(
