@@ -166,9 +166,9 @@ def readers_while_writing(events) -> list[str]:
     for e in events:
         if e.kind != "step":
             continue
-        if e.worker == "writer" and e.resource == "room_empty":
+        if e.worker == "writer" and e.resource == "room.empty":
             writing = e.op == "acquire" and bool(e.result)
-        elif writing and e.resource == "book" and e.worker != "writer":
+        elif writing and e.resource == "room.book" and e.worker != "writer":
             wrong.append(e.worker)
     return wrong
 
@@ -176,21 +176,23 @@ def readers_while_writing(events) -> list[str]:
 @pytest.mark.parametrize("mode", MODES)
 def test_readers_share_the_room_the_writer_is_alone_and_can_starve(session_of, mode):
     s = session_of("readers-writers", mode)
-    step_until(s, "r0", "read book")  # r0 is in the room, about to read
-    step_until(s, "r1", "read book")  # and r1 with it
+    s.run_schedule("MainThreadx3")  # main starts both readers and the writer
+    step_until(s, "r0", "read room.book")  # r0 is in the room, about to read
+    step_until(s, "r1", "read room.book")  # and r1 with it
     s.run_schedule("writer")
     snap = s.snapshot()
-    assert snap.cell("readers_inside").value == 2 and snap.cell("most_readers").value == 2
-    assert snap.worker("writer").blocked_on == "room_empty"
+    assert snap.cell("room.readers_inside").value == 2
+    assert snap.cell("room.most_readers").value == 2
+    assert snap.worker("writer").blocked_on == "room.empty"
     # r0 leaves and comes back while r1 stays: the room never empties, the writer waits.
     s.run_schedule("r0")
-    step_until(s, "r0", "read book")
-    assert s.snapshot().worker("writer").blocked_on == "room_empty"
+    step_until(s, "r0", "read room.book")
+    assert s.snapshot().worker("writer").blocked_on == "room.empty"
     for seed in SEEDS:
         t = session_of("readers-writers", mode)
         events = step_randomly(t, seed)
         assert readers_while_writing(events) == []
-        assert cells(t)["book"] == 2
+        assert cells(t)["room.book"] == 2
 
 
 def test_process_basics_pid_only_after_start_and_exit_codes_after_join(session_of):

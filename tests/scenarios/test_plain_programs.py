@@ -24,6 +24,7 @@ OUTCOMES = {
     "shared-value": r"number [123] price [123]\.5 letter b'[abc]'",
     "shared-array": r"squares \[0, 1, 4, 9, 16\] counts \[1, 2, 3\] word b'Hello'",
     "process-basics": r"exit codes: 0 0 alive False",
+    "readers-writers": r"edition 2 - at most [12] readers at once",
     "barrier": r"everyone went through after all 3 had arrived",
     "thread-basics": r"main is MainThread - ticker\.isDaemon\(\): True",
 }

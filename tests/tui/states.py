@@ -136,12 +136,12 @@ STATES = [
     ),
     LessonState(
         "readers-writers",
-        "thread",
-        "r0x10,r1x9,writer",
+        "process",
+        "MainThreadx3,r0x10,r1x9,writer",
         {
-            "workers_pane": ["writer ■ blocked on room_empty"],
-            "memory_pane": ["readers_inside 2"],
-            "semaphores_pane": ["room_empty 0 (started at 1)", "blocked at 0: writer"],
+            "workers_pane": ["writer ■ blocked on room.e"],  # (cut: the Semaphores pane says it)
+            "memory_pane": ["room.readers_inside 2"],
+            "semaphores_pane": ["room.empty 0 (started at 1)", "blocked at 0: writer"],
         },
     ),
     LessonState(
