@@ -39,7 +39,7 @@ def test_a_full_bounded_buffer_is_not_a_deadlock(session_of, mode):
 @pytest.mark.parametrize("mode", MODES)
 def test_a_ping_pong_whose_other_player_is_ready_is_not_a_deadlock(session_of, mode):
     s = session_of("ping-pong", mode)
-    s.run_schedule("pong")  # pong waits for its turn, which only ping can hand over
+    s.run_schedule("MainThreadx2,pong")  # pong waits for its turn, only ping can hand it over
     snap = s.snapshot()
     assert snap.worker("pong").state == "blocked" and snap.worker("ping").state == "ready"
     assert snap.verdict.kind == "running", snap.verdict

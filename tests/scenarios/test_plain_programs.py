@@ -25,6 +25,7 @@ OUTCOMES = {
     "shared-array": r"squares \[0, 1, 4, 9, 16\] counts \[1, 2, 3\] word b'Hello'",
     "process-basics": r"exit codes: 0 0 alive False",
     "readers-writers": r"edition 2 - at most [12] readers at once",
+    "ping-pong": r"the rally went \[1, 2, 1, 2, 1, 2\]",
     "barrier": r"everyone went through after all 3 had arrived",
     "thread-basics": r"main is MainThread - ticker\.isDaemon\(\): True",
 }

@@ -102,10 +102,10 @@ STATES = [
     ),
     LessonState(
         "ping-pong",
-        "thread",
-        "pong",
+        "process",
+        "MainThreadx2,pong",
         {
-            "workers_pane": ["pong ■ blocked on pong_turn"],
+            "workers_pane": ["pong ■ blocked on pong_t"],  # (cut at 80 columns)
             "semaphores_pane": ["pong_turn 0 (started at 0)", "blocked at 0: pong"],
         },
     ),
