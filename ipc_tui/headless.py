@@ -256,4 +256,8 @@ class RichPrinter:
         for line in verdict_lines(snap.verdict, snap.checked):
             held = line.startswith("AS EXPECTED")
             c.print(Text(line, style="green" if held else "bold red"))
-        c.print(Text(outcome, style="green" if outcome == "finished" else "bold red"))
+        failed = [w.name for w in snap.workers if w.state in ("failed", "killed")]
+        if outcome == "finished" and failed:  # (exit code 1: say why on the last line too)
+            c.print(Text(f"finished, {', '.join(failed)} failed", style="bold red"))
+        else:
+            c.print(Text(outcome, style="green" if outcome == "finished" else "bold red"))

@@ -37,6 +37,10 @@ def test_a_non_editable_install_finds_the_built_in_scenarios(tmp_path):
     names = {line.split()[0] for line in out.stdout.splitlines()}
     assert {"race-condition", "lock-contention", "semaphore", "event"} <= names
     assert (target / "ipc_tui" / "scenarios" / "race-condition.py").is_file()
+    # a built-in plain program's lesson lives beside it, and ships with it
+    assert (target / "ipc_tui" / "scenarios" / "shared-value.md").is_file()
+    listed = {line.split()[0]: line for line in out.stdout.splitlines()}
+    assert "each write replaces the last" in listed["shared-value"]
 
 
 def test_the_readme_starts_with_the_two_commands_and_ci_runs_the_test_one():
