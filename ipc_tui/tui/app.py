@@ -27,9 +27,9 @@ from ipc_tui.engine import (
     CannotKill,
     ScenarioError,
     ScenarioInfo,
-    Session,
     Snapshot,
     list_scenarios,
+    open_session,
 )
 from ipc_tui.engine.frontend import SessionView
 from ipc_tui.present import verdict_lines
@@ -140,7 +140,7 @@ class IpcApp(App[int]):
     def __init__(
         self,
         session: SessionView | None = None,
-        factory: SessionFactory = Session,
+        factory: SessionFactory = open_session,
         scenarios: list[ScenarioInfo] | None = None,
         sample: bool = True,
         lang: str = "en",
