@@ -144,7 +144,7 @@ def final_state(snap: Snapshot, outcome: str, waits: list[str]) -> dict:
                 "daemon": w.daemon,
                 "alive": w.alive,
                 "blocked_on": w.blocked_on,
-                "waited": round(w.waited, 6),
+                "waited": round(w.waited + w.blocked_for, 6),  # (with the wait going on)
                 "error": w.error,
             }
             for w in snap.workers
@@ -247,7 +247,7 @@ class RichPrinter:
                 str(w.pid or ""),
                 state,
                 str(w.steps),
-                f"{w.waited:.3f} s" if w.waited else "",
+                f"{w.waited + w.blocked_for:.3f} s" if w.waited + w.blocked_for else "",
                 "" if w.exitcode is None else str(w.exitcode),
             )
         c.print(table)

@@ -498,6 +498,7 @@ class Board:
                 target=w.target,
                 waited=w.waited,
                 busy=now - w.since if w.state == State.RUNNING else 0.0,
+                blocked_for=now - w.blocked_at if w.state == State.BLOCKED else 0.0,
                 holds=tuple(holds.get(w.name, ())),
             )
             for w in self.workers

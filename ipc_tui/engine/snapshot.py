@@ -100,6 +100,7 @@ class WorkerState:
     target: str  # how the scenario spells the worker's code
     waited: float = 0.0  # seconds it has spent blocked, over the waits that have ended
     busy: float = 0.0  # running: seconds since its last step (a long loop shows here)
+    blocked_for: float = 0.0  # blocked: seconds in the wait going on (not yet in `waited`)
     holds: tuple[str, ...] = ()  # the locks, and the semaphores' permits, it holds now
 
     @property

@@ -188,7 +188,11 @@ class CodePane(VerticalScroll):
                 rest = len(here) - k - 1
                 room = gutter_width - gutter.cell_len - (len(f"+{rest}") if rest else 0)
                 if len(name) + 1 > room:
-                    gutter.append(f"+{len(here) - k}", style=style)
+                    if not rest and room >= 4:  # the last one here: its name, cut ("MainTh…")
+                        gutter.append(name[: room - 2] + "…", style=f"reverse {style}")
+                        gutter.append(" ")
+                    else:
+                        gutter.append(f"+{len(here) - k}", style=style)
                     break
                 gutter.append(name, style=f"reverse {style}")
                 gutter.append(" ")

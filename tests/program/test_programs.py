@@ -638,3 +638,20 @@ def test_a_workers_exception_shows_once_with_the_programs_frames_only(program):
         assert "ipc_tui" not in w.error and 'prog.py", line 5, in divide' in w.error
     said = output(s)
     assert said == ["exit code 1"]  # no second copy of the tracebacks, as printed output
+
+
+def test_headless_counts_the_wait_a_deadlock_leaves_going_on(tmp_path):
+    path = tmp_path / "deadlock.py"
+    path.write_text(__import__("textwrap").dedent(DEADLOCK))
+    done = run_cli(
+        str(path),
+        "--headless",
+        "--json",
+        "--schedule",
+        "MainThreadx3,w0,w1,w0,w1",
+        "--timeout",
+        "5",
+    )
+    assert done.returncode == 3, done.stderr  # no progress: a deadlock
+    workers = json.loads(done.stdout.splitlines()[-1])["final"]["workers"]
+    assert workers["w0"]["waited"] > 0 and workers["w1"]["waited"] > 0  # blocked for ever, so far

@@ -85,6 +85,7 @@ def fixed(picture: Picture) -> Picture:
             file=Path(w.file).name,  # (where the checkout is: not shown, and not fixed)
             waited=0.0,
             busy=0.0,
+            blocked_for=0.0,
             error=same_ids(w.error) if w.error else w.error,
         )
         for w in snap.workers
