@@ -36,8 +36,9 @@ STATES = [
         "process",
         "MainThreadx3,r0*,r1*",
         {
-            # (cut at 80 columns: the Semaphores pane names the gate, and who waits at it)
-            "workers_pane": ["r0 ■ blocked on barrie…", "r1 ■ blocked on barrie…"],
+            # (cut at 80 columns, by a column or two more while a scrollbar shows: the
+            # Semaphores pane names the gate, and who waits at it)
+            "workers_pane": ["r0 ■ blocked on bar", "r1 ■ blocked on bar"],
             "semaphores_pane": ["barrier.gate_in 0 (started at 0)", "blocked at 0: r0, r1"],
         },
     ),
@@ -105,7 +106,7 @@ STATES = [
         "process",
         "MainThreadx2,pong",
         {
-            "workers_pane": ["pong ■ blocked on pong_t"],  # (cut at 80 columns)
+            "workers_pane": ["pong ■ blocked on pong"],  # (cut at 80 columns)
             "semaphores_pane": ["pong_turn 0 (started at 0)", "blocked at 0: pong"],
         },
     ),
@@ -139,7 +140,7 @@ STATES = [
         "process",
         "MainThreadx3,r0x10,r1x9,writer",
         {
-            "workers_pane": ["writer ■ blocked on room.e"],  # (cut: the Semaphores pane says it)
+            "workers_pane": ["writer ■ blocked on room"],  # (cut: the Semaphores pane says it)
             "memory_pane": ["room.readers_inside 2"],
             "semaphores_pane": ["room.empty 0 (started at 1)", "blocked at 0: writer"],
         },
