@@ -41,9 +41,9 @@ def session_of():
     """Open sessions that are always closed, and checked for leftover workers, after the test."""
     opened: list[Session] = []
 
-    def open_session(scenario: str, mode: str) -> Session:
+    def open_session(scenario: str, mode: str, variant: str | None = None) -> Session:
         # (the measuring scenarios at their small size; a built-in plain program as itself)
-        s = engine_open_session(find_scenario(scenario), mode, quick=True)
+        s = engine_open_session(find_scenario(scenario), mode, variant, quick=True)
         opened.append(s)
         s.start()
         if hasattr(s, "wait_started"):
@@ -152,3 +152,11 @@ def step_randomly(session: Session, seed: int, most: int = 2000) -> list:
         time.sleep(0.01)
     assert session.finished(), session.snapshot().workers
     return events + session.drain_events()
+
+
+DIALECT = Path(__file__).parent / "dialect"
+
+
+def example(name: str) -> str:
+    """A worked example in the first scenario form (tests/dialect/), by its name."""
+    return str(DIALECT / f"{name}.py")

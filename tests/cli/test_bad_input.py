@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import left_behind, run_cli
+from tests.conftest import example, left_behind, run_cli
 
 
 def refused(*args: str) -> str:
@@ -106,7 +106,7 @@ def test_a_binary_file(tmp_path):
     ],
 )
 def test_a_bad_schedule(schedule, expected):
-    line = refused("--scenario", "race-condition", "--headless", "--schedule", schedule)
+    line = refused("--scenario", example("race-condition"), "--headless", "--schedule", schedule)
     assert expected in line
 
 
@@ -125,7 +125,7 @@ def test_a_bad_schedule(schedule, expected):
     ],
 )
 def test_bad_options(args, expected):
-    assert expected in refused("--scenario", "race-condition", "--headless", *args)
+    assert expected in refused("--scenario", example("race-condition"), "--headless", *args)
 
 
 def test_a_reader_that_goes_away_gets_no_traceback(scenario_file):
@@ -154,7 +154,7 @@ def test_a_reader_that_goes_away_gets_no_traceback(scenario_file):
 
 
 def test_an_unknown_variant():
-    line = refused("--scenario", "deadlock", "--headless", "--variant", "nope")
+    line = refused("--scenario", example("deadlock"), "--headless", "--variant", "nope")
     assert "no variant 'nope'" in line and "fixed" in line
 
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.conftest import MODES, run_cli
+from tests.conftest import MODES, example, run_cli
 from tests.sources import DEADLOCK, RAISES
 
 
@@ -18,7 +18,7 @@ def final_of(stdout: str) -> dict:
 @pytest.mark.parametrize("mode", MODES)
 def test_the_interleaved_schedule_ends_below_the_serial_one(mode):
     for _ in range(2):
-        race = ["--scenario", "race-condition", "--headless", "--json", "--mode", mode]
+        race = ["--scenario", example("race-condition"), "--headless", "--json", "--mode", mode]
         lost = run_cli(*race, "--schedule", "w0,w1,w0,w1")
         exact = run_cli(*race, "--schedule", "w0*,w1*")
         assert exact.returncode == 0, exact.stderr
@@ -30,7 +30,7 @@ def test_the_interleaved_schedule_ends_below_the_serial_one(mode):
 
 
 def test_json_lines_and_the_final_object():
-    done = run_cli("--scenario", "semaphore", "--headless", "--json", "--mode", "process")
+    done = run_cli("--scenario", example("semaphore"), "--headless", "--json", "--mode", "process")
     assert done.returncode == 0, done.stderr
     lines = [json.loads(x) for x in done.stdout.strip().splitlines()]
     steps = [x for x in lines[:-1] if x["kind"] == "step"]
@@ -45,7 +45,7 @@ def test_json_lines_and_the_final_object():
 
 
 def test_events_and_cells_in_the_final_object():
-    done = run_cli("--scenario", "event", "--headless", "--json", "--mode", "thread")
+    done = run_cli("--scenario", example("event"), "--headless", "--json", "--mode", "thread")
     final = final_of(done.stdout)
     assert final["events"] == {"go": False}  # set, then cleared
     assert final["cells"] == {"gave_up": 1, "late_gave_up": 1}
@@ -53,7 +53,7 @@ def test_events_and_cells_in_the_final_object():
 
 
 def test_rich_output_shows_the_trace_and_the_final_state():
-    done = run_cli("--scenario", "lock-contention", "--headless", "--schedule", "w0,w1")
+    done = run_cli("--scenario", example("lock-contention"), "--headless", "--schedule", "w0,w1")
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "acquire lock" in out and "(blocked)" in out and "release lock" in out
@@ -105,5 +105,7 @@ def test_lang_chooses_the_lessons_language():
     zh = run_cli("--list", "--lang", "zh")
     en = run_cli("--list", "--lang", "en")
     assert "竞争条件" in zh.stdout and "Race condition" in en.stdout
-    head = run_cli("--scenario", "event", "--headless", "--lang", "zh").stdout.splitlines()[0]
+    head = run_cli(
+        "--scenario", example("event"), "--headless", "--lang", "zh"
+    ).stdout.splitlines()[0]
     assert "事件" in head

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from ipc_tui.engine.check import Checked
-from tests.conftest import MODES, run_cli, run_to_end
+from tests.conftest import MODES, example, run_cli, run_to_end
 
 
 def checked_after(session) -> Checked:
@@ -17,17 +17,17 @@ def checked_after(session) -> Checked:
 
 @pytest.mark.parametrize("mode", MODES)
 def test_the_lost_update_is_named_when_the_run_ends(session_of, mode):
-    s = session_of("race-condition", mode)
+    s = session_of(example("race-condition"), mode)
     assert s.snapshot().checked is None  # not before the end
     s.run_schedule("w0,w1,w0,w1,w0*,w1*")  # one update lost, then the rest one after the other
     assert checked_after(s) == Checked(False, "counter is 5, expected 6: 1 update(s) lost")
-    t = session_of("race-condition", mode)
+    t = session_of(example("race-condition"), mode)
     t.run_schedule("w0*,w1*")
     assert checked_after(t) == Checked(True, "counter.value == 6")
 
 
 def test_under_a_lock_the_same_schedule_holds(session_of):
-    s = session_of("critical-section", "process")
+    s = session_of(example("critical-section"), "process")
     s.run_schedule("w0,w1,w0,w1")
     assert checked_after(s).held
 
@@ -72,13 +72,17 @@ def test_no_check_no_verdict(session_of, scenario_file):
 
 def test_headless_says_it_and_exits_1_when_the_check_fails():
     lossy = "w0,w1,w0,w1,w0*,w1*"
-    done = run_cli("--headless", "--scenario", "race-condition", "--schedule", lossy)
+    done = run_cli("--headless", "--scenario", example("race-condition"), "--schedule", lossy)
     assert done.returncode == 1, done.stderr
     assert "NOT AS EXPECTED: counter is 5, expected 6: 1 update(s) lost" in done.stdout
-    done = run_cli("--headless", "--scenario", "critical-section", "--schedule", "w0,w1,w0,w1")
+    done = run_cli(
+        "--headless", "--scenario", example("critical-section"), "--schedule", "w0,w1,w0,w1"
+    )
     assert done.returncode == 0, done.stderr
     assert "AS EXPECTED: counter.value == 6" in done.stdout
-    done = run_cli("--headless", "--json", "--scenario", "race-condition", "--schedule", "w0*,w1*")
+    done = run_cli(
+        "--headless", "--json", "--scenario", example("race-condition"), "--schedule", "w0*,w1*"
+    )
     final = json.loads(done.stdout.splitlines()[-1])["final"]
     assert final["check"] == {"held": True, "says": "counter.value == 6"}
 
@@ -87,7 +91,7 @@ def test_headless_says_it_and_exits_1_when_the_check_fails():
 def test_a_run_stopped_by_closing_it_is_not_checked(session_of, mode):
     # Closed mid-run, its workers end (stopped): the run did not end, so nothing is checked
     # (a check then ran on a thread of its own and raced the next restart's lock).
-    s = session_of("race-condition", mode)
+    s = session_of(example("race-condition"), mode)
     s.run_schedule("w0,w1,w0")
     s.close()
     assert not s.wait_checked(0.5) and s.snapshot().checked is None

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from tests.conftest import MODES, children_of, gone, left_behind, run_cli
+from tests.conftest import MODES, children_of, example, gone, left_behind, run_cli
 from tests.sources import DEADLOCK, LOOPS
 
 HOLDS_FOR_EVER = """
@@ -45,7 +45,7 @@ def worker_pids(stdout: str) -> list[int]:
 )
 def test_the_cli_leaves_no_process_and_no_leak_warning(scenario_file, mode, case, code):
     target, *more = {
-        "normal": lambda: ["lock-contention"],
+        "normal": lambda: [example("lock-contention")],
         "blocked": lambda: [scenario_file(HOLDS_FOR_EVER)],
         "raised": lambda: [scenario_file(RAISES)],
         "deadlocked": lambda: [scenario_file(DEADLOCK), "--schedule", "w0,w1,w0,w1"],
@@ -77,7 +77,7 @@ def test_closing_a_session_with_a_blocked_worker_ends_it(session_of, scenario_fi
 
 @pytest.mark.parametrize("mode", MODES)
 def test_restart_starts_afresh_and_ends_the_old_workers(session_of, mode):
-    s = session_of("race-condition", mode)
+    s = session_of(example("race-condition"), mode)
     s.run_schedule("w0,w0")
     old = [w.pid for w in s.snapshot().workers]
     s.restart()
@@ -114,7 +114,7 @@ def _kept() -> dict[str, int]:
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("mode", MODES)
 def test_fifty_restarts_keep_nothing_the_first_did_not(session_of, mode):
-    s = session_of("producer-consumer", mode)
+    s = session_of(example("producer-consumer"), mode)
     s.run_schedule("producer,consumer")
     s.restart()
     assert s.wait_settled(10)

@@ -5,7 +5,7 @@ import time
 import pytest
 
 from ipc_tui.engine import CannotKill
-from tests.conftest import MODES, gone, run_to_end
+from tests.conftest import MODES, example, gone, run_to_end
 from tests.sources import HOLDERS, LOOPS
 
 
@@ -97,7 +97,7 @@ def test_a_semaphore_cycle_and_a_timeout_that_breaks_it(session_of, scenario_fil
 
 def test_a_process_killed_at_its_gate_stays_dead_when_the_run_goes_free(session_of):
     # (seen trying it: 1, k 1, 2 3 then f showed the dead w0 as running and the lock as live)
-    s = session_of("lock-contention", "process")
+    s = session_of(example("lock-contention"), "process")
     s.run_schedule("w0")  # w0 holds the lock, and waits at its gate for its next step
     s.kill("w0")
     wait_for(lambda: s.snapshot().worker("w0").state == "killed")

@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 from ipc_tui.engine import mp_context
-from tests.conftest import run_to_end
+from tests.conftest import example, run_to_end
 
 
 def test_importing_the_engine_pulls_in_no_textual():
@@ -51,7 +51,7 @@ def test_a_session_is_independent_of_the_caller_main_guard(tmp_path):
     script.write_text(
         "from ipc_tui.engine import Session\n"
         "if __name__ == '__main__':\n"
-        "    with Session('race-condition', 'process') as s:\n"
+        f"    with Session({example('race-condition')!r}, 'process') as s:\n"
         "        s.run_schedule('w0,w1,w0,w1')\n"
         "        print(s.snapshot().cell('counter').value)\n"
     )

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from tests.conftest import MODES, run_to_end
+from tests.conftest import MODES, example, run_to_end
 
 
 def holders_from_trace(events):
@@ -26,7 +26,7 @@ def holders_from_trace(events):
 
 @pytest.mark.parametrize("mode", MODES)
 def test_never_two_holders_under_random_stepping(session_of, mode):
-    s = session_of("lock-contention", mode)
+    s = session_of(example("lock-contention"), mode)
     rng = random.Random(7)
     events = []
     while not s.finished():
@@ -45,7 +45,7 @@ def test_never_two_holders_under_random_stepping(session_of, mode):
 
 @pytest.mark.parametrize("mode", MODES)
 def test_waiters_queue_in_order_and_the_real_lock_picks_the_next_holder(session_of, mode):
-    s = session_of("lock-contention", mode)
+    s = session_of(example("lock-contention"), mode)
     s.run_schedule("w0")  # w0 takes the lock
     assert s.snapshot().lock("lock").holder == "w0"
     s.run_schedule("w2,w1")  # both block on it, w2 first
@@ -67,7 +67,7 @@ def test_waiters_queue_in_order_and_the_real_lock_picks_the_next_holder(session_
 
 @pytest.mark.parametrize("mode", MODES)
 def test_free_run_keeps_mutual_exclusion_and_an_exact_total(session_of, mode):
-    s = session_of("lock-contention", mode)
+    s = session_of(example("lock-contention"), mode)
     run_to_end(s)
     holder, grants = holders_from_trace(s.drain_events())
     assert holder is None and len(grants) == 9

@@ -6,7 +6,7 @@ import pytest
 
 from ipc_tui.engine import ScheduleError, parse_schedule
 from ipc_tui.engine.schedule import UNTIL_BLOCKED, Turn
-from tests.conftest import MODES, run_to_end
+from tests.conftest import MODES, example, run_to_end
 
 
 def test_schedule_tokens():
@@ -31,7 +31,7 @@ def test_unknown_worker_is_named_with_the_known_ones():
 
 @pytest.mark.parametrize("mode", MODES)
 def test_every_worker_waits_at_its_gate_until_stepped(session_of, mode):
-    s = session_of("race-condition", mode)
+    s = session_of(example("race-condition"), mode)
     snap = s.snapshot()
     assert [w.state for w in snap.workers] == ["ready", "ready"]
     assert all(w.steps == 0 and w.op == "read counter" for w in snap.workers)
@@ -46,7 +46,7 @@ def test_every_worker_waits_at_its_gate_until_stepped(session_of, mode):
 
 @pytest.mark.parametrize("mode", MODES)
 def test_round_robin_and_counted_steps(session_of, mode):
-    s = session_of("lock-contention", mode)
+    s = session_of(example("lock-contention"), mode)
     order = []
     for _ in range(3):
         order.append(s.step())
@@ -60,7 +60,7 @@ def test_round_robin_and_counted_steps(session_of, mode):
 
 @pytest.mark.parametrize("mode", MODES)
 def test_star_runs_a_worker_until_it_blocks(session_of, mode):
-    s = session_of("lock-contention", mode)
+    s = session_of(example("lock-contention"), mode)
     s.run_schedule("w0")  # w0 holds the lock
     s.run_schedule("w1*")  # w1 runs until its acquire blocks
     w1 = s.snapshot().worker("w1")
@@ -73,7 +73,7 @@ def test_star_runs_a_worker_until_it_blocks(session_of, mode):
 
 @pytest.mark.parametrize("mode", MODES)
 def test_play_steps_by_itself_and_pause_stops_it(session_of, mode):
-    s = session_of("race-condition", mode)
+    s = session_of(example("race-condition"), mode)
     s.play(200)
     deadline = time.monotonic() + 20
     while sum(w.steps for w in s.snapshot().workers) < 4:
@@ -113,7 +113,7 @@ def test_pause_after_running_free_closes_the_gates_again(session_of, scenario_fi
 
 @pytest.mark.parametrize("mode", MODES)
 def test_blocked_on_a_semaphore_at_zero_until_a_release(session_of, mode):
-    s = session_of("semaphore", mode)
+    s = session_of(example("semaphore"), mode)
     s.run_schedule("w0,w1,w2")
     snap = s.snapshot()
     assert snap.semaphore("permits").value == 0
@@ -133,7 +133,7 @@ def test_blocked_on_a_semaphore_at_zero_until_a_release(session_of, mode):
 
 @pytest.mark.parametrize("mode", MODES)
 def test_one_set_releases_every_waiter_and_a_timed_wait_returns_false(session_of, mode):
-    s = session_of("event", mode)
+    s = session_of(example("event"), mode)
     s.run_schedule("w0,w1,w2")
     ev = s.snapshot().event("go")
     assert not ev.is_set
@@ -154,7 +154,7 @@ def test_one_set_releases_every_waiter_and_a_timed_wait_returns_false(session_of
 
 @pytest.mark.parametrize("mode", MODES)
 def test_steps_asked_faster_than_they_finish_are_taken_in_order(session_of, mode):
-    s = session_of("race-condition", mode)
+    s = session_of(example("race-condition"), mode)
     for name in ["w0", "w1", "w0", "w1"]:  # as fast as keys can be pressed
         assert s.step(name) == name
     assert s.wait_settled(10)
@@ -167,7 +167,7 @@ def test_steps_asked_faster_than_they_finish_are_taken_in_order(session_of, mode
 
 @pytest.mark.parametrize("mode", MODES)
 def test_steps_asked_for_quickly_after_a_long_pause_still_queue(session_of, mode):
-    s = session_of("race-condition", mode)
+    s = session_of(example("race-condition"), mode)
     time.sleep(1.5)  # a student reads the screen for a while (longer than any patience)...
     for name in ("w0", "w1", "w0", "w1"):  # ...then types 1 2 1 2 quickly
         assert s.step(name) is not None

@@ -8,7 +8,7 @@ import pytest
 
 from ipc_tui.bench.app import BUSIEST
 from ipc_tui.engine import Session
-from tests.conftest import MODES, run_to_end
+from tests.conftest import MODES, example, run_to_end
 
 
 def summarised(name: str, mode: str) -> Session:
@@ -20,7 +20,7 @@ def summarised(name: str, mode: str) -> Session:
 
 @pytest.mark.parametrize("mode", MODES)
 def test_a_summarised_free_run_ends_with_the_same_state(mode):
-    s = summarised("lock-contention", mode)
+    s = summarised(example("lock-contention"), mode)
     try:
         run_to_end(s)
         snap = s.snapshot()

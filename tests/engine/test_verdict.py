@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tests.conftest import MODES, run_cli
+from tests.conftest import MODES, example, run_cli
 from tests.sources import DEADLOCK, PARTIAL_DEADLOCK, SEMAPHORE_CIRCLE
 
 
@@ -23,7 +23,7 @@ def wait_for(predicate, seconds: float = 10) -> None:
 
 @pytest.mark.parametrize("mode", MODES)
 def test_a_full_bounded_buffer_is_not_a_deadlock(session_of, mode):
-    s = session_of("producer-consumer", mode)
+    s = session_of(example("producer-consumer"), mode)
     s.run_schedule("producer*")  # three items in, then blocked on `slots`: the buffer is full
     snap = s.snapshot()
     assert snap.worker("producer").blocked_on == "slots"
@@ -49,7 +49,7 @@ def test_a_ping_pong_whose_other_player_is_ready_is_not_a_deadlock(session_of, m
 
 @pytest.mark.parametrize("mode", MODES)
 def test_a_real_deadlock_is_named_as_soon_as_the_steps_have_settled(session_of, mode):
-    s = session_of("deadlock", mode)
+    s = session_of(example("deadlock"), mode)
     s.run_schedule("w0,w1,w0,w1")  # returns once the last step has settled: no waiting after
     verdict = s.verdict()
     assert verdict.kind == "deadlock" and verdict.certain
@@ -146,6 +146,8 @@ def test_an_event_nobody_can_set_is_stuck_once_the_last_setter_has_gone(session_
 def test_headless_exits_3_at_once_on_a_deadlock_and_runs_on_past_a_full_buffer(scenario_file):
     done = run_cli("--headless", "--scenario", scenario_file(DEADLOCK), "--schedule", "w0,w1,w0,w1")
     assert done.returncode == 3 and "a deadlock" in done.stderr
-    done = run_cli("--headless", "--scenario", "producer-consumer", "--schedule", "producer*")
+    done = run_cli(
+        "--headless", "--scenario", example("producer-consumer"), "--schedule", "producer*"
+    )
     assert done.returncode == 0, done.stderr
     assert "DEADLOCK" not in done.stdout + done.stderr

@@ -16,7 +16,7 @@ def cells(session) -> dict:
 @pytest.mark.parametrize("mode", MODES)
 def test_critical_section_never_two_inside_and_nothing_lost(session_of, mode):
     s = session_of("critical-section", mode)
-    s.run_schedule("w0,w1,w0,w1")  # the schedule that loses an update without the lock
+    s.run_schedule("MainThreadx2,w0,w1,w0,w1")  # the schedule that loses an update without the lock
     assert s.snapshot().worker("w1").blocked_on == "lock"
     run_to_end(s)
     assert cells(s)["counter"] == 6
@@ -62,12 +62,12 @@ def test_ping_pong_alternates_whatever_the_schedule(session_of, mode, seed):
 @pytest.mark.parametrize("mode", MODES)
 def test_producer_consumer_blocks_when_full_and_when_empty(session_of, mode):
     s = session_of("producer-consumer", mode)
-    s.run_schedule("consumer*")
-    assert s.snapshot().worker("consumer").blocked_on == "items"  # empty
+    s.run_schedule("MainThreadx2,consumer*")
+    assert s.snapshot().worker("consumer").blocked_on == "buf.items"  # empty
     s.run_schedule("producer*")
     snap = s.snapshot()
-    assert snap.worker("producer").blocked_on == "slots"  # full, once the consumer took one
-    assert snap.semaphore("slots").value == 0
+    assert snap.worker("producer").blocked_on == "buf.slots"  # full, once the consumer took one
+    assert snap.semaphore("buf.slots").value == 0
     for seed in SEEDS:
         t = session_of("producer-consumer", mode)
         step_randomly(t, seed)
@@ -101,54 +101,37 @@ def test_every_scenario_has_its_lesson_in_english_and_chinese():
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_deadlock_forms_a_named_cycle_and_the_global_order_fixes_it(mode):
-    from ipc_tui.engine import Session
-
-    s = Session("deadlock", mode)
-    try:
-        s.start()
-        s.run_schedule("w0,w1,w0,w1")
-        assert s.verdict().kind == "deadlock"
-        assert s.verdict().cycle == ("w0", "b", "w1", "a", "w0")
-    finally:
-        s.close()
-    fixed = Session("deadlock", mode, "fixed")
-    try:
-        fixed.start()
-        fixed.run_schedule("w0,w1,w0,w1")
-        assert fixed.verdict().kind == "running"
-        for seed in SEEDS:
-            step_randomly(fixed, seed)
-            fixed.restart()
-    finally:
-        fixed.close()
+def test_deadlock_forms_a_named_cycle_and_the_global_order_fixes_it(session_of, mode):
+    s = session_of("deadlock", mode)
+    s.run_schedule("MainThreadx2,w0,w1,w0,w1")
+    assert s.verdict().kind == "likely"  # main could still release a lock it does not hold
+    s.run_schedule("MainThread")  # it waits to join w0: nobody can move
+    assert s.verdict().kind == "deadlock"
+    assert s.verdict().cycle == ("w0", "b", "w1", "a", "w0")
+    fixed = session_of("deadlock", mode, "fixed")
+    fixed.run_schedule("MainThreadx2,w0,w1,w0,w1")
+    assert fixed.verdict().kind == "running"
+    for seed in SEEDS:
+        step_randomly(fixed, seed)
+        assert cells(fixed)["moved"] == 2
+        fixed.restart()
+        assert fixed.wait_started(15) and fixed.wait_settled(10)
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_dining_philosophers_deadlock_by_stepping_and_the_fixed_variant(mode):
-    from ipc_tui.engine import Session
-
+def test_dining_philosophers_deadlock_by_stepping_and_the_fixed_variant(session_of, mode):
     everyone_left = ",".join(f"p{i}" for i in range(5))
-    s = Session("dining-philosophers", mode)
-    try:
-        s.start()
-        s.run_schedule(f"{everyone_left},{everyone_left}")
-        cycle = s.verdict().cycle
-        assert (
-            s.verdict().kind == "deadlock" and len(cycle) == 11
-        )  # five philosophers, five forks, p0 again
-        assert {w.state for w in s.snapshot().workers} == {"blocked"}
-    finally:
-        s.close()
-    fixed = Session("dining-philosophers", mode, "fixed")
-    try:
-        fixed.start()
-        fixed.run_schedule(f"{everyone_left},{everyone_left}")
-        assert fixed.verdict().kind == "running"
-        step_randomly(fixed, 1)
-        assert cells(fixed)["meals"] == (2, 2, 2, 2, 2)
-    finally:
-        fixed.close()
+    s = session_of("dining-philosophers", mode)
+    s.run_schedule(f"MainThreadx5,{everyone_left},{everyone_left},MainThread")
+    cycle = s.verdict().cycle
+    assert s.verdict().kind == "deadlock" and len(cycle) == 11  # five of each, and p0 again
+    states = {w.name: w.state for w in s.snapshot().workers}
+    assert all(states[p] == "blocked" for p in everyone_left.split(","))
+    fixed = session_of("dining-philosophers", mode, "fixed")
+    fixed.run_schedule(f"MainThreadx5,{everyone_left},{everyone_left}")
+    assert fixed.verdict().kind == "running"
+    step_randomly(fixed, 1)
+    assert cells(fixed)["meals"] == (2, 2, 2, 2, 2)
 
 
 def step_until(session, worker: str, op: str, most: int = 100) -> None:
@@ -213,7 +196,7 @@ def test_process_basics_pid_only_after_start_and_exit_codes_after_join(session_o
 @pytest.mark.parametrize("mode", MODES)
 def test_lock_contention_shows_who_waited_and_for_how_long(session_of, mode):
     s = session_of("lock-contention", mode)
-    s.run_schedule("w0,w1,w2")  # w0 holds the lock; w1 and w2 queue behind it
+    s.run_schedule("MainThreadx3,w0,w1,w2")  # w0 holds the lock; w1 and w2 queue behind it
     s.run_schedule("w0x3")  # read, write, release: the lock goes to a waiter
     snap = s.snapshot()
     granted = snap.lock("lock").holder
@@ -227,7 +210,7 @@ def test_lock_contention_shows_who_waited_and_for_how_long(session_of, mode):
 @pytest.mark.parametrize("mode", MODES)
 def test_event_clear_re_arms_it(session_of, mode):
     s = session_of("event", mode)
-    s.run_schedule("w0,w1,w3x3")  # two wait; w3 sleeps, sets, clears
+    s.run_schedule("MainThreadx5,w0,w1,w3x3")  # two wait; w3 sleeps, sets, clears
     snap = s.snapshot()
     assert snap.worker("w0").state == snap.worker("w1").state == "done"  # released by set()
     assert not snap.event("go").is_set  # and re-armed by clear()
@@ -287,4 +270,7 @@ def test_every_scenario_runs_to_its_end_running_free(session_of, name, mode):
     ):  # a deadlock scenario may deadlock: reported
         assert time.monotonic() < deadline, s.snapshot().workers
         time.sleep(0.01)
-    assert not [w.name for w in s.snapshot().workers if w.state == "failed"]
+    failed = [w for w in s.snapshot().workers if w.state == "failed"]
+    if name == "race-condition":  # running free, it may lose an update: its assert says so
+        failed = [w for w in failed if "AssertionError: counter is" not in (w.error or "")]
+    assert not [w.name for w in failed]

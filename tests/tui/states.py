@@ -44,30 +44,28 @@ STATES = [
     ),
     LessonState(
         "critical-section",
-        "thread",
-        "w0,w1",
+        "process",
+        "MainThreadx2,w0,w1",
         {
             "locks_pane": ["lock ● held by w0 waiting: w1"],
-            "code_pane": ["w1 31 with lock:", "w0 ▌32 counter.value += 1"],
+            "code_pane": ["w1 6 with lock:", "w0 ▌7 counter.value += 1"],
         },
     ),
     LessonState(
         "deadlock",
-        "thread",
-        "w0,w1,w0,w1",
+        "process",
+        "MainThreadx2,w0,w1,w0,w1,MainThread",
         {
             "verdict_bar": [cycle_of(["w0", "w1"], ["b", "a"])],
             "locks_pane": ["a ● held by w0 waiting: w1", "b ● held by w1 waiting: w0"],
-            # the line that makes the deadlock, whole
-            "code_pane": [
-                'Process(target=transfer, args=((a, b) if FIXED else (b, a)), name="w1")'
-            ],
+            # both inside their first lock, each waiting at its second
+            "code_pane": ["w0 w1 7 with second:"],
         },
     ),
     LessonState(
         "dining-philosophers",
-        "thread",
-        ",".join(PHILOSOPHERS * 2),
+        "process",
+        ",".join(["MainThreadx5", *PHILOSOPHERS * 2, "MainThread"]),
         {
             "verdict_bar": [cycle_of(PHILOSOPHERS, FORKS)],
             "locks_pane": [f"forks[{i}] ● p{i} p{(i - 1) % 5}" for i in range(5)],
@@ -75,8 +73,8 @@ STATES = [
     ),
     LessonState(
         "event",
-        "thread",
-        "w0,w1,w2",
+        "process",
+        "MainThreadx5,w0,w1,w2",
         {
             "events_pane": ["go ○ clear parked: w0, w1"],
             "trace_pane": ["w2 #1 wait go -> False"],
@@ -97,8 +95,8 @@ STATES = [
     ),
     LessonState(
         "lock-contention",
-        "thread",
-        "w0,w2,w1",
+        "process",
+        "MainThreadx3,w0,w2,w1",
         {"locks_pane": ["lock ● w0 w2 → w1"]},
     ),
     LessonState(
@@ -118,18 +116,18 @@ STATES = [
     ),
     LessonState(
         "producer-consumer",
-        "thread",
-        "producer*",
+        "process",
+        "MainThreadx2,producer*",
         {
-            "workers_pane": ["producer ■ blocked on slots"],
-            "memory_pane": ["buffer 0: 1 1: 2 2: 3"],
-            "semaphores_pane": ["slots 0 (started at 3)", "blocked at 0: producer"],
+            "workers_pane": ["producer ■ blocked on buf"],  # (cut: the Semaphores pane says it)
+            "memory_pane": ["buf.places 0: 1 1: 2 2: 3"],
+            "semaphores_pane": ["buf.slots 0 (started at 3)", "blocked at 0: producer"],
         },
     ),
     LessonState(
         "race-condition",
-        "thread",
-        "w0,w1,w0,w1",
+        "process",
+        "MainThreadx2,w0,w1,w0,w1",
         {
             "memory_pane": ["counter 1"],
             "trace_pane": ["w0 #2 write counter 0 -> 1", "w1 #2 write counter 1 -> 1"],
@@ -147,8 +145,8 @@ STATES = [
     ),
     LessonState(
         "semaphore",
-        "thread",
-        "w0,w1,w2",
+        "process",
+        "MainThreadx4,w0,w1,w2",
         {"semaphores_pane": ["permits 0 (started at 2)", "taken by: w0, w1", "blocked at 0: w2"]},
     ),
     LessonState(

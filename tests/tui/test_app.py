@@ -18,7 +18,7 @@ from ipc_tui.tui.picker import PickerScreen
 from ipc_tui.tui.results import ResultsPane
 from ipc_tui.tui.trace import LINE_CACHE, Timeline, TraceLog, TracePane
 from ipc_tui.tui.workers import WorkersPane
-from tests.conftest import MODES, gone
+from tests.conftest import MODES, example, gone
 from tests.sources import COUNTING, LOOPS, PARTIAL_DEADLOCK, RAISES
 from tests.tui.screen import settled, shows
 
@@ -35,7 +35,7 @@ def workers_text(app) -> str:
 
 @pytest.mark.parametrize("mode", MODES)
 async def test_keys_make_an_update_get_lost_and_the_memory_pane_shows_it(app_on, mode):
-    app = app_on("race-condition", mode)
+    app = app_on(example("race-condition"), mode)
     async with app.run_test(size=(120, 40)) as pilot:
         await settled(pilot, app)
         await pilot.press("1", "2", "1", "2")
@@ -52,7 +52,7 @@ async def test_keys_make_an_update_get_lost_and_the_memory_pane_shows_it(app_on,
 
 
 async def test_the_code_pane_shows_each_worker_on_the_line_it_runs_next(app_on):
-    app = app_on("lock-contention", "thread")
+    app = app_on(example("lock-contention"), "thread")
     async with app.run_test(size=(120, 40)) as pilot:
         pane = app.code_pane
 
@@ -77,7 +77,7 @@ async def test_the_code_pane_shows_each_worker_on_the_line_it_runs_next(app_on):
 
 @pytest.mark.parametrize("mode", MODES)
 async def test_the_locks_pane_shows_the_holder_and_the_queue(app_on, mode):
-    app = app_on("lock-contention", mode)
+    app = app_on(example("lock-contention"), mode)
     async with app.run_test(size=(80, 24)) as pilot:
         await settled(pilot, app)
         await pilot.press("1", "3", "2")
@@ -88,7 +88,7 @@ async def test_the_locks_pane_shows_the_holder_and_the_queue(app_on, mode):
 
 
 async def test_clicking_a_worker_row_steps_it(app_on):
-    app = app_on("race-condition", "thread")
+    app = app_on(example("race-condition"), "thread")
     async with app.run_test(size=(120, 40)) as pilot:
         await settled(pilot, app)
         await pilot.click(app.workers_pane.rows[1])
@@ -162,7 +162,7 @@ async def test_a_free_run_that_ends_leaves_no_event_out_of_the_trace(
 async def test_opening_the_help_again_and_again_leaves_no_old_footer_keys_alive(app_on):
     """Each time the help opens or closes, the footer rebuilds its keys: the old ones must go
     (Textualize/textual#6666 kept every one of them; our Footer drops them)."""
-    app = app_on("lock-contention", "thread")
+    app = app_on(example("lock-contention"), "thread")
     async with app.run_test(size=(120, 40)) as pilot:
         await settled(pilot, app)
         for _ in range(15):
@@ -214,7 +214,7 @@ def test_the_trace_keeps_a_few_screens_of_rendered_lines():
 
 
 async def test_play_steps_on_its_own_and_space_pauses(app_on):
-    app = app_on("lock-contention", "thread")
+    app = app_on(example("lock-contention"), "thread")
     async with app.run_test(size=(120, 40)) as pilot:
         await settled(pilot, app)
         await pilot.press("plus", "plus", "plus", "space")  # 16 steps a second
@@ -228,7 +228,7 @@ async def test_play_steps_on_its_own_and_space_pauses(app_on):
 
 
 async def test_restart_switch_mode_and_next_scenario(app_on):
-    app = app_on("race-condition", "process")
+    app = app_on(example("race-condition"), "process")
     async with app.run_test(size=(120, 40)) as pilot:
         await settled(pilot, app)
         await pilot.press("1", "1")
@@ -308,7 +308,7 @@ async def test_the_picker_filters_as_you_type():
 
 
 async def test_the_command_palette_opens_any_scenario(app_on):
-    app = app_on("race-condition", "thread")
+    app = app_on(example("race-condition"), "thread")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("ctrl+p")
         await pilot.pause()
@@ -320,7 +320,7 @@ async def test_the_command_palette_opens_any_scenario(app_on):
 
 
 async def test_the_lesson_pane_speaks_the_chosen_language():
-    app = IpcApp(Session(find_scenario("semaphore"), "thread"), lang="zh")
+    app = IpcApp(Session(find_scenario(example("semaphore")), "thread"), lang="zh")
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
@@ -355,7 +355,7 @@ async def test_the_results_pane_fills_in_what_a_measuring_scenario_measured():
 
 
 async def test_k_kills_a_process_the_lock_stays_taken_and_r_recovers(app_on):
-    app = app_on("lock-contention", "process")
+    app = app_on(example("lock-contention"), "process")
     async with app.run_test(size=(120, 40)) as pilot:
         await settled(pilot, app)
         await pilot.press("1")  # w0 takes the lock
@@ -388,7 +388,7 @@ async def test_k_kills_a_process_the_lock_stays_taken_and_r_recovers(app_on):
 
 
 async def test_k_on_a_thread_says_it_cannot_be_killed(app_on):
-    app = app_on("lock-contention", "thread")
+    app = app_on(example("lock-contention"), "thread")
     async with app.run_test(size=(120, 40)) as pilot:
         await settled(pilot, app)
         await pilot.press("k", "1")
@@ -440,7 +440,7 @@ async def test_a_cycle_is_named_in_the_verdict_bar_while_another_worker_still_ru
 
 @pytest.mark.parametrize("mode", MODES)
 async def test_a_full_buffer_is_not_called_a_deadlock_while_the_consumer_is_ready(app_on, mode):
-    app = app_on("producer-consumer", mode)
+    app = app_on(example("producer-consumer"), mode)
     async with app.run_test(size=(120, 40)) as pilot:
         await settled(pilot, app)
         await pilot.press(*["1"] * 30)  # the lesson's "producer*": fill the buffer, then block
@@ -493,7 +493,9 @@ async def test_a_process_that_ends_after_its_last_report_is_redrawn_not_alive(sc
 
 @pytest.mark.parametrize("mode", MODES)
 async def test_after_a_free_run_the_memory_pane_shows_no_stale_was(app_on, mode):
-    app = app_on("race-condition", mode, summary=True)  # as the app runs: summaries running free
+    app = app_on(
+        example("race-condition"), mode, summary=True
+    )  # as the app runs: summaries running free
     async with app.run_test(size=(120, 40)) as pilot:
         await settled(pilot, app)
         await pilot.press("1", "2", "1", "2")
@@ -513,7 +515,7 @@ async def test_after_a_free_run_the_memory_pane_shows_no_stale_was(app_on, mode)
 
 @pytest.mark.parametrize("mode", MODES)
 async def test_when_the_run_ends_the_lost_update_is_named(app_on, mode):
-    app = app_on("race-condition", mode, summary=True)
+    app = app_on(example("race-condition"), mode, summary=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await settled(pilot, app)
         await pilot.press("1", "2", "1", "2", *"1111", *"2222")  # then one after the other
@@ -528,7 +530,7 @@ async def test_when_the_run_ends_the_lost_update_is_named(app_on, mode):
 
 async def test_trace_lines_written_behind_the_timeline_are_as_wide_as_the_trace(app_on):
     # (seen trying it: steps taken while the timeline showed came back wrapped at 20 columns)
-    app = app_on("lock-contention", "thread")
+    app = app_on(example("lock-contention"), "thread")
     async with app.run_test(size=(120, 40)) as pilot:
         await settled(pilot, app)
         await pilot.press("t")

@@ -8,6 +8,7 @@ import pytest
 
 from ipc_tui.engine import Session
 from ipc_tui.engine.frontend import SessionView
+from tests.conftest import example
 from tests.tui.fake import FakeSession
 
 
@@ -24,7 +25,7 @@ def parameters(func) -> list[tuple[str, object]]:
 
 @pytest.mark.parametrize("name", members())
 def test_the_real_and_the_fake_session_keep_to_the_view(name, session_of):
-    real = session_of("race-condition", "thread")
+    real = session_of(example("race-condition"), "thread")
     fake = FakeSession()
     for session in (real, fake):
         assert hasattr(session, name), f"{type(session).__name__} has no {name}"

@@ -15,6 +15,7 @@ from ipc_tui.engine import Session, find_scenario
 from ipc_tui.tui.app import IpcApp, MainScreen
 from ipc_tui.tui.help import HelpScreen
 from ipc_tui.tui.picker import PickerScreen
+from tests.conftest import example
 from tests.tui.fake import INFO, OTHER, FakeSession
 
 MOVING = ["up", "down", "pageup", "pagedown", "home", "end", "tab", "shift+tab", "enter"]
@@ -116,7 +117,7 @@ def test_random_key_sequences_on_a_real_session_never_crash(scenario_file, keys)
         return Session(info, mode or "thread", variant, quick=True, summary=True)
 
     info = find_scenario(path)
-    scenarios = [info, find_scenario("race-condition")]
+    scenarios = [info, find_scenario(example("race-condition"))]
 
     async def run() -> IpcApp:
         app = IpcApp(factory(info, "thread", None), factory=factory, scenarios=scenarios)

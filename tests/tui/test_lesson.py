@@ -7,17 +7,18 @@ from rich.text import Text
 
 from ipc_tui.engine import find_scenario
 from ipc_tui.tui.wrap import may_start_line, wrap
+from tests.conftest import example
 from tests.tui.screen import drawn_in, settled, shows
 
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 60)], ids=["80x24", "200x60"])
 async def test_the_lesson_is_open_from_the_start_with_the_keys_that_step_each_worker(app_on, size):
-    app = app_on("lock-contention", "thread")
+    app = app_on(example("lock-contention"), "thread")
     async with app.run_test(size=size) as pilot:
         await settled(pilot, app)
         lesson = app.lesson_pane
         assert shows(app, "Keys: 1 steps w0, 2 w1, 3 w2.", lesson)
-        assert shows(app, find_scenario("lock-contention").title, lesson)
+        assert shows(app, find_scenario(example("lock-contention")).title, lesson)
         await pilot.press("l")
         await pilot.pause()
         assert not shows(app, "Keys: 1 steps w0")
@@ -27,7 +28,7 @@ async def test_the_lesson_is_open_from_the_start_with_the_keys_that_step_each_wo
 
 
 async def test_the_keys_line_names_every_worker_in_the_lessons_language(app_on):
-    app = app_on("dining-philosophers", "thread", lang="zh")
+    app = app_on(example("dining-philosophers"), "thread", lang="zh")
     async with app.run_test(size=(120, 40)) as pilot:
         await settled(pilot, app)
         assert shows(app, "按键:1 单步 p0,2 p1,3 p2,4 p3,5 p4。", app.lesson_pane)

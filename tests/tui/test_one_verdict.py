@@ -7,7 +7,7 @@ import pytest
 
 from ipc_tui.engine import Session, find_scenario
 from ipc_tui.tui.app import IpcApp
-from tests.conftest import run_cli
+from tests.conftest import example, run_cli
 from tests.sources import PARTIAL_DEADLOCK
 from tests.tui.screen import settled
 
@@ -27,9 +27,15 @@ NOBODY_SETS = """
 
 SITUATIONS = [
     # (scenario or source, keys in the app, the same as a schedule, exit code, first word)
-    ("deadlock", "1212", "w0,w1,w0,w1", 3, "DEADLOCK"),
-    ("race-condition", "1212" + "1111" + "2222", "w0,w1,w0,w1,w0*,w1*", 1, "NOT AS EXPECTED"),
-    ("critical-section", "1212f", "w0,w1,w0,w1", 0, "AS EXPECTED"),  # (f: run free)
+    (example("deadlock"), "1212", "w0,w1,w0,w1", 3, "DEADLOCK"),
+    (
+        example("race-condition"),
+        "1212" + "1111" + "2222",
+        "w0,w1,w0,w1,w0*,w1*",
+        1,
+        "NOT AS EXPECTED",
+    ),
+    (example("critical-section"), "1212f", "w0,w1,w0,w1", 0, "AS EXPECTED"),  # (f: run free)
     (NOBODY_SETS, "12", "w0,w1", 3, "STUCK"),
     (PARTIAL_DEADLOCK, "12123", "w0,w1,w0,w1,w2", 3, "LIKELY DEADLOCK"),
 ]

@@ -7,6 +7,7 @@ from textual.geometry import Region
 from textual.widgets import Footer
 from textual.widgets._toast import Toast
 
+from tests.conftest import example
 from tests.tui.screen import settled, shows
 
 SMALL = (80, 24)
@@ -19,7 +20,7 @@ async def run_schedule(pilot, app, schedule: str) -> None:
 
 
 async def test_a_long_cycle_is_on_screen_in_full(app_on):
-    app = app_on("dining-philosophers", "thread")
+    app = app_on(example("dining-philosophers"), "thread")
     async with app.run_test(size=SMALL) as pilot:
         await settled(pilot, app)
         await run_schedule(pilot, app, f"{EVERYONE_LEFT},{EVERYONE_LEFT}")
@@ -30,7 +31,7 @@ async def test_a_long_cycle_is_on_screen_in_full(app_on):
 
 
 async def test_who_is_stuck_on_what_a_dead_worker_held_is_on_screen_in_full(app_on):
-    app = app_on("lock-contention", "process")
+    app = app_on(example("lock-contention"), "process")
     async with app.run_test(size=SMALL) as pilot:
         await settled(pilot, app)
         await pilot.press("1", "k", "1")  # w0 takes the lock, and is killed holding it
@@ -48,7 +49,7 @@ async def test_who_is_stuck_on_what_a_dead_worker_held_is_on_screen_in_full(app_
 
 
 async def test_toasts_leave_the_newest_lines_of_the_trace_in_view(app_on):
-    app = app_on("lock-contention", "process")
+    app = app_on(example("lock-contention"), "process")
     async with app.run_test(size=SMALL, notifications=True) as pilot:
         await settled(pilot, app)
         await pilot.press("1", "k", "1")
@@ -75,12 +76,12 @@ async def test_toasts_leave_the_newest_lines_of_the_trace_in_view(app_on):
 async def test_the_help_shows_every_key_and_the_legend_and_scrolls_on_a_smaller_screen(app_on):
     ends = ["command palette: every scenario and every action", "quit (every worker is stopped)"]
     legend = "✂ cut off (a daemon)"
-    app = app_on("lock-contention", "thread")
+    app = app_on(example("lock-contention"), "thread")
     async with app.run_test(size=SMALL) as pilot:
         await pilot.press("question_mark")
         await pilot.pause()
         assert all(shows(app, what) for what in [*ends, legend])
-    app = app_on("lock-contention", "thread")
+    app = app_on(example("lock-contention"), "thread")
     async with app.run_test(size=(80, 14)) as pilot:
         await pilot.press("question_mark")
         await pilot.pause()
@@ -94,7 +95,7 @@ async def test_the_help_shows_every_key_and_the_legend_and_scrolls_on_a_smaller_
 
 
 async def test_the_key_bar_keeps_help_and_quit(app_on):
-    app = app_on("lock-contention", "thread")
+    app = app_on(example("lock-contention"), "thread")
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
         footer = app.screen.query_one(Footer)

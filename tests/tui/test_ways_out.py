@@ -8,7 +8,7 @@ import time
 import pytest
 
 from ipc_tui.bench.terminal import Terminal
-from tests.conftest import descendants, gone
+from tests.conftest import descendants, example, gone
 from tests.sources import DEADLOCK, LOOPS, RAISES
 
 BUSY = """
@@ -33,11 +33,11 @@ WAYS_OUT = {
 
 # state: (scenario, mode, keys that bring it about, what the screen then shows)
 STATES = {
-    "stepping": ("lock-contention", "process", [b"1", b"2"], b"blocked"),
+    "stepping": (example("lock-contention"), "process", [b"1", b"2"], b"blocked"),
     "deadlocked": (DEADLOCK, "process", [b"1", b"2", b"1", b"2"], b"DEADLOCK"),
     "running free": (BUSY, "process", [b"f"], b"running free"),
     "a worker raised": (RAISES, "process", [b"1"], b"failed"),
-    "killed holding a lock": ("lock-contention", "process", [b"1", b"k", b"1"], b"killed"),
+    "killed holding a lock": (example("lock-contention"), "process", [b"1", b"k", b"1"], b"killed"),
     "endless loop": (LOOPS, "process", [b"1"], b"no step"),
     "endless loop in a thread": (LOOPS, "thread", [b"1"], b"no step"),
 }

@@ -4,6 +4,7 @@ import asyncio
 
 from ipc_tui.engine import TraceEvent
 from ipc_tui.present import what_happened
+from tests.conftest import example
 from tests.tui.screen import settled
 
 
@@ -12,7 +13,7 @@ def said(app) -> list[str]:
 
 
 async def test_0_and_a_digit_past_the_last_row_say_what_the_digits_do(app_on):
-    app = app_on("lock-contention", "thread")
+    app = app_on(example("lock-contention"), "thread")
     async with app.run_test(size=(80, 24)) as pilot:
         await settled(pilot, app)
         await pilot.press("0")
@@ -26,7 +27,7 @@ async def test_0_and_a_digit_past_the_last_row_say_what_the_digits_do(app_on):
 
 
 async def test_the_play_speed_is_said_in_good_english(app_on):
-    app = app_on("lock-contention", "thread")
+    app = app_on(example("lock-contention"), "thread")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("minus")
         await pilot.pause()
@@ -37,7 +38,7 @@ async def test_the_play_speed_is_said_in_good_english(app_on):
 
 
 async def test_a_semaphore_that_started_at_0_says_so(app_on):
-    app = app_on("producer-consumer", "thread")
+    app = app_on(example("producer-consumer"), "thread")
     async with app.run_test(size=(120, 40)) as pilot:
         await settled(pilot, app)
         await asyncio.to_thread(app.session.run_schedule, "producer*")
@@ -53,7 +54,7 @@ def test_a_summary_of_steps_run_free_names_no_line_0():
 
 
 async def test_a_worker_in_a_deadlock_is_said_to_wait_for_ever_not_until_let_go(app_on):
-    app = app_on("deadlock", "thread")
+    app = app_on(example("deadlock"), "thread")
     async with app.run_test(size=(80, 24)) as pilot:
         await settled(pilot, app)
         for key in "1212":

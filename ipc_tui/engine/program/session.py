@@ -31,11 +31,13 @@ import sys
 import tempfile
 import threading
 import weakref
+from pathlib import Path
 from time import monotonic
 from typing import Any
 
 from ipc_tui.engine import reports as r
 from ipc_tui.engine.board import Board, WorkerRecord
+from ipc_tui.engine.check import Checked, asserts_in, from_failure
 from ipc_tui.engine.errors import CannotKill, ScenarioError
 from ipc_tui.engine.loader import ScenarioInfo
 from ipc_tui.engine.program.agent import ENV
@@ -151,6 +153,7 @@ class ProgramSession(Steering):
         self.summary = summary
         self.argv = tuple(argv)
         self.stdin = stdin  # what the program reads (None: nothing, as there is no keyboard)
+        self._asserts = asserts_in(Path(info.path).read_text(encoding="utf-8", errors="replace"))
         self._build()
 
     def _build(self) -> None:
@@ -456,9 +459,24 @@ class ProgramSession(Steering):
                 if w.kind == "process" and w.live and wid not in self._conn_of:
                     self.board.reaped(w, self._exit.get(wid), not self._stopping.is_set())
             self._unexplained.clear()
+            if not self._stopping.is_set():
+                self._judge_asserts()
             self.board.pending = False
             self.board.peeked()
             self._ended.set()
+
+    def _judge_asserts(self) -> None:
+        """The program's asserts are its check (engine/check.py): the first worker's that failed
+        says what did not hold; a program that ended with none failed, and no worker failed or
+        killed, held them all."""
+        workers = self.board.workers
+        for w in workers:
+            failed = from_failure(w.error) if w.state == "failed" and w.error else None
+            if failed is not None:
+                self.board.check(failed)
+                return
+        if self._asserts and all(w.state == "done" for w in workers):
+            self.board.check(Checked(True, "; ".join(self._asserts)))
 
     # -- to the program ----------------------------------------------------------------------
 
@@ -562,7 +580,8 @@ class ProgramSession(Steering):
             return self._cond.wait_for(lambda: self._ended.is_set() and not self._conns, timeout)
 
     def wait_checked(self, timeout: float = 5.0) -> bool:
-        return True  # (a program says what must hold with its own asserts)
+        """A program's asserts are judged as it ends (`_judge_asserts`)."""
+        return self.wait_exited(timeout)
 
     @property
     def exit_code(self) -> int | None:
