@@ -1,5 +1,6 @@
 """A plain `pip install .` ships the scenarios; the README and CI run the same test command."""
 
+import json
 import os
 import subprocess
 import sys
@@ -62,31 +63,40 @@ def test_the_readme_starts_with_the_two_commands_and_ci_runs_the_test_one():
     assert ".venv/bin/ruff check . && .venv/bin/ruff format --check ." in ci
 
 
-def test_the_readme_example_scenario_runs_as_it_says(tmp_path):
+def readme_block(text: str, opening: str) -> str:
+    start = text.index(opening) + len(opening.split("\n", 1)[0]) + 1
+    return text[start : text.index("```", start)]
+
+
+def test_the_readmes_lesson_beside_a_program_runs_as_it_says(tmp_path):
+    """The README's bank.py and bank.md: the lesson is read, teller2 blocks on the lock, and
+    the variant `unlocked` loses a deposit, which the program's own assert names."""
     text = (ROOT / "README.md").read_text()
-    start = text.index('```python\n"""Bank') + len("```python\n")
-    path = tmp_path / "my_lesson.py"
-    path.write_text(text[start : text.index("```", start)])
-    for mode in ("process", "thread"):
+    (tmp_path / "bank.py").write_text(readme_block(text, "```python\nimport sys\n"))
+    (tmp_path / "bank.md").write_text(readme_block(text, "```markdown\n# Bank"))
+
+    def run(*args: str) -> tuple[int, list[dict]]:
+        command = [sys.executable, "-m", "ipc_tui", str(tmp_path / "bank.py"), "--headless"]
         out = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "ipc_tui",
-                "--scenario",
-                str(path),
-                "--headless",
-                "--json",
-                "--mode",
-                mode,
-                "--schedule",
-                "opener*,teller1x3,teller2x3",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=60,
+            [*command, "--json", *args], capture_output=True, text=True, timeout=60
         )
-        assert out.returncode == 0, out.stderr
-        lines = out.stdout.splitlines()
-        assert '"worker": "teller2", "seq": 3, "kind": "blocked"' in out.stdout
-        assert '"final"' in lines[-1] and '"balance": 130' in lines[-1]
+        return out.returncode, [json.loads(line) for line in out.stdout.splitlines()]
+
+    for mode in ("process", "thread"):
+        code, lines = run("--mode", mode, "--schedule", "MainThreadx2,teller1,teller2")
+        assert code == 0
+        blocked = [
+            e["worker"] for e in lines if e.get("kind") == "blocked" and e["resource"] == "lock"
+        ]
+        assert blocked == ["teller2"]  # behind teller1, which holds it
+        final = lines[-1]["final"]
+        assert final["cells"]["balance"] == 130 and final["variant"] == "locked"
+    lossy = "MainThreadx2,teller1,teller2,teller1,teller2"
+    code, lines = run("--variant", "unlocked", "--schedule", lossy)
+    assert code == 1
+    assert lines[-1]["final"]["said"] == ["NOT AS EXPECTED: balance 120, expected 130"]
+    head = subprocess.run(
+        [sys.executable, "-m", "ipc_tui", str(tmp_path / "bank.py"), "--headless"],
+        capture_output=True, text=True, timeout=60,
+    ).stdout.splitlines()[0]  # fmt: skip
+    assert "Bank: two tellers deposit into one account, under a lock" in head
