@@ -238,18 +238,22 @@ def test_thread_basics_names_join_timeout_current_thread_and_daemon_cut_off(sess
 
 
 def test_threads_share_the_process_and_its_globals_processes_do_not(session_of):
-    s = session_of("threads-vs-processes", "mixed")
+    s = session_of("threads-vs-processes", "program")
     run_to_end(s)
     snap = s.snapshot()
     said = [(e.worker, e.result) for e in s.drain_events() if e.kind == "output"]
-    main_pid = snap.worker("main").pid
+    main_pid = snap.worker("MainThread").pid
     kinds = {w.name: (w.kind, w.pid) for w in snap.workers}
     assert kinds["Thread-1"] == kinds["Thread-2"] == ("thread", main_pid)  # one process
     pids = {kinds["Process-1"][1], kinds["Process-2"][1], main_pid}
     assert len(pids) == 3 and kinds["Process-1"][0] == "process"  # a process each
-    assert ("main", "main sees hits = 2 (threads' increments only)") in said
-    assert ("main", "main sees shared_hits = 4 (everyone's)") in said
-    assert sum("took" in text for who, text in said if who == "main") == 4
+    assert ("MainThread", "main sees hits = 2 (threads' increments only)") in said
+    assert ("MainThread", "main sees shared_hits = 4 (everyone's)") in said
+    assert sum("took" in text for who, text in said if who == "MainThread") == 4
+    # a process gets a copy of the global as it was when it started (under fork: both
+    # threads' increments), and its own increment stays in its copy
+    mine = [text for who, text in said if who.startswith("Process")]
+    assert len(mine) == 2 and all(text.startswith("process: pid") for text in mine)
 
 
 def every_scenario_and_mode():

@@ -169,7 +169,7 @@ STATES = [
     ),
     LessonState(
         "threads-vs-processes",
-        "mixed",
+        "program",
         FREE,
         {
             "trace_pane": [
