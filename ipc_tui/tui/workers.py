@@ -62,8 +62,9 @@ def worker_line(key: int, w: WorkerState, name_width: int = 4, width: int = 0) -
     flags = ("daemon " if w.daemon else "") + ("alive" if w.alive else "")
     if flags:  # (before the wait: the lesson's flags go last when a row has no room)
         parts.append((f"  {flags.strip()}", "dim italic"))
-    if w.waited >= 0.001:
-        parts.append((f"  waited {w.waited:.2f}s", "dim yellow"))
+    waited = w.waited + w.blocked_for  # (with the wait going on, as headless counts it)
+    if waited >= 0.001:
+        parts.append((f"  waited {waited:.2f}s", "dim yellow"))
     return fitted(parts, width)
 
 

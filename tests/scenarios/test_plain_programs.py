@@ -70,7 +70,8 @@ def test_a_built_in_program_gives_its_lesson_under_plain_python(info):
 )
 def test_a_built_in_program_gives_its_lesson_under_ipc_tui(info, mode):
     variant = [arg for fixed in FIXED.get(info.name, ()) for arg in ("--variant", fixed)]
-    done = run_cli("--scenario", info.name, "--headless", "--json", "--mode", mode, *variant)
+    as_written = [] if mode == "program" else ["--mode", mode]  # (a program with no modes)
+    done = run_cli("--scenario", info.name, "--headless", "--json", *as_written, *variant)
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     said = " ".join(lines[-1]["final"]["said"])
     assert ended_as_its_lesson_says(info.name, done.returncode, said), (said, done.stderr)

@@ -71,3 +71,21 @@ def test_a_join_says_whether_the_worker_ended_not_a_value_join_never_returns():
 
     assert what_happened(join(True)).plain == "join w0  (ended)  line 9"
     assert what_happened(join(False)).plain == "join w0  (still alive)  line 9"
+
+
+def test_a_worker_blocked_now_counts_the_wait_going_on():
+    """The Workers pane counts the wait that has not ended yet, as headless does (it showed
+    nothing for a deadlocked worker, which had waited for ever)."""
+    from ipc_tui.engine.snapshot import State, WorkerState
+    from ipc_tui.tui.workers import worker_line
+
+    blocked = WorkerState(
+        "w1", "thread", State.BLOCKED, "lock", "acquire lock", "f.py", 3, 1, False,
+        None, None, True, None, None, "f", waited=0.5, blocked_for=1.25,
+    )  # fmt: skip
+    assert "waited 1.75s" in worker_line(2, blocked).plain
+    ready = WorkerState(
+        "w0", "thread", State.READY, None, "read x", "f.py", 3, 1, False,
+        None, None, True, None, None, "f",
+    )  # fmt: skip
+    assert "waited" not in worker_line(1, ready).plain
