@@ -34,3 +34,5 @@ if __name__ == "__main__":
         w.join()
     print("main sees hits =", hits, "(threads' increments only)")
     print("main sees shared_hits =", shared_hits.value, "(everyone's)")
+    assert hits == 2, f"main sees hits = {hits}: only its own threads' increments count"
+    assert shared_hits.value == 4, f"shared_hits = {shared_hits.value}, expected 4"

@@ -42,6 +42,32 @@ def test_a_non_editable_install_finds_the_built_in_scenarios(tmp_path):
     assert (target / "ipc_tui" / "scenarios" / "shared-value.md").is_file()
     listed = {line.split()[0]: line for line in out.stdout.splitlines()}
     assert "each write replaces the last" in listed["shared-value"]
+    # and installed, a built-in program is watched and stepped (it once ran unwatched: its
+    # folder is inside the installed ipc_tui, which the program's hook left alone)
+    lossy = "MainThreadx2,w0,w1,w0,w1,w0*,w1*"
+    out = subprocess.run(
+        [sys.executable, "-m", "ipc_tui", "--scenario", "race-condition", "--headless",
+         "--json", "--schedule", lossy],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    final = json.loads(out.stdout.splitlines()[-1])["final"]
+    assert final["said"] == ["NOT AS EXPECTED: counter is 5, expected 6: 1 update(s) lost"]
+    assert out.returncode == 1 and final["workers"]["w1"]["steps"] == 6
+
+
+def test_a_program_in_a_library_folder_is_watched_but_not_a_library_below_it(tmp_path):
+    from ipc_tui.engine.program import hook
+
+    site = tmp_path / "venv" / "lib" / "site-packages"
+    here = str((site / "ipc_tui" / "scenarios").resolve())
+    mine = {"__file__": f"{here}/race-condition.py", "__name__": "__main__"}
+    assert hook._is_program(mine, here, hook.libraries_below(here))
+    top = str(tmp_path.resolve())  # a program saved above the interpreter's own libraries
+    lib = {"__file__": f"{sys.prefix}/lib/x.py", "__name__": "x"}
+    libraries = hook.libraries_below(os.path.dirname(os.path.realpath(sys.prefix)))
+    assert os.path.realpath(sys.prefix) in libraries
+    assert not hook._is_program(lib, os.path.dirname(os.path.realpath(sys.prefix)), libraries)
+    assert hook._is_program({"__file__": f"{top}/prog.py"}, top, hook.libraries_below(top))
 
 
 def test_the_readme_starts_with_the_two_commands_and_ci_runs_the_test_one():

@@ -209,5 +209,15 @@ class CodePane(VerticalScroll):
             seen = self.scroll_y <= row < self.scroll_y + self.size.height - 1
             if self._realign or not seen:
                 self._realign = False
-                top = next((k for k in range(row - 1, -1, -1) if self._rows[k]), row)
-                self.call_after_refresh(self.scroll_to, y=top, animate=False)
+                self.call_after_refresh(self._first_name_in_view)
+
+    def _first_name_in_view(self) -> None:
+        """Scroll to the first marked line, and the line before it, as the names are when the
+        scroll happens (after the refresh): names drawn meanwhile must not be scrolled away by
+        an older target (seen: main's line kept in view while w0 and w1 had moved above it)."""
+        if not self._markers:
+            return
+        first = min(self._markers)
+        row = self._rows.index(first) if first in self._rows else 0
+        top = next((k for k in range(row - 1, -1, -1) if self._rows[k]), row)
+        self.scroll_to(y=top, animate=False)

@@ -37,6 +37,7 @@ def test_the_first_failed_assert_says_what_did_not_hold_in_the_programs_words(pr
     s = program(RACE)
     assert s.snapshot().checked is None  # not before the end
     s.run_schedule("MainThreadx2,w0,w1,w0,w1")  # both read 0, both write 1: one update lost
+    s.run_schedule("w0*,w1*")  # then one after the other (free, they might lose another)
     assert checked_after(s) == Checked(False, "counter is 3, expected 4")
     said = s.snapshot().verdict  # the run itself finished: the check is what went wrong
     assert said.kind == "finished" and s.snapshot().worker("MainThread").state == "failed"

@@ -58,6 +58,9 @@ STATES = [
         {
             "verdict_bar": [cycle_of(["w0", "w1"], ["b", "a"])],
             "locks_pane": ["a ● held by w0 waiting: w1", "b ● held by w1 waiting: w0"],
+            # both inside their first lock, each waiting at its second (main's join, below,
+            # moved last: the pane still keeps the first names in view)
+            "code_pane": ["w0 w1 7 with second:"],
         },
     ),
     LessonState(

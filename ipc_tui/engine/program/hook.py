@@ -1,7 +1,7 @@
 """The program's `import multiprocessing`, `import threading` and `import time`, watched.
 
-A hook on `builtins.__import__` hands the program's own files (the program's folder, outside
-any installed package) modules that look like the standard library's and are, except that
+A hook on `builtins.__import__` hands the program's own files (the program's folder, but no
+library inside it) modules that look like the standard library's and are, except that
 their primitives and workers are the watched ones (watched.py). Everybody else, the standard
 library first (`Thread.__init__` makes an Event), keeps the real modules: patching them would
 watch the library's insides too. What ipc-tui does not watch (a Queue, a Pool, a Manager, a
@@ -43,7 +43,9 @@ UNWATCHED = {
 _installed: dict[str, Any] = {}
 
 
-def _is_program(globals_: Any, folder: str) -> bool:
+def _is_program(globals_: Any, folder: str, libraries: tuple[str, ...] = ()) -> bool:
+    """A module of the program: a file in its folder, and not in a library below that folder
+    (`libraries_below`). Without a file: the program's `__main__` itself."""
     if not isinstance(globals_, dict):
         return False
     file = globals_.get("__file__")
@@ -52,10 +54,27 @@ def _is_program(globals_: Any, folder: str) -> bool:
     path = os.path.realpath(file)
     if not path.startswith(folder + os.sep):
         return False
-    inside = (sys.prefix, sys.base_prefix, watched._OURS)
-    return not any(path.startswith(os.path.realpath(p) + os.sep) for p in inside) and (
-        "site-packages" not in path
-    )
+    return not any(path.startswith(library + os.sep) for library in libraries)
+
+
+def libraries_below(folder: str) -> tuple[str, ...]:
+    """Where libraries live (the interpreter's prefixes, site-packages, ipc-tui itself), when
+    that is inside the program's folder: a program saved at a virtual environment's top must
+    not have every library in it watched. A library folder *above* the program's is no reason
+    to leave it unwatched: the built-in scenarios of an installed ipc-tui live in
+    `site-packages/ipc_tui/scenarios`."""
+    places = [sys.prefix, sys.base_prefix, watched._OURS, *_site_packages()]
+    found = {os.path.realpath(p) for p in places if p}
+    return tuple(sorted(p for p in found if p.startswith(folder + os.sep)))
+
+
+def _site_packages() -> list[str]:
+    import site
+
+    try:
+        return [*site.getsitepackages(), site.getusersitepackages()]
+    except AttributeError:  # (a virtualenv's old site module)
+        return []
 
 
 def install(cfg: dict) -> None:
@@ -63,6 +82,7 @@ def install(cfg: dict) -> None:
     if _installed:
         return
     folder = os.path.dirname(os.path.realpath(cfg["path"]))
+    libraries = libraries_below(folder)
     method = cfg.get("method") or None
     swap = cfg.get("swap") or ""  # a built-in scenario in its other mode: "thread", "process"
     modules = {
@@ -74,9 +94,9 @@ def install(cfg: dict) -> None:
 
     def hooked(name, globals=None, locals=None, fromlist=(), level=0):  # noqa: A002
         module = real_import(name, globals, locals, fromlist, level)
-        if level == 0 and name in modules and _is_program(globals, folder):
+        if level == 0 and name in modules and _is_program(globals, folder, libraries):
             return modules[name]
-        if level == 0 and not fromlist and "." in name and _is_program(globals, folder):
+        if level == 0 and not fromlist and "." in name and _is_program(globals, folder, libraries):
             top = name.partition(".")[0]  # `import multiprocessing.pool`: the name bound
             return modules.get(top, module)
         return module
