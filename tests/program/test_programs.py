@@ -175,6 +175,50 @@ def test_under_spawn_the_module_level_value_is_visibly_not_shared(program):
     assert s.method == "spawn"
 
 
+THREADING_LOCK_COPIED = """
+    import threading
+    from multiprocessing import Process
+
+    lock = threading.Lock()  # a threading lock: each process gets its own copy
+
+
+    def idle():
+        pass
+
+
+    def use():
+        with lock:
+            print("the child holds its own copy")
+
+
+    if __name__ == "__main__":
+        with lock:
+            pass
+        for target in (idle, use):
+            p = Process(target=target, name=target.__name__)
+            p.start()
+            p.join()
+"""
+
+
+def test_a_forked_childs_copy_of_a_threading_lock_is_listed_when_it_uses_it(program):
+    """Under fork each child has its own copy of a threading lock: the child that uses its
+    copy shows it, marked as its own (`lock@use`); the child that never touches it lists
+    nothing (it once showed `lock@idle`, a lock nobody in that process had used)."""
+    s = program(THREADING_LOCK_COPIED, "fork")
+    # main takes and lets go its lock, starts idle and joins it, starts use; use takes its copy
+    assert s.run_schedule("MainThreadx5,use") == []
+    locks = {lock.name: lock for lock in s.snapshot().locks}
+    assert set(locks) == {"lock", "lock@use"}
+    assert locks["lock@use"].holder == "use" and locks["lock"].holder is None
+    run_free(s)
+    assert {lock.name for lock in s.snapshot().locks} == {"lock", "lock@use"}
+    # running free as the app does, a worker reports summaries: the copy is listed from one
+    t = program(THREADING_LOCK_COPIED, "fork", name="free.py", summary=True)
+    run_free(t)
+    assert {lock.name for lock in t.snapshot().locks} == {"lock", "lock@use"}
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="forkserver: Linux")
 def test_under_forkserver_the_children_share_the_forkservers_copy(program):
     """The forkserver runs the top level once; its children inherit that copy, not main's."""

@@ -80,6 +80,10 @@ class Agent:
         # id -> the watched object, for its state (weakly: a program that drops a lock
         # drops it; the session is told it is gone)
         self.resources: weakref.WeakValueDictionary[str, Any] = weakref.WeakValueDictionary()
+        self.copies: dict[str, Any] = {}  # inherited by fork, not listed yet (`_inherit`)
+        self.copied: dict[str, str] = {}  # inherited id -> the id it was listed under here
+        self.copies_seen: frozenset[str] = frozenset()
+        self._copying = threading.Lock()
         self.dropped: deque[str] = deque()  # ids collected since the last look (said by _listen)
         self.shown: dict[str, Any] = {}  # id -> the state last sent
         self.ids = itertools.count(1)
@@ -111,6 +115,8 @@ class Agent:
 
     def report(self, wid: str, report: tuple) -> None:
         """A worker's report; after a step, the state of what it touched."""
+        if self.copies_seen:  # (a forked child's copies of threading primitives: listed when used)
+            report = self._list_copies(report)
         self.send((wid, report))
         kind = type(report)
         if kind is Done and report.resource in self.resources:
@@ -221,12 +227,42 @@ class Agent:
     def _inherit(self, parent: Agent) -> None:
         """What a forked child holds of its parent's: shared memory and multiprocessing's
         primitives are the same ones; threading's are copies, this process's own, and shown
-        as new ones made here (the classic mistake of a threading.Lock between processes)."""
+        as new ones made here (the classic mistake of a threading.Lock between processes)
+        when the child first uses one: a child that never touches its copy lists nothing."""
         for rid, res in parent.resources.items():
             if res.shared:
                 self.resources[rid] = res
             else:
-                res.name = self.made(res)
+                self.copies[rid] = res
+        self.copies_seen = frozenset(self.copies)  # their ids as inherited, listed or not
+
+    def _list_copies(self, report: tuple) -> tuple:
+        """A report naming an inherited copy not listed yet: list it, and name it so."""
+        kind = type(report)
+        if kind is Summary:
+            last = report.last
+            named = {*report.held, *report.taken, *([last[1]] if last else [])}
+            new = {rid: self._list_copy(rid) for rid in named if rid in self.copies_seen}
+            if not new:
+                return report
+            if last is not None and last[1] in new:
+                last = (last[0], new[last[1]], last[2])
+            return report._replace(
+                held={new.get(k, k): v for k, v in report.held.items()},
+                taken={new.get(k, k): v for k, v in report.taken.items()},
+                last=last,
+            )
+        resource = getattr(report, "resource", None)
+        if resource in self.copies_seen:  # (a step's AtGate, Blocked or Done)
+            return report._replace(resource=self._list_copy(resource))
+        return report
+
+    def _list_copy(self, rid: str) -> str:
+        with self._copying:  # (two threads may step on the same copy at once)
+            if rid not in self.copied:
+                res = self.copies.pop(rid)
+                res.name = self.copied[rid] = self.made(res)
+            return self.copied[rid]
 
 
 _NEVER = object()
