@@ -36,6 +36,7 @@ from ipc_tui.engine.snapshot import (
     Waiter,
     WorkerState,
 )
+from ipc_tui.engine.tables import TableReader
 from ipc_tui.engine.verdict import judge
 
 
@@ -147,6 +148,7 @@ class Board:
         self.running_free = False
         self.version = 0  # bumped on every change a front-end could draw
         self.tables: dict[str, Table] = {}  # what measuring workers showed, by name
+        self._readers: dict[str, TableReader] = {}  # each worker's printed tables (tables.py)
         self.checked: Checked | None = None  # the scenario's check(), once the run has ended
         self.pending = False  # a program not ended yet: with no worker live, more may come
 
@@ -332,6 +334,12 @@ class Board:
 
     def _output(self, w: WorkerRecord, report: r.Output) -> None:
         self._record(report.t, w, 0, "output", "print", None, result=report.text, line=report.line)
+        reader = self._readers.get(w.name)
+        if reader is None:
+            reader = self._readers[w.name] = TableReader()
+        table = reader.line(report.text)  # a printed Markdown table is shown as a table
+        if table is not None:
+            self._table(w, table)
 
     def _table(self, w: WorkerRecord, report: r.TableShown) -> None:
         self.tables.pop(report.name, None)  # the one filled in last comes first
