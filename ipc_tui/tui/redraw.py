@@ -16,9 +16,9 @@ def show_text(widget: Static, text: Text) -> None:
     if text == old:
         return  # an idle app stays idle
     width, height = widget.content_size
-    same = width > 0 and isinstance(old, Text) and height == _height(widget, old, width)
-    widget.update(text, layout=not (same and _height(widget, text, width) == height))
+    same = width > 0 and isinstance(old, Text) and height == text_height(widget, old, width)
+    widget.update(text, layout=not (same and text_height(widget, text, width) == height))
 
 
-def _height(widget: Static, text: Text, width: int) -> int:
+def text_height(widget: Static, text: Text, width: int) -> int:
     return Content.from_rich_text(text).get_height(widget.styles, width)

@@ -11,7 +11,7 @@ from textual.widgets import Digits, Static
 
 from ipc_tui.engine import Snapshot
 from ipc_tui.engine.snapshot import SemaphoreState
-from ipc_tui.tui.redraw import show_text
+from ipc_tui.tui.redraw import show_text, text_height
 
 BARS = "▁▂▃▄▅▆▇█"
 
@@ -31,6 +31,14 @@ def sparkline(values: list[int], top: int) -> str:
     return "".join(BARS[min(len(BARS) - 1, v * (len(BARS) - 1) // top)] for v in values)
 
 
+class SemaphoreText(Static):
+    """The words beside the digits; its width changes when the digits hide (a narrow screen)."""
+
+    def on_resize(self) -> None:
+        if isinstance(self.parent, SemaphoreView):
+            self.parent.fit()
+
+
 class SemaphoreView(Horizontal):
     def __init__(self, name: str) -> None:
         super().__init__(classes="semaphore")
@@ -38,7 +46,8 @@ class SemaphoreView(Horizontal):
         self.sem_name = name
 
         self.digits = Digits("0")
-        self.text = Static(markup=False, classes="sem-text")
+        self.text = SemaphoreText(markup=False, classes="sem-text")
+        self._shown = Text()
 
     def compose(self):
         yield self.digits
@@ -66,6 +75,24 @@ class SemaphoreView(Horizontal):
             text.append("\nblocked at 0: ", style="dim")
             text.append(", ".join(sem.waiters), style="bold red")
         show_text(self.text, text)
+        self._shown = text
+        self.fit()
+
+    def on_resize(self) -> None:
+        self.fit()
+
+    def fit(self) -> None:
+        """Be exactly as tall as the text wrapped to its width (or the big digits, if taller).
+        Set, not `height: auto`: under load, Textual 8.2 kept an auto-height row at the height
+        of an older, shorter text, and `blocked at 0: …`, the line that matters, was cut."""
+        width = self.text.content_size.width or self.content_size.width
+        if not width:
+            return  # not laid out yet: on_resize fits it
+        height = text_height(self.text, self._shown, width)
+        if self.digits.styles.display != "none":
+            height = max(height, 3)
+        if self.styles.height is None or self.styles.height.value != height:
+            self.styles.height = height
 
 
 class SemaphoresPane(Vertical):
