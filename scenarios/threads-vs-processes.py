@@ -32,7 +32,8 @@ if __name__ == "__main__":
         print(f"start {w.name} took {(time.perf_counter() - began) * 1000:.1f} ms")
     for w in workers:
         w.join()
+    everyone = shared_hits.value
     print("main sees hits =", hits, "(threads' increments only)")
-    print("main sees shared_hits =", shared_hits.value, "(everyone's)")
+    print("main sees shared_hits =", everyone, "(everyone's)")
     assert hits == 2, f"main sees hits = {hits}: only its own threads' increments count"
-    assert shared_hits.value == 4, f"shared_hits = {shared_hits.value}, expected 4"
+    assert everyone == 4, f"shared_hits = {everyone}, expected 4"
