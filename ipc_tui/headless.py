@@ -186,6 +186,7 @@ class RichPrinter:
         self.console = Console(highlight=False)
         title = info.text(lang)[0]
         said = mode if info.program else f"{mode} mode"  # "program, fork": its start method
+        said += "" if info.watched else ", unwatched"  # (it measures: plain python's run)
         self.console.print(Text(f"{info.name} ({said}): {title}", style="bold"))
 
     def notes(self, notes: list[str]) -> None:

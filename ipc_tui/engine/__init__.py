@@ -26,6 +26,8 @@ def open_session(
         from ipc_tui.engine.program.session import ProgramSession
 
         options.pop("nice", None)
+        if quick and not info.watched:  # a measuring program's small size: `gil.py 5ms --quick`
+            options["argv"] = (*options.get("argv", ()), "--quick")
         return ProgramSession(info, start_method, mode=mode, variant=variant, **options)
     if start_method:
         raise ScenarioError("--start-method is for plain programs (a scenario's is forkserver)")

@@ -7,6 +7,7 @@ lives here, so that the Code pane shows only the program:
     modes: process, thread
     variants: deadlock, fixed
     timeout: 10
+    watched: no
 
     The lesson, in English (what to try, what to watch, why) ...
 
@@ -19,8 +20,10 @@ lives here, so that the Code pane shows only the program:
 The first line is the title. The settings come next, one a line, all optional: `modes` (how
 the program is written first; the other one swaps `Process` and `Thread`: `m`, `--mode`),
 `variants` (given to the program as its first argument: `python NAME.py fixed`), `timeout`
-(seconds a headless run may take). Then the lesson; after `## 中文`, the title and the lesson
-in Simplified Chinese.
+(seconds a headless run may take), `watched: no` (a program that measures: it runs as plain
+`python` runs it, unhooked, as one step of its main thread; its printed tables fill the Results
+pane, and the header says it is not watched). Then the lesson; after `## 中文`, the title and
+the lesson in Simplified Chinese.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from pathlib import Path
 from ipc_tui.engine.errors import ScenarioError
 
 SWAPS = ("process", "thread")
+SETTINGS = ("modes", "variants", "timeout", "watched")
 ZH = "## 中文"
 
 
@@ -43,6 +47,7 @@ class LessonFile:
     modes: tuple[str, ...] = ()
     variants: tuple[str, ...] = ()
     timeout: float | None = None
+    watched: bool = True
 
 
 def lesson_beside(program: Path) -> LessonFile | None:
@@ -64,7 +69,7 @@ def read_lesson(path: Path) -> LessonFile:
     k = 1
     while k < len(lines):
         key, sep, value = lines[k].partition(":")
-        if lines[k].strip() and not (sep and key.strip() in ("modes", "variants", "timeout")):
+        if lines[k].strip() and not (sep and key.strip() in SETTINGS):
             break  # the lesson begins
         if sep:
             settings[key.strip()] = value.strip()
@@ -83,4 +88,9 @@ def read_lesson(path: Path) -> LessonFile:
             timeout = float(settings["timeout"])
         except ValueError:
             raise ScenarioError(f"{path}: timeout is a number of seconds") from None
-    return LessonFile(title, lesson, title_zh, lesson_zh, modes, variants, timeout)
+    watched = settings.get("watched", "yes").lower()
+    if watched not in ("yes", "no"):
+        raise ScenarioError(f"{path}: watched is 'yes' or 'no'")
+    return LessonFile(
+        title, lesson, title_zh, lesson_zh, modes, variants, timeout, watched == "yes"
+    )

@@ -42,6 +42,7 @@ class ScenarioInfo:
     lesson_zh: str = ""
     timeout: float = 10.0  # from TIMEOUT: how long a headless run may take, in seconds
     program: bool = False  # a plain Python program (no ipc_tui import): it runs as itself
+    watched: bool = True  # False: a program that measures, run unhooked (its lesson says so)
 
     def text(self, lang: str = "en") -> tuple[str, str]:
         """The title and the lesson in `lang` ("en" or "zh"), English where there is no zh."""
@@ -112,6 +113,7 @@ def read_info(path: Path, given: str | None = None) -> ScenarioInfo:
                 lesson_zh=beside.lesson_zh,
                 timeout=beside.timeout or 10.0,
                 program=True,
+                watched=beside.watched,
             )
         return ScenarioInfo(
             name=path.stem,

@@ -57,7 +57,10 @@ class TableReader:
 
 
 def _figure(cell: str) -> Any:
-    """A number if it reads as one (`7.90`, `1,381,000`, `79%` stays text)."""
+    """A number if it reads as one (`7.90`, `1,381,000`, `79%` stays text); an empty cell
+    is no figure (None)."""
+    if not cell:
+        return None
     plain = cell.replace(",", "").replace("_", "")
     try:
         return int(plain)

@@ -21,7 +21,7 @@ from ipc_tui.engine import errors
 from ipc_tui.engine.program import agent as agent_module
 from ipc_tui.engine.program import hook
 from ipc_tui.engine.reports import Failed, Finished
-from ipc_tui.engine.runtime import _local, format_failure
+from ipc_tui.engine.runtime import _local, format_failure, step
 
 
 def _ended(rt: Any, failure: str | None) -> None:
@@ -92,7 +92,9 @@ def main() -> None:
     path = cfg["path"]
     sys.argv = [path, *cfg.get("argv", [])]
     sys.path[0] = os.path.dirname(path)
-    hook.install(cfg)
+    unwatched = bool(cfg.get("unwatched"))
+    if not unwatched:
+        hook.install(cfg)
     agent = agent_module.here()
     wid = agent.new_id()
     agent.worker(wid, "MainThread", "thread", False, "<module>", 1)
@@ -101,15 +103,18 @@ def main() -> None:
     module.__builtins__ = __builtins__
     sys.modules["__main__"] = module  # as `python file.py` has it: spawn finds the file here
     with open(path, encoding="utf-8") as f:
-        source = f.read()
+        code_object = compile(f.read(), path, "exec", dont_inherit=True)
     if agent.conn is None:  # no session (a test, a debugger): the program, unwatched
-        exec(compile(source, path, "exec", dont_inherit=True), module.__dict__)
+        exec(code_object, module.__dict__)
         return
     rt = agent.runtime(wid)
     rt.worker = threading.current_thread()
     failure, code = None, 0
     try:
-        exec(compile(source, path, "exec", dont_inherit=True), module.__dict__)
+        if unwatched:  # (a program that measures) all of it, as one step: plain python's run
+            step("run", None, exec, (code_object, module.__dict__))
+        else:
+            exec(code_object, module.__dict__)
     except BaseException as exc:  # as python does: the traceback, exit code 1 (or sys.exit's)
         failure = _failure(exc, path)
         if isinstance(exc, SystemExit):

@@ -210,6 +210,7 @@ class ProgramSession(Steering):
             "argv": list(self.argv),
             "swap": self.mode if self.swapped else "",
             "stdin": self.stdin is not None,
+            "unwatched": not self.info.watched,
         }
         env = dict(os.environ, **{ENV: json.dumps(cfg)})
         env.pop("PYTHONSTARTUP", None)
