@@ -1,41 +1,17 @@
-"""Pipe, queue, shared memory: the notes' table, measured
-
-Try: press n for each channel in turn, or f for all four (about a minute; `--quick`: seconds).
-Watch: the table fill in, channel by channel, then compare its two columns. A Value hands over
-one item at a time, and each waits for the other process to wake: few items a second, yet a
-short delay. An Array hands over a hundred at once and moves the most. A pipe and a queue
-buffer items, so a burst flows, but each item is pickled and copied on its way.
-
-The notes compare three ways for processes to talk. All three live in memory. A pipe is read
-and written at its two ends (mostly between a parent and its child); a message queue is first
-in, first out (and many libraries offer one); shared memory is overwritten in place, which is
-fast but needs care, because every process can touch it at once. Here the same items (each one
-the moment it was sent) go from one process to another through each, with the synchronisation
-each needs: a Value or an Array alone does not say "a new item is here", so two semaphores do.
-"""
-
+import os
+import statistics
+import sys
 import time
+from functools import partial
+from multiprocessing import Array, Pipe, Process, Queue, Semaphore, SimpleQueue, Value
 
-from ipc_tui.engine.measure import compare_channels
-from ipc_tui.scenario import quick
-
-MODES = ("process",)
-
-LESSON_ZH = """
-管道、消息队列、共享内存:笔记里的对比表,实测
-
-试一试:按 n 依次测量每一种通道,或者按 f 一次测完四种(大约一分钟;`--quick`:几秒钟)。观察:表格一行一行地填满,然后比较两栏。Value 一次只交接一项,每一项都要等另一个进程被唤醒:每秒传的项数少,但延迟短。Array 一次交接一百项,传得最多。管道和队列会缓冲数据,所以成批的数据可以连续流过,但每一项都要经过序列化(pickle)和复制。
-
-笔记比较了进程间通信的三种方式。三者都在内存中开辟空间。管道两端读写(多用于父子进程);消息队列先进先出(第三方库较多);共享内存的内容每次写入都会覆盖之前的内容,效率较高,但操作时要注意争夺内存资源,因为每个进程都可能同时访问它。这里让同样的数据项(每一项就是它被发送的时刻)从一个进程传到另一个进程,每种方式都配上它需要的同步:单独的 Value 或 Array 不会告诉对方"新数据到了",所以用两个信号量来通知。
-"""
-TIMEOUT = 120
-
-ITEMS = 20_000 if quick() else 200_000
+QUICK = "--quick" in sys.argv  # python ipc-compare.py --quick: a small size, in seconds
+ITEMS = 20_000 if QUICK else 200_000
 BATCH = 100  # items per hand-over through the Array
 
 
-def make_pipe(mp):
-    receiving_end, sending_end = mp.Pipe(duplex=False)
+def make_pipe():
+    receiving_end, sending_end = Pipe(duplex=False)
     return sending_end, receiving_end
 
 
@@ -52,8 +28,8 @@ def pipe_receive(end, n):
     return delays
 
 
-def make_queue(mp):
-    q = mp.Queue()
+def make_queue():
+    q = Queue()
     return q, q
 
 
@@ -70,8 +46,8 @@ def queue_receive(q, n):
     return delays
 
 
-def make_value(mp):  # one cell; `empty` and `full` say whose turn it is
-    box = mp.Value("d", lock=False), mp.Semaphore(1), mp.Semaphore(0)
+def make_value():  # one cell; `empty` and `full` say whose turn it is
+    box = Value("d", lock=False), Semaphore(1), Semaphore(0)
     return box, box
 
 
@@ -93,9 +69,9 @@ def value_receive(box, n):
     return delays
 
 
-def make_array(mp):  # BATCH cells, how many of them are filled, and whose turn it is
-    box = mp.Array("d", BATCH, lock=False), mp.Value("i", lock=False)
-    box += mp.Semaphore(1), mp.Semaphore(0)
+def make_array():  # BATCH cells, how many of them are filled, and whose turn it is
+    box = Array("d", BATCH, lock=False), Value("i", lock=False)
+    box += Semaphore(1), Semaphore(0)
     return box, box
 
 
@@ -133,5 +109,45 @@ CHANNELS = [
 ]
 
 
-def main():
-    compare_channels(CHANNELS, items=ITEMS)
+def timed(work, end, n, times, who):
+    began = time.perf_counter()
+    delays = work(end, n)
+    times.put((who, began, time.perf_counter(), delays))
+
+
+def one_at_a_time(send, end, n):  # an item nobody queues behind: one, then a pause
+    for _ in range(n):
+        send(end, 1)
+        time.sleep(0.002)
+
+
+def run(receive, send, receive_end, send_end, n):
+    """Receive n items in one process while another sends them: when each began and ended,
+    and the delays the receiver saw."""
+    times = SimpleQueue()
+    workers = [
+        Process(target=timed, args=(receive, receive_end, n, times, "receiver")),
+        Process(target=timed, args=(send, send_end, n, times, "sender")),
+    ]
+    for w in workers:
+        w.start()
+    said = {who: rest for who, *rest in (times.get(), times.get())}
+    for w in workers:
+        w.join()
+    return said["sender"][0], said["receiver"][1], said["receiver"][2]
+
+
+if __name__ == "__main__":
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"{cores} cores, Python {sys.version.split()[0]}")
+    print("pipe, queue, shared memory")
+    print("| channel | the notes say | items/s | latency µs |")
+    print("|---|---|---:|---:|")
+    for channel, words, make, send, receive in CHANNELS:
+        send_end, receive_end = make()
+        began, ended, _ = run(receive, send, receive_end, send_end, ITEMS)
+        send_end, receive_end = make()
+        _, _, delays = run(receive, partial(one_at_a_time, send), receive_end, send_end, 50)
+        latency = statistics.median(delays) * 1e6
+        print(f"| {channel} | {words} | {ITEMS / (ended - began):.0f} | {latency:.1f} |")
+    print(f"{ITEMS:,} items in a burst; 50 sent alone, 2 ms apart")

@@ -32,7 +32,7 @@ def test_the_quick_benchmark_prints_every_figure():
         "start-up: first full frame",
         "start-up: one process worker",
         "gil: processes vs serial, CPU",
-        "gil: turns at a 50 ms vs 1 ms switch",
+        "gil: turns at a 100 ms vs 1 ms switch",
         "ipc-compare: Array ×100 vs Pipe/Queue",
     ):
         assert figure in done.stdout, figure

@@ -122,7 +122,7 @@ def main() -> int:
         gil["one alone"] > 0.5,
     )
     longer = lessons.turns()
-    row("gil: turns at a 50 ms vs 1 ms switch", f"{longer:.1f}x longer", "> 3x", longer > 3)
+    row("gil: turns at a 100 ms vs 1 ms switch", f"{longer:.1f}x longer", "> 3x", longer > 3)
     batched = lessons.channels(quick)
     row("ipc-compare: Array ×100 vs Pipe/Queue", f"{batched:.1f}x the items/s", "> 1x", batched > 1)
 

@@ -7,28 +7,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import tempfile
-from pathlib import Path
-
-TURNS = '''"""Turns: which thread runs, at two switch intervals."""
-from ipc_tui.engine.measure import who_runs
-from ipc_tui.scenario import variant
-
-MODES = ("process",)
-VARIANTS = ("1", "50")
-
-
-SWITCH = int(variant())
-
-
-def spin(counters, me):
-    while True:
-        counters[me] += 1
-
-
-def main():
-    who_runs(spin, threads=2, switch_ms=SWITCH, seconds=1.0)
-'''
 
 
 def _tables(*args: str, quick: bool) -> dict:
@@ -58,14 +36,13 @@ def gil(quick: bool) -> dict[str, float]:
 
 
 def turns() -> float:
-    """How much longer a thread runs alone at sys.setswitchinterval(0.05) than at 0.001."""
-    path = Path(tempfile.mkdtemp(prefix="ipc-tui-bench-")) / "turns.py"
-    path.write_text(TURNS)
+    """How much longer a thread runs alone at sys.setswitchinterval(0.1) than at 0.001 (gil's
+    "which thread runs", at its quick size: its first second)."""
     turn = {}
-    for ms in ("1", "50"):
-        table = _tables("--scenario", str(path), "--variant", ms, quick=False)["which thread runs"]
+    for ms in ("1ms", "100ms"):
+        table = _tables("--scenario", "gil", "--variant", ms, quick=True)["which thread runs"]
         turn[ms] = _rows(table)["a turn", "ms alone, on average"]["share"]
-    return turn["50"] / turn["1"] if turn["1"] else float("inf")
+    return turn["100ms"] / turn["1ms"] if turn["1ms"] else float("inf")
 
 
 def channels(quick: bool) -> float:

@@ -14,7 +14,7 @@ from ipc_tui.engine import Session, find_scenario, list_scenarios, open_session
 from ipc_tui.engine.check import from_failure
 from tests.conftest import gone
 
-MEASURING = {"gil", "ipc-compare"}  # they measure at full speed: nothing to step through
+MEASURING = {info.name for info in list_scenarios() if not info.watched}  # (they measure)
 STEPPING = [
     (info.name, mode)
     for info in list_scenarios()

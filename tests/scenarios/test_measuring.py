@@ -1,132 +1,126 @@
-"""The measuring scenarios (gil, ipc-compare) show their lessons in figures measured here: every
-row measured, the notes' figures beside ours, what each table says it measured. How the figures
-compare (processes faster than serial on CPU, threads on waits, the batched Array the fastest)
-is a timing: the benchmark measures it (`python -m ipc_tui.bench`, ipc_tui/bench/lessons.py),
-not these tests; on a shared 2-core machine one run can come out either way.
+"""The measuring programs (gil, ipc-compare) show their lessons in figures measured here: every
+row measured, the notes' figures beside ours where they compare, what each measured said. How
+the figures compare (processes faster than serial on CPU, threads on waits, the batched Array
+the fastest) is a timing: the benchmark measures it (`python -m ipc_tui.bench`,
+ipc_tui/bench/lessons.py), not these tests; on a shared 2-core machine one run can come out
+either way.
+
+They measure, so they run unwatched (`watched: no` in their lesson): as plain `python` runs
+them, the whole program one step of MainThread, its printed tables in the Results pane.
 """
 
 import json
+import os
 import sys
+import textwrap
 import time
 
 import pytest
 
-from ipc_tui.engine import Session
-from tests.conftest import descendants, gone, run_cli
+from ipc_tui.engine import find_scenario, open_session
+from tests.conftest import descendants, gone, left_behind, run_cli
 
 HAS_GIL = getattr(sys, "_is_gil_enabled", lambda: True)()
 
 
-def final_of(*args: str, timeout: float = 90) -> dict:
+def run_quick(*args: str, timeout: float = 120) -> tuple[dict, list[str]]:
     done = run_cli("--headless", "--json", "--quick", *args, timeout=timeout)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
-    return json.loads(done.stdout.splitlines()[-1])["final"]
+    assert left_behind(done) == []
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    printed = [e["result"] for e in lines if e.get("kind") == "output"]
+    return lines[-1]["final"], printed
 
 
 def rows_of(table: dict) -> dict:
     return {tuple(row[:2]): dict(zip(table["columns"], row, strict=True)) for row in table["rows"]}
 
 
-def gil_run() -> tuple[dict, dict]:
-    final = final_of("--scenario", "gil")
-    table = final["tables"]["serial, threads, processes"]
-    return final, rows_of(table)
-
-
 @pytest.mark.timeout(180)
-def test_gil_measures_every_way_of_every_work_beside_the_notes():
-    final, rows = gil_run()
-    table = final["tables"]["serial, threads, processes"]
+def test_gil_measures_every_way_of_every_work_and_which_thread_runs():
+    final, printed = run_quick("--scenario", "gil")
+    rows = rows_of(final["tables"]["serial, threads, processes"])
     assert len(rows) == 9 and all(r["seconds"] > 0 for r in rows.values())
     assert all(r["faster"] > 0 for r in rows.values()) and rows["CPU", "serial"]["faster"] == 1
-    # (--quick: a smaller work; the notes' seconds, for the full work, are not shown beside it)
-    assert all(r["notes"] is None for r in rows.values()) and "quick size" in table["note"]
-    assert "cores" in table["note"] and "GIL" in table["note"] and "10 tasks" in table["note"]
+    # (quick: a smaller work; the notes' seconds, for the full work, are not shown beside it)
+    assert all(r["notes"] is None for r in rows.values())
+    assert "cores" in printed[0] and "GIL" in printed[0]
+    assert printed[-1] == "10 tasks each: the quick size, not the notes' work"
     who = rows_of(final["tables"]["which thread runs"])
-    assert len([k for k in who if k[0].startswith("thread ")]) == 3  # a strip per thread
+    assert [k[0] for k in who if k[0].startswith("thread ")] == ["thread 0", "thread 1", "thread 2"]
     assert 0 <= who["one alone", "share of samples"]["share"] <= 1
+    assert "sys.setswitchinterval(0.005)" in " ".join(printed)  # the default variant: 5 ms
+    workers = final["workers"]
+    assert list(workers) == ["MainThread"] and workers["MainThread"]["steps"] == 1
 
 
 @pytest.mark.skipif(not HAS_GIL, reason="without a GIL every thread runs at once")
-@pytest.mark.timeout(60)
-def test_the_switch_interval_asked_for_is_the_one_measured(scenario_file):
-    path = scenario_file(
-        """
-        '''Turns.'''
-        from ipc_tui.engine.measure import who_runs
-        from ipc_tui.scenario import variant
-
-        MODES = ("process",)
-        VARIANTS = ("1", "50")
-
-        def spin(counters, me):
-            while True:
-                counters[me] += 1
-
-        SWITCH = int(variant())
-
-        def main():
-            who_runs(spin, threads=2, switch_ms=SWITCH, seconds=1.0)
-        """
-    )
-    for ms in ("1", "50"):
-        table = final_of("--scenario", path, "--variant", ms)["tables"]["which thread runs"]
-        assert f"sys.setswitchinterval({int(ms) / 1000:g})" in table["note"]
-        assert rows_of(table)["a turn", "ms alone, on average"]["share"] is not None
+@pytest.mark.timeout(180)
+def test_the_switch_interval_asked_for_is_the_one_measured():
+    final, printed = run_quick("--scenario", "gil", "--variant", "100ms")
+    assert "sys.setswitchinterval(0.1)" in " ".join(printed)
+    turn = rows_of(final["tables"]["which thread runs"])["a turn", "ms alone, on average"]
+    assert turn["share"] > 0
 
 
-@pytest.mark.timeout(60)
+@pytest.mark.timeout(120)
 def test_ipc_compare_measures_every_channel_beside_the_notes():
-    table = final_of("--scenario", "ipc-compare")["tables"]["pipe, queue, shared memory"]
+    final, printed = run_quick("--scenario", "ipc-compare")
+    table = final["tables"]["pipe, queue, shared memory"]
     rows = {row[0]: dict(zip(table["columns"], row, strict=True)) for row in table["rows"]}
     assert list(rows) == ["Pipe", "Queue", "Value", "Array ×100"]
     for r in rows.values():
         assert r["items/s"] > 0 and r["latency µs"] > 0, r
     assert rows["Pipe"]["the notes say"].startswith("both ends · normal")
     assert rows["Value"]["the notes say"].startswith("overwritten · higher")
+    assert printed[-1] == "20,000 items in a burst; 50 sent alone, 2 ms apart"
 
 
 @pytest.mark.timeout(60)
-def test_closing_mid_measurement_ends_every_lab_process():
-    import os
-
-    before = descendants(os.getpid())  # multiprocessing's helpers
-    s = Session("gil", "process", quick=True)
+def test_closing_mid_measurement_ends_every_process_of_it():
+    before = descendants(os.getpid())  # (multiprocessing's helpers, from other tests)
+    s = open_session(find_scenario("gil"), quick=True)
     s.start()
     try:
+        assert s.wait_started(15)
         s.run()
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 30
         while not s.snapshot().tables:
             assert time.monotonic() < deadline, "no table appeared"
             time.sleep(0.05)
-        labs = descendants(os.getpid()) - before
-        assert labs, "the threads' lab process should be running"
+        measuring = descendants(os.getpid()) - before
+        assert measuring, "the program's processes should be running"
     finally:
         s.close()
     deadline = time.monotonic() + 5
-    while not all(gone(pid) for pid in labs):
-        assert time.monotonic() < deadline, [p for p in labs if not gone(p)]
+    while not all(gone(pid) for pid in measuring):
+        assert time.monotonic() < deadline, [p for p in measuring if not gone(p)]
         time.sleep(0.05)
 
 
-@pytest.mark.timeout(60)
-def test_a_workload_that_raises_fails_main_and_shows_where(scenario_file):
-    path = scenario_file(
-        """
-        '''Broken work.'''
-        from ipc_tui.engine.measure import compare_ways
+def test_an_unwatched_program_that_raises_fails_main_and_shows_where(tmp_path):
+    program = tmp_path / "broken.py"
+    program.write_text(
+        textwrap.dedent(
+            """\
+            from threading import Thread
 
-        MODES = ("process",)
+            def work():
+                pass
 
-        def work(n, progress, me):
+            Thread(target=work).start()
+            print("| way | s |")
+            print("|---|---|")
             raise ValueError("no such work")
-
-        def main():
-            compare_ways({"bad": (work, 1)}, tasks=2)
-        """
+            """
+        )
     )
-    done = run_cli("--headless", "--json", "--scenario", path, timeout=60)
+    (tmp_path / "broken.md").write_text("# Broken work\nwatched: no\n\nIt measures nothing.\n")
+    done = run_cli("--headless", "--json", str(program), timeout=60)
     assert done.returncode == 1, done.stderr  # a worker failed: shown, not fatal
-    error = json.loads(done.stdout.splitlines()[-1])["final"]["workers"]["main"]["error"]
-    assert "no such work" in error and "line 8" in error, error
+    final = json.loads(done.stdout.splitlines()[-1])["final"]
+    assert list(final["workers"]) == ["MainThread"]  # (its thread ran, unwatched)
+    error = final["workers"]["MainThread"]["error"]
+    assert "no such work" in error and "line 9" in error, error
+    assert left_behind(done) == []

@@ -1,9 +1,9 @@
 """The built-in scenarios that are plain programs run under plain `python` and under ipc-tui,
 in each of their modes, with the same lesson outcome (what the program prints last).
 
-(Issue 13 moves every built-in scenario to a plain program with its lesson beside it,
-`NAME.md`; those moved so far are checked here, each against what its lesson says it shows.
-The measuring labs, gil and ipc-compare, are not moved yet.)
+Every built-in scenario is a plain program with its lesson beside it (`NAME.md`). The two that
+measure (gil, ipc-compare) run unwatched, at their quick size here; the figures they print are
+tested in tests/scenarios/test_measuring.py.
 """
 
 from __future__ import annotations
@@ -38,7 +38,10 @@ OUTCOMES = {
     "producer-consumer": r"eaten \[1, 2, 3, 4, 5, 6\]",
     "dining-philosophers": r"meals \[2, 2, 2, 2, 2\]",
     "threads-vs-processes": r"main sees shared_hits = 4 \(everyone's\)",
+    "gil": r"10 tasks each: the quick size, not the notes' work",
+    "ipc-compare": r"20,000 items in a burst; 50 sent alone, 2 ms apart",
 }
+QUICK = {"gil", "ipc-compare"}  # (measuring: a minute each at full size)
 # Run free, the lesson's deadlock may happen (and would hang plain python): the fix is run
 FIXED = {"deadlock": ("fixed",), "dining-philosophers": ("fixed",)}
 # A free run may lose an update here, and then the program's own assert says so (exit 1)
@@ -57,8 +60,9 @@ def test_every_built_in_program_has_its_outcome_here():
 
 @pytest.mark.parametrize("info", PROGRAMS, ids=lambda info: info.name)
 def test_a_built_in_program_gives_its_lesson_under_plain_python(info):
-    argv = [sys.executable, info.path, *FIXED.get(info.name, ())]
-    plain = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    quick = ["--quick"] if info.name in QUICK else []
+    argv = [sys.executable, info.path, *FIXED.get(info.name, ()), *quick]
+    plain = subprocess.run(argv, capture_output=True, text=True, timeout=90)
     assert ended_as_its_lesson_says(info.name, plain.returncode, plain.stderr), plain.stderr
     assert re.fullmatch(OUTCOMES[info.name], plain.stdout.strip().splitlines()[-1])
 
@@ -71,7 +75,10 @@ def test_a_built_in_program_gives_its_lesson_under_plain_python(info):
 def test_a_built_in_program_gives_its_lesson_under_ipc_tui(info, mode):
     variant = [arg for fixed in FIXED.get(info.name, ()) for arg in ("--variant", fixed)]
     as_written = [] if mode == "program" else ["--mode", mode]  # (a program with no modes)
-    done = run_cli("--scenario", info.name, "--headless", "--json", *as_written, *variant)
+    quick = ["--quick"] if info.name in QUICK else []
+    done = run_cli(
+        "--scenario", info.name, "--headless", "--json", *as_written, *variant, *quick, timeout=90
+    )
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     said = " ".join(lines[-1]["final"]["said"])
     assert ended_as_its_lesson_says(info.name, done.returncode, said), (said, done.stderr)
@@ -79,6 +86,8 @@ def test_a_built_in_program_gives_its_lesson_under_ipc_tui(info, mode):
     assert re.fullmatch(OUTCOMES[info.name], printed[-1])
     final = lines[-1]["final"]
     kinds = {w["kind"] for name, w in final["workers"].items() if name != "MainThread"}
-    # the other mode swaps Process and Thread; a program with no modes runs as written
-    assert kinds == ({mode} if mode != "program" else {"thread", "process"})
+    if not info.watched:  # (it measures: it runs as plain python runs it, one step of main)
+        assert kinds == set() and final["workers"]["MainThread"]["steps"] == 1
+    else:  # the other mode swaps Process and Thread; a program with no modes runs as written
+        assert kinds == ({mode} if mode != "program" else {"thread", "process"})
     assert left_behind(done) == []

@@ -84,15 +84,22 @@ STATES = [
     ),
     LessonState(
         "gil",
-        "process",
-        "main",
-        {"results_pane": ["which thread runs", "thread 0", "thread 2", "one alone"]},
+        "program",
+        FREE,  # (it measures: the whole program is one step, its tables printed)
+        {  # (quick: no notes column) processes gain on CPU, threads on waits
+            "results_pane": [
+                "serial, threads, processes",
+                "CPU          processes",
+                "latency I/O  threads",
+                "one alone",
+            ]
+        },
     ),
     LessonState(
         "ipc-compare",
-        "process",
-        "main",
-        {"results_pane": ["pipe, queue, shared memory", "items/s", "Pipe both ends"]},
+        "program",
+        FREE,
+        {"results_pane": ["pipe, queue, shared memory", "items/s", "Pipe", "Array ×100"]},
     ),
     LessonState(
         "lock-contention",
