@@ -483,6 +483,8 @@ def _wants(mp: bool, args: tuple, kwargs: dict, forever: Any) -> tuple[bool, flo
             raise ValueError("can't specify a timeout for a non-blocking call")
         if timeout is not None and timeout < 0 and timeout != -1:
             raise ValueError("timeout value must be a non-negative number")
+        if forever == -1 and timeout is not None and timeout > threading.TIMEOUT_MAX:
+            raise OverflowError("timeout value is too large")  # (a lock's, before it tries)
         if timeout == -1:
             timeout = None
     elif timeout is not None and timeout < 0:
