@@ -699,3 +699,38 @@ def test_headless_counts_the_wait_a_deadlock_leaves_going_on(tmp_path):
     assert done.returncode == 3, done.stderr  # no progress: a deadlock
     workers = json.loads(done.stdout.splitlines()[-1])["final"]["workers"]
     assert workers["w0"]["waited"] > 0 and workers["w1"]["waited"] > 0  # blocked for ever, so far
+
+
+def test_pools_and_asyncio_run_for_real_unwatched_with_a_notice_naming_the_line(program):
+    """What ipc-tui does not watch runs as under plain python, and says so once per line."""
+    s = program(
+        """\
+        import asyncio
+        import concurrent.futures
+        from concurrent.futures import ThreadPoolExecutor
+        from threading import Lock
+
+        lock = Lock()
+
+        async def later():
+            await asyncio.sleep(0.01)
+            return "async done"
+
+        if __name__ == "__main__":
+            with ThreadPoolExecutor(2) as pool:
+                print(sum(pool.map(abs, [-1, -2])))
+            with concurrent.futures.ThreadPoolExecutor(2) as pool:
+                print(pool.submit(abs, -3).result())
+            print(asyncio.run(later()))
+        """
+    )
+    run_free(s)
+    said = output(s)
+    for what, line in (
+        ("concurrent.futures.ThreadPoolExecutor()", 13),
+        ("concurrent.futures.ThreadPoolExecutor()", 15),
+        ("asyncio.run()", 17),
+    ):
+        assert f"ipc-tui: {what} at line {line} runs for real, unwatched" in " ".join(said), said
+    assert [x for x in said if not x.startswith("ipc-tui:")] == ["3", "3", "async done"]
+    assert s.snapshot().worker("MainThread").state == "done"

@@ -38,7 +38,11 @@ UNWATCHED = {
         "Barrier",
     ),
     "threading": ("Condition", "Barrier", "Timer"),
+    # made for the program when it imports them (importing asyncio costs every program time)
+    "concurrent.futures": ("ThreadPoolExecutor", "ProcessPoolExecutor"),
+    "asyncio": ("run", "Runner"),
 }
+LATER = ("concurrent.futures", "asyncio")
 
 _installed: dict[str, Any] = {}
 
@@ -94,8 +98,12 @@ def install(cfg: dict) -> None:
 
     def hooked(name, globals=None, locals=None, fromlist=(), level=0):  # noqa: A002
         module = real_import(name, globals, locals, fromlist, level)
+        if level == 0 and name in LATER and name not in modules:
+            if _is_program(globals, folder, libraries):
+                _later(name, modules)
         if level == 0 and name in modules and _is_program(globals, folder, libraries):
-            return modules[name]
+            if fromlist or "." not in name:
+                return modules[name]
         if level == 0 and not fromlist and "." in name and _is_program(globals, folder, libraries):
             top = name.partition(".")[0]  # `import multiprocessing.pool`: the name bound
             return modules.get(top, module)
@@ -110,6 +118,16 @@ def install(cfg: dict) -> None:
         multiprocessing.set_start_method(method, force=True)
     _wrap_preparation_data()
     _preload_for_forkserver(cfg)
+
+
+def _later(name: str, modules: dict) -> None:
+    """What the program uses of `name` that ipc-tui does not watch: the real thing, with a
+    notice (`concurrent.futures`' pools, `asyncio.run`); `import concurrent.futures` binds
+    `concurrent`, whose `futures` is this one."""
+    modules[name] = _proxy(name, sys.modules[name], {})
+    top, _, attr = name.partition(".")
+    if attr:
+        modules[top] = _proxy(top, sys.modules[top], {attr: modules[name]})
 
 
 def _no_input(prompt: object = "") -> str:
