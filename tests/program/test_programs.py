@@ -734,3 +734,30 @@ def test_pools_and_asyncio_run_for_real_unwatched_with_a_notice_naming_the_line(
         assert f"ipc-tui: {what} at line {line} runs for real, unwatched" in " ".join(said), said
     assert [x for x in said if not x.startswith("ipc-tui:")] == ["3", "3", "async done"]
     assert s.snapshot().worker("MainThread").state == "done"
+
+
+def test_os_exit_in_a_child_is_its_exit_code_and_a_failure_said_plainly(tmp_path):
+    path = tmp_path / "leave.py"
+    path.write_text(
+        "import os\nfrom multiprocessing import Process\n\n\ndef leave():\n    os._exit(7)\n\n\n"
+        'if __name__ == "__main__":\n    p = Process(target=leave)\n    p.start()\n'
+        '    p.join()\n    print("exit code", p.exitcode)\n'
+    )
+    done = run_cli(str(path), "--headless", "--json")
+    final = json.loads(done.stdout.splitlines()[-1])["final"]
+    child = final["workers"]["Process-1"]
+    assert (child["state"], child["exitcode"]) == ("failed", 7)
+    assert "the process ended with exit code 7" in done.stdout
+    assert "exit code 7" in [e["result"] for e in map(json.loads, done.stdout.splitlines()[:-1])]
+    assert left_behind(done) == []
+
+
+def test_a_loop_at_the_top_level_times_out_headless_and_leaves_nothing(tmp_path):
+    path = tmp_path / "loop.py"
+    path.write_text("n = 0\nwhile True:\n    n += 1\n")
+    done = run_cli(str(path), "--headless", "--timeout", "2")
+    assert done.returncode == 3, done.stderr  # no progress
+    assert done.stderr.strip() == (
+        "ipc-tui: no progress (timed out): MainThread is running (2.0 s without a step)"
+    )
+    assert left_behind(done) == []

@@ -612,6 +612,9 @@ class ProgramSession(Steering):
         end_group(self._pgid, self._proc)
         for t in self._threads:
             t.join(2)
+        stdout = self._proc.stdout if self._proc is not None else None
+        if stdout is not None and not any(t.is_alive() for t in self._threads):
+            stdout.close()  # (read to its end: closed here, or Python warns of it at exit)
         with self._cond:
             for conn in list(self._conns):
                 self._gone(conn)
