@@ -49,6 +49,12 @@ def wait(seconds):  # latency I/O: a reply that takes a while
 WORK = {"CPU": (count, COUNT_TO), "file I/O": (write_and_read, LINES), "latency I/O": (wait, WAIT)}
 
 
+def warm_up(seconds=1.0):  # the first second of work runs slower (the CPU speeds up): unfair
+    began = time.perf_counter()  # to whichever way is timed first, so count untimed first
+    while time.perf_counter() - began < seconds:
+        count(100_000)
+
+
 def timed(way, func, arg):
     began = time.perf_counter()
     if way == "serial":
@@ -122,14 +128,14 @@ if __name__ == "__main__":
     print(f"{cores} cores, Python {sys.version.split()[0]}, GIL {'on' if gil else 'off'}")
     who_runs(1.0 if QUICK else 3.0)
 
-    print("serial, threads, processes")
-    print("| work | way | seconds | faster | notes |")
-    print("|---|---|---:|---:|---:|")
+    warm_up()
+    print("serial, threads, processes")  # seconds for the same ten tasks, each way
+    print("| work | serial | threads | processes |")
+    print("|---|---:|---:|---:|")
     for work, (func, arg) in WORK.items():
-        serial = None
-        for way in ("serial", "threads", "processes"):
-            seconds = timed(way, func, arg)
-            serial = serial or seconds
-            notes = "" if QUICK else NOTES.get((work, way), "")  # (for the full work only)
-            print(f"| {work} | {way} | {seconds:.3f} | {serial / seconds:.2f} | {notes} |")
-    print(f"{TASKS} tasks each" + (": the quick size, not the notes' work" if QUICK else ""))
+        seconds = [timed(way, func, arg) for way in ("serial", "threads", "processes")]
+        print(f"| {work} | " + " | ".join(f"{s:.2f}" for s in seconds) + " |")
+        notes = [NOTES.get((work, way)) for way in ("serial", "threads", "processes")]
+        if not QUICK and any(notes):  # (the notes' seconds are for the full work)
+            print(f"| {work}, the notes | " + " | ".join(f"{s:.2f}" for s in notes) + " |")
+    print(f"seconds for {TASKS} tasks" + (": the quick size, not the notes' work" if QUICK else ""))

@@ -25,12 +25,15 @@ def gil(quick: bool) -> dict[str, float]:
     """How much faster than serial threads and processes are, on CPU work and on waits; the
     share of 1 ms samples in which one thread alone moved."""
     tables = _tables("--scenario", "gil", quick=quick)
-    rows = _rows(tables["serial, threads, processes"])
+    seconds = {
+        row[0]: dict(zip(("serial", "threads", "processes"), row[1:], strict=True))
+        for row in tables["serial, threads, processes"]["rows"]
+    }
     who = _rows(tables["which thread runs"])
     return {
-        "processes, CPU": rows["CPU", "processes"]["faster"],
-        "threads, CPU": rows["CPU", "threads"]["faster"],
-        "threads, waits": rows["latency I/O", "threads"]["faster"],
+        "processes, CPU": seconds["CPU"]["serial"] / seconds["CPU"]["processes"],
+        "threads, CPU": seconds["CPU"]["serial"] / seconds["CPU"]["threads"],
+        "threads, waits": seconds["latency I/O"]["serial"] / seconds["latency I/O"]["threads"],
         "one alone": who["one alone", "share of samples"]["share"],
     }
 

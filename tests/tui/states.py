@@ -86,12 +86,14 @@ STATES = [
         "gil",
         "program",
         FREE,  # (it measures: the whole program is one step, its tables printed)
-        {  # (quick: no notes column) processes gain on CPU, threads on waits
+        {  # the strips (one thread at a time), then the seconds of each way
             "results_pane": [
-                "serial, threads, processes",
-                "CPU          processes",
-                "latency I/O  threads",
+                "which thread runs",
+                "thread 0",
+                "thread 2",
                 "one alone",
+                "serial, threads, processes",
+                "latency I/O",
             ]
         },
     ),
