@@ -761,3 +761,23 @@ def test_a_loop_at_the_top_level_times_out_headless_and_leaves_nothing(tmp_path)
         "ipc-tui: no progress (timed out): MainThread is running (2.0 s without a step)"
     )
     assert left_behind(done) == []
+
+
+@pytest.mark.timeout(120)
+def test_a_program_that_starts_hundreds_of_processes_runs_them_all_and_leaves_nothing(tmp_path):
+    path = tmp_path / "many.py"
+    path.write_text(
+        "import time\nfrom multiprocessing import Process\n\n"
+        'if __name__ == "__main__":\n'
+        "    ps = [Process(target=time.sleep, args=(0.1,)) for _ in range(200)]\n"
+        "    for p in ps:\n        p.start()\n    for p in ps:\n        p.join()\n"
+        '    print("joined", sum(p.exitcode == 0 for p in ps))\n'
+    )
+    done = run_cli(str(path), "--headless", "--json", "--timeout", "60", timeout=100)
+    assert done.returncode == 0, done.stderr
+    final = json.loads(done.stdout.splitlines()[-1])["final"]
+    assert len(final["workers"]) == 201
+    assert all(w["state"] == "done" for w in final["workers"].values())
+    said = [json.loads(line) for line in done.stdout.splitlines()[:-1]]
+    assert [e["result"] for e in said if e.get("kind") == "output"] == ["joined 200"]
+    assert left_behind(done) == []
