@@ -201,7 +201,7 @@ class RichPrinter:
 
     def final(self, snap: Snapshot, outcome: str, waits: list[str]) -> None:
         c = self.console
-        for measured in snap.tables:
+        for measured in reversed(snap.tables):  # (in the order they were made, as printed)
             c.print(rich_table(measured))
         if snap.cells:
             table = Table("cell", "value", title="Shared memory", title_justify="left")

@@ -112,7 +112,7 @@ def who_runs(seconds):
     spinner.terminate()
     spinner.join()
     print("which thread runs")
-    print("| thread | moved? (newest right) | share |")
+    print("| thread | moved? (newest right) | share |")  # of the samples in which it moved
     print("|---|---|---|")
     for i, strip in enumerate(strips):
         print(f"| thread {i} | {strip[-24:]} | {strip.count('█') / samples:.3f} |")
@@ -129,7 +129,7 @@ if __name__ == "__main__":
     who_runs(1.0 if QUICK else 3.0)
 
     warm_up()
-    print("serial, threads, processes")  # seconds for the same ten tasks, each way
+    print(f"seconds for {TASKS} tasks: serial, threads, processes")  # the same tasks, each way
     print("| work | serial | threads | processes |")
     print("|---|---:|---:|---:|")
     for work, (func, arg) in WORK.items():
@@ -138,4 +138,4 @@ if __name__ == "__main__":
         notes = [NOTES.get((work, way)) for way in ("serial", "threads", "processes")]
         if not QUICK and any(notes):  # (the notes' seconds are for the full work)
             print(f"| {work}, the notes | " + " | ".join(f"{s:.2f}" for s in notes) + " |")
-    print(f"seconds for {TASKS} tasks" + (": the quick size, not the notes' work" if QUICK else ""))
+    print("the quick size: not the notes' work" if QUICK else f"{TASKS} tasks each way")

@@ -18,7 +18,7 @@ KEYS = [
     ("k 1-9", "kill that worker's process (SIGKILL: it lets nothing go)"),
     ("r", "restart the scenario, with fresh primitives"),
     ("m", "switch threads / processes, and restart"),
-    ("v", "the next variant (deadlock: the fix), and restart"),
+    ("v", "the next variant (deadlock: the fix; gil: the switch), and restart"),
     ("t", "trace / timeline"),
     ("l", "show / hide the lesson (PgUp / PgDn scroll it)"),
     ("[ / ]", "previous / next scenario"),

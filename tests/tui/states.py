@@ -92,7 +92,7 @@ STATES = [
                 "thread 0",
                 "thread 2",
                 "one alone",
-                "serial, threads, processes",
+                "seconds for 10 tasks: serial, threads,",
                 "latency I/O",
             ]
         },
