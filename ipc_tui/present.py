@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from types import SimpleNamespace
 from typing import Any
 
 from rich import box
@@ -49,15 +48,6 @@ def figure(value: Any) -> str:
 def rich_table(table: Any, width: int = 0) -> Table:
     """A measured table (engine Table) as Rich draws it, its note below. With a `width`, each
     row stays one line in it: the widest column of words is cut short (…), not the figures."""
-    empty = {k for k in range(len(table.columns)) if all(r[k] is None for r in table.rows)}
-    if table.rows and empty:  # a column with nothing in it yet takes no room (`notes`, quick)
-        keep = [k for k in range(len(table.columns)) if k not in empty]
-        table = SimpleNamespace(
-            name=table.name,
-            note=table.note,
-            columns=tuple(table.columns[k] for k in keep),
-            rows=tuple(tuple(row[k] for k in keep) for row in table.rows),
-        )
     texts = [[figure(v) for v in row] for row in table.rows]
     out = _table(table, texts, no_wrap=bool(width))
     excess = Measurement.get(_MEASURE, _MEASURE.options, out).maximum - width

@@ -231,7 +231,7 @@ class IpcApp(App[int]):
         self.events_pane.display = bool(snap.events)
         self.results_pane.display = False  # until the scenario measures something
         # A program that measures runs unwatched: its tables are what there is to see
-        self.main_box.set_class(not getattr(info, "watched", True), "-unwatched")
+        self.main_box.set_class(not info.watched, "-unwatched")
         self._show_panes(True)
         self._drawn = None
         self.sample()
@@ -313,7 +313,7 @@ class IpcApp(App[int]):
         method = getattr(session, "method", None)  # a program's start method
         if method and session.mode != "thread":
             mode = f"{mode} · {method}"
-        if not getattr(getattr(session, "info", None), "watched", True):
+        if not session.info.watched:
             mode = f"{mode} · unwatched"  # a program that measures: run as plain python runs it
         # ("variant": deadlock's variant "deadlock" must not read as a verdict)
         variant = f" · variant {session.variant}" if session.variant else ""

@@ -32,7 +32,8 @@ def sparkline(values: list[int], top: int) -> str:
 
 
 class SemaphoreText(Static):
-    """The words beside the digits; its width changes when the digits hide (a narrow screen)."""
+    """The words beside the digits. Its width changes with the screen's and when the digits hide
+    (a narrow screen): the row fits its height again."""
 
     def on_resize(self) -> None:
         if isinstance(self.parent, SemaphoreView):
@@ -75,11 +76,9 @@ class SemaphoreView(Horizontal):
             text.append("\nblocked at 0: ", style="dim")
             text.append(", ".join(sem.waiters), style="bold red")
         show_text(self.text, text)
-        self._shown = text
-        self.fit()
-
-    def on_resize(self) -> None:
-        self.fit()
+        if text != self._shown:  # (each frame while running free: measure only what is new)
+            self._shown = text
+            self.fit()
 
     def fit(self) -> None:
         """Be exactly as tall as the text wrapped to its width (or the big digits, if taller).

@@ -98,16 +98,16 @@ def install(cfg: dict) -> None:
 
     def hooked(name, globals=None, locals=None, fromlist=(), level=0):  # noqa: A002
         module = real_import(name, globals, locals, fromlist, level)
-        if level == 0 and name in LATER and name not in modules:
-            if _is_program(globals, folder, libraries):
-                _later(name, modules)
-        if level == 0 and name in modules and _is_program(globals, folder, libraries):
-            if fromlist or "." not in name:
-                return modules[name]
-        if level == 0 and not fromlist and "." in name and _is_program(globals, folder, libraries):
-            top = name.partition(".")[0]  # `import multiprocessing.pool`: the name bound
-            return modules.get(top, module)
-        return module
+        dotted = not fromlist and "." in name  # `import multiprocessing.pool` binds the top
+        if level != 0 or not (name in modules or name in LATER or dotted):
+            return module
+        if not _is_program(globals, folder, libraries):
+            return module
+        if name in LATER and name not in modules:
+            _later(name, modules)
+        if dotted:
+            return modules.get(name.partition(".")[0], module)
+        return modules.get(name, module)
 
     builtins.__import__ = hooked
     if not cfg.get("stdin"):  # (headless with something piped in: input() reads it)
