@@ -83,6 +83,15 @@ def _table(table: Any, texts: list[list[str]], no_wrap: bool, most: dict | None 
     return out
 
 
+def writes(op: str) -> bool:
+    """A step that writes its cell: a write, or a store instruction (the instruction grain)."""
+    return op == "write" or op.startswith("STORE_")
+
+
+def reads(op: str) -> bool:
+    return op in ("read", "get_value") or op.startswith("LOAD_")
+
+
 def trace_line(e: TraceEvent) -> Text:
     """One line of the trace: when, who, its step number, then what happened."""
     text = Text(f"{e.t:7.3f} {e.worker:<6} ")
@@ -98,9 +107,9 @@ def what_happened(e: TraceEvent, space: str = " ") -> Text:
         where += f"[{e.index}]"
     text = Text(f"{e.op} {where}".rstrip(), style="bold" if e.kind == "step" else "yellow")
     if e.kind == "step":
-        if e.op == "write" or (e.before != e.after and e.before is not None):
+        if (writes(e.op) and e.resource) or (e.before != e.after and e.before is not None):
             text.append(f"  {e.before!r} -> {e.after!r}")
-        elif e.op in ("read", "get_value"):
+        elif reads(e.op) and e.resource:
             text.append(f"  = {e.after!r}")
         elif e.op == "sleep":
             text.append(f"  {e.result:g} s")

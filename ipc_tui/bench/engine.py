@@ -197,3 +197,93 @@ def races(quick: bool) -> dict[str, float]:
 
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
+
+
+# A thread program that talks through plain globals, as the notes teach: timed whole, under
+# plain python and watched (ipc-tui headless, running free: by operations).
+GLOBALS = """
+import sys
+import threading
+import time
+
+N = int(sys.argv[1])
+counter = 0
+last = {}
+
+
+def score(i):
+    return i % 7
+
+
+def work(name):
+    global counter
+    for i in range(N):
+        counter += score(i)
+        last[name] = i
+
+
+if __name__ == "__main__":
+    began = time.perf_counter()
+    workers = [threading.Thread(target=work, args=(f"w{k}",)) for k in range(2)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    print(f"loop|{time.perf_counter() - began}|{counter}")
+"""
+
+
+def _timed_run(argv: list[str]) -> tuple[float, float]:
+    """(the whole run's seconds, the loop's as the program printed it)."""
+    import subprocess
+    import sys
+
+    began = time.perf_counter()
+    done = subprocess.run([sys.executable, *argv], capture_output=True, text=True, timeout=300)
+    whole = time.perf_counter() - began
+    loop = next(float(line.split("|")[1]) for line in done.stdout.splitlines() if "loop|" in line)
+    return whole, loop
+
+
+def plain_globals(quick: bool) -> dict[str, float]:
+    """A program whose two threads update plain globals (a number and a dict), run whole:
+    plain python against watched (ipc-tui headless, free); best of three each. Also the
+    cost of one access of a global, raw and while stepping (one step of a worker, from
+    `step()` to the snapshot that shows it)."""
+    n = 200_000 if quick else 1_000_000
+    path = _file(GLOBALS, "globals.py")
+    out: dict[str, float] = {}
+    plain = [_timed_run([path, str(n)]) for _ in range(3)]
+    watched = [_timed_run(["-m", "ipc_tui", path, "--headless", "--", str(n)]) for _ in range(3)]
+    out["plain"], out["plain loop"] = min(p[0] for p in plain), min(p[1] for p in plain)
+    out["watched"] = min(w[0] for w in watched)
+    out["watched loop"] = min(w[1] for w in watched)
+    accesses = 2 * n * 3  # per iteration: counter read, written, the dict written
+    out["raw access"] = out["plain loop"] / accesses
+    out["free access"] = out["watched loop"] / accesses
+    out["stepped access"] = statistics.median(_stepped_globals(path))
+    return out
+
+
+def _stepped_globals(path: str) -> list[float]:
+    from ipc_tui.engine.loader import read_info
+    from ipc_tui.engine.program.session import ProgramSession
+
+    session = ProgramSession(read_info(path), argv=("50",))
+    latencies = []
+    try:
+        session.start()
+        session.wait_started(15)
+        session.run_schedule("MainThreadx2", timeout=20)
+        w0 = next(w for w in session.snapshot().workers if w.name.startswith("Thread-1"))
+        for _ in range(100):
+            before = session.snapshot().worker(w0.name).steps
+            began = time.perf_counter()
+            session.step(w0.name)
+            while session.snapshot().worker(w0.name).steps == before:
+                time.sleep(0.00002)
+            latencies.append(time.perf_counter() - began)
+            session.wait_settled(5)
+    finally:
+        session.close()
+    return latencies

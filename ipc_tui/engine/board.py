@@ -53,6 +53,7 @@ class WorkerRecord:
     line: int
     state: State = State.RUNNING
     op: str | None = None
+    at: Any = None  # where its next step is in the bytecode: (code key, offset), when known
     blocked_on: str | None = None
     blocked_at: float = 0.0
     waited: float = 0.0  # seconds spent blocked in all, over the finished waits
@@ -258,6 +259,7 @@ class Board:
     def _at_gate(self, w: WorkerRecord, report: r.AtGate) -> None:
         w.state, w.at_gate, w.line = State.READY, True, report.line
         w.op = describe(report.op, report.resource, report.index)
+        w.at = report.at
 
     def _blocked(self, w: WorkerRecord, report: r.Blocked) -> None:
         w.state, w.blocked_on, w.blocked_at, w.line = (
@@ -472,7 +474,8 @@ class Board:
             tally = self.tallies[res.name]
             waiting = tuple(x.worker for x in tally.waiters)
             if res.kind in ("value", "array"):
-                cells.append(Cell(res.name, res.kind, res.typecode, res.peek(), res.line))
+                what = getattr(res, "what", "")
+                cells.append(Cell(res.name, res.kind, res.typecode, res.peek(), res.line, what))
             elif res.kind == "lock":
                 gone = tally.holder is not None and not self._live(tally.holder)
                 locks.append(LockState(res.name, tally.holder, waiting, res.peek(), res.line, gone))
@@ -508,6 +511,7 @@ class Board:
                 busy=now - w.since if w.state == State.RUNNING else 0.0,
                 blocked_for=now - w.blocked_at if w.state == State.BLOCKED else 0.0,
                 holds=tuple(holds.get(w.name, ())),
+                at=w.at if w.at_gate else None,
             )
             for w in self.workers
         )

@@ -64,3 +64,17 @@ class SessionView(Protocol):
     def close(self) -> None:
         """End every worker, and everything the session holds."""
         ...
+
+    can_step_instructions: bool  # a plain program: a step may be one bytecode instruction
+
+    @property
+    def grain(self) -> int:
+        """What one step is: runtime.OPERATIONS or runtime.INSTRUCTIONS."""
+        ...
+
+    def set_grain(self, grain: int) -> None: ...
+
+    def bytecode(self, at: Any) -> tuple[str, tuple] | None:
+        """The instructions of the code at a worker's `at`: (its name, ((offset, line, name,
+        arg), ...)); None when not known."""
+        ...

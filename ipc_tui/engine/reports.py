@@ -37,6 +37,7 @@ class AtGate(NamedTuple):
     resource: str | None
     index: Any
     line: int
+    at: Any = None  # (code key, instruction offset) of the program's frame, when known
 
 
 class Blocked(NamedTuple):

@@ -41,8 +41,9 @@ from ipc_tui.engine.reports import (
     Summary,
 )
 
-FREE, STOP, SUMMARY = 0, 1, 2  # slots of the session's flag array, read before a step
-FLAGS = 3
+FREE, STOP, SUMMARY, GRAIN = 0, 1, 2, 3  # slots of the session's flag array
+FLAGS = 4
+OPERATIONS, INSTRUCTIONS = 0, 1  # the grain of a step (GRAIN): one operation, or one bytecode
 SUMMARY_SECONDS = 0.02
 SUMMARISED = -1  # the "line" of a step taken running free with summaries on
 
@@ -91,19 +92,30 @@ class Runtime:
         self.free = False  # running free with summaries, as the flags said at the last look
         self.due = 0.0  # when to send the next summary and look at the flags again
         self.began = 0.0  # when the first step of the next summary began
+        self.frame: Any = None  # the program's frame of the step being taken (self.line)
+        # (frame) -> where it is, (code key, offset), for the bytecode view: a plain
+        # program's agent sets it
+        self.locate: Callable[[Any], Any] | None = None
+        self.pending: Callable[[], None] | None = None  # a step to end before the next begins
+        self.after_gate: Callable[[Runtime], None] | None = None  # (the tracer: variables.py)
+        self.grain = -1  # the grain last seen past the gate
 
     def line(self, depth: int = 2) -> int:
         """The scenario line that called the operation now being done."""
         frame = sys._getframe(depth)
         while frame is not None:
             if frame.f_code.co_filename == self.path:
+                self.frame = frame
                 return frame.f_lineno
             frame = frame.f_back
+        self.frame = None
         return 0
 
     def enter(self, op: str, subject: Any, index: Any = None) -> int:
         """Wait at the gate before a step; return the scenario line of the step (SUMMARISED
         when running free with summaries on). (`step` has the first lines inlined.)"""
+        if self.pending is not None:
+            self.pending()
         if self.steps or self.unsaid:
             self.flush()
         flags = self.flags
@@ -120,10 +132,15 @@ class Runtime:
         line = self.at = self.line()
         if not flags[FREE]:
             name = subject.name if subject is not None else None
-            self.send(AtGate(self.seq, op, name, index, line))
+            at = None
+            if self.locate is not None and self.frame is not None:
+                at = self.locate(self.frame)
+            self.send(AtGate(self.seq, op, name, index, line, at))
             self.gate.acquire()
             if flags[STOP] or self.cut:
                 raise errors.Stopped
+        if self.after_gate is not None:
+            self.after_gate(self)
         return line
 
     def blocked(self, op: str, resource: str, timeout: float | None) -> None:
@@ -253,7 +270,7 @@ def step(
     rt = _local.runtime
     if rt is None:
         return do(*args)
-    if rt.free and monotonic() < rt.due:  # Runtime.enter's first lines, inlined
+    if rt.free and rt.pending is None and monotonic() < rt.due:  # Runtime.enter's, inlined
         rt.seq += 1
         rt.steps += 1
         rt.last = (op, subject, index)
@@ -337,6 +354,8 @@ def run_worker(worker: Any, runtime: Runtime) -> int:
         try:
             worker.run()
         finally:
+            if runtime.pending is not None:
+                runtime.pending()
             if runtime.steps or runtime.unsaid:
                 runtime.flush()
     except errors.Stopped:

@@ -1,4 +1,7 @@
-"""Schedules: `w0,w1x3,w2*` = one step of w0, three of w1, then w2 until it ends or blocks."""
+"""Schedules: `w0,w1x3,w2*` = one step of w0, three of w1, then w2 until it ends or blocks.
+
+A turn of one bytecode instruction at a time (a plain program): `w0:i`, `w0:ix3`, `w0:i*`
+(the instruction grain, engine/program/variables.py); the other turns step by operations."""
 
 from __future__ import annotations
 
@@ -7,7 +10,9 @@ from dataclasses import dataclass
 
 from ipc_tui.engine.errors import ScheduleError
 
-_TOKEN = re.compile(r"^(?P<name>[A-Za-z_][\w.@#-]*?)(?:x(?P<count>[1-9]\d*)|(?P<star>\*))?$")
+_TOKEN = re.compile(
+    r"^(?P<name>[A-Za-z_][\w.@#-]*?)(?P<grain>:i)?(?:x(?P<count>[1-9]\d*)|(?P<star>\*))?$"
+)
 UNTIL_BLOCKED = -1
 
 
@@ -15,6 +20,7 @@ UNTIL_BLOCKED = -1
 class Turn:
     worker: str
     steps: int  # UNTIL_BLOCKED for `name*`
+    grain: int = 0  # runtime.OPERATIONS, or INSTRUCTIONS for `name:i`
 
 
 def parse_schedule(text: str, workers: list[str] | None) -> list[Turn]:
@@ -31,7 +37,8 @@ def parse_schedule(text: str, workers: list[str] | None) -> list[Turn]:
         if not m or (token.endswith("x") and token[:-1] in known):
             raise ScheduleError(
                 f"schedule token {pos} {token!r} is malformed; "
-                "write NAME (one step), NAMExN (N steps) or NAME* (until it ends or blocks)"
+                "write NAME (one step), NAMExN (N steps) or NAME* (until it ends or blocks); "
+                "NAME:i, NAME:ixN, NAME:i* for bytecode instructions"
             )
         name = m["name"]
         if workers is not None and name not in workers:
@@ -40,5 +47,5 @@ def parse_schedule(text: str, workers: list[str] | None) -> list[Turn]:
                 f"this scenario's workers are {', '.join(workers)}"
             )
         steps = UNTIL_BLOCKED if m["star"] else int(m["count"] or 1)
-        turns.append(Turn(name, steps))
+        turns.append(Turn(name, steps, 1 if m["grain"] else 0))
     return turns

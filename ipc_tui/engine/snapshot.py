@@ -44,6 +44,7 @@ class Cell:
     typecode: str
     value: Any  # a number or bytes for a Value, a tuple of them for an Array
     line: int
+    what: str = ""  # how it was made: "Value", "RawArray", "global" (a plain global variable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +103,7 @@ class WorkerState:
     busy: float = 0.0  # running: seconds since its last step (a long loop shows here)
     blocked_for: float = 0.0  # blocked: seconds in the wait going on (not yet in `waited`)
     holds: tuple[str, ...] = ()  # the locks, and the semaphores' permits, it holds now
+    at: Any = None  # at its gate: where in the bytecode, (code key, offset), when known
 
     @property
     def live(self) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from time import monotonic
 from typing import Any
 
+from ipc_tui.engine.runtime import GRAIN, INSTRUCTIONS, OPERATIONS
 from ipc_tui.engine.schedule import UNTIL_BLOCKED, Turn, parse_schedule
 from ipc_tui.engine.snapshot import Snapshot, TraceEvent, Verdict
 from ipc_tui.engine.verdict import judge
@@ -47,6 +48,29 @@ class Steering:
     def playing(self) -> bool:
         return self._scheduler.playing
 
+    # What one step is: one operation (the default), or one bytecode instruction of the
+    # program's own code (a plain program only: engine/program/variables.py).
+    can_step_instructions = False
+
+    @property
+    def grain(self) -> int:
+        return int(self._scheduler.flags[GRAIN])
+
+    def set_grain(self, grain: int) -> None:
+        if grain not in (OPERATIONS, INSTRUCTIONS):
+            raise ValueError(f"no grain {grain!r}")
+        if grain and not self.can_step_instructions:
+            raise ValueError("this session steps by operations only")
+        with self._cond:
+            if self._scheduler.flags[GRAIN] != grain:
+                self._scheduler.flags[GRAIN] = grain
+                self.board.version += 1
+
+    def bytecode(self, at: Any) -> tuple[str, tuple] | None:
+        """The instructions of the code a worker is in (its snapshot's `at`): (the code's
+        name, ((offset, line, name, arg), ...)); None when not known."""
+        return None
+
     def wait_settled(self, timeout: float = 5.0) -> bool:
         """Wait until no step is in flight and the reports agree with the real primitives."""
         deadline = monotonic() + timeout
@@ -74,6 +98,7 @@ class Steering:
             turns = schedule
         deadline = monotonic() + timeout
         notes = []
+        grain = self.grain
         for turn in turns:
             taken = 0
             while turn.steps == UNTIL_BLOCKED or taken < turn.steps:
@@ -83,6 +108,8 @@ class Steering:
                 if missing:
                     notes.append(missing)
                     break
+                if turn.grain != self.grain:  # (once the step before has ended: see above)
+                    self.set_grain(turn.grain)
                 if self.step(turn.worker) is None:
                     if taken == 0 or turn.steps != UNTIL_BLOCKED:
                         state = self._host.by_name[turn.worker].state
@@ -91,6 +118,8 @@ class Steering:
                 taken += 1
         if not self.wait_settled(max(0.0, deadline - monotonic())):
             raise TimeoutError(f"the schedule did not finish within {timeout:g} s")
+        if self.grain != grain:
+            self.set_grain(grain)
         return notes
 
     # -- reading ---------------------------------------------------------------------------

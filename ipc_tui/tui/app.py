@@ -33,6 +33,7 @@ from ipc_tui.engine import (
 )
 from ipc_tui.engine.frontend import SessionView
 from ipc_tui.present import verdict_lines
+from ipc_tui.tui.bytecode import BytecodePane
 from ipc_tui.tui.code import CodePane
 from ipc_tui.tui.commands import IpcCommands, Palette
 from ipc_tui.tui.events import EventsPane
@@ -84,6 +85,8 @@ class MainScreen(Screen):
         Binding("m", "app.switch_mode", "Mode"),
         Binding("v", "app.next_variant", "Variant", show=False),
         Binding("t", "app.toggle_timeline", "Timeline"),
+        Binding("b", "app.toggle_bytecode", "Bytecode", show=False),
+        Binding("i", "app.toggle_grain", "Instructions", show=False),
         Binding("l", "app.toggle_lesson", "Lesson"),
         Binding("pagedown", "app.scroll_lesson(1)", "Lesson: on", show=False, priority=True),
         Binding("pageup", "app.scroll_lesson(-1)", "Lesson: back", show=False, priority=True),
@@ -111,6 +114,7 @@ class MainScreen(Screen):
                 yield app.lesson_pane
             with Vertical(id="right"):
                 yield app.results_pane
+                yield app.bytecode_pane
                 yield app.code_pane
                 yield app.trace_pane
         yield app.empty_box
@@ -166,6 +170,7 @@ class IpcApp(App[int]):
         self.lesson_pane = LessonPane()
         self.results_pane = ResultsPane()
         self.code_pane = CodePane()
+        self.bytecode_pane = BytecodePane()
         self.trace_pane = TracePane()
         self.verdict_bar = VerdictBar()
         self.main_box = Horizontal(id="main")
@@ -263,6 +268,8 @@ class IpcApp(App[int]):
             if session.info.program:  # its locks come as it makes them
                 self.code_pane.guard(guards_of(snap))
             self.code_pane.show(snap)
+            if self.bytecode_pane.display:
+                self.bytecode_pane.show(snap, session)
             self.results_pane.display = bool(snap.tables)
             for pane, used in (
                 (self.results_pane, snap.tables),
@@ -313,6 +320,8 @@ class IpcApp(App[int]):
         method = getattr(session, "method", None)  # a program's start method
         if method and session.mode != "thread":
             mode = f"{mode} · {method}"
+        if session.grain:
+            mode = f"{mode} · by instruction"  # (i: a step is one bytecode instruction)
         if not session.info.watched:
             mode = f"{mode} · unwatched"  # a program that measures: run as plain python runs it
         # ("variant": deadlock's variant "deadlock" must not read as a verdict)
@@ -342,6 +351,7 @@ class IpcApp(App[int]):
         if armed:
             self.kill(workers[key - first].name)  # (its toast replaces the question's)
         else:
+            self.bytecode_pane.selected = workers[key - first].name  # (shown first there)
             self.step(workers[key - first].name)
 
     def action_arm_kill(self) -> None:
@@ -453,6 +463,23 @@ class IpcApp(App[int]):
             self.notify(f"{info.name} runs only in {self.session.mode} mode.", timeout=2)
             return
         self.open_scenario(info, other, self.session.variant)
+
+    def action_toggle_bytecode(self) -> None:
+        self.bytecode_pane.display = not self.bytecode_pane.display
+        self._drawn = None  # drawn by the next sample
+
+    def action_toggle_grain(self) -> None:
+        """A step: one operation (the default), or one bytecode instruction of the program."""
+        session = self.session
+        if session is None:
+            return
+        if not session.can_step_instructions:
+            self.notify("This scenario steps by operations only.", timeout=3)
+            return
+        session.set_grain(0 if session.grain else 1)
+        if session.grain:
+            self.bytecode_pane.display = True  # (what a step is now is shown there)
+        self._drawn = None
 
     def action_toggle_timeline(self) -> None:
         self.trace_pane.toggle()

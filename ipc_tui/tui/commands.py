@@ -19,6 +19,8 @@ ACTIONS = [
     ("Switch threads / processes", "switch_mode"),
     ("Next variant (e.g. the fix)", "next_variant"),
     ("Trace / timeline", "toggle_timeline"),
+    ("Show / hide the bytecode of each worker's line", "toggle_bytecode"),
+    ("Step by bytecode instructions / by operations", "toggle_grain"),
     ("Show / hide the lesson", "toggle_lesson"),
     ("Previous scenario", "prev_scenario"),
     ("Next scenario", "next_scenario"),

@@ -20,6 +20,8 @@ KEYS = [
     ("m", "switch threads / processes, and restart"),
     ("v", "the next variant (deadlock: the fix; gil: the switch), and restart"),
     ("t", "trace / timeline"),
+    ("b", "bytecode: the instructions of each worker's line, its next one marked"),
+    ("i", "step one bytecode instruction at a time (again: one operation)"),
     ("l", "show / hide the lesson (PgUp / PgDn scroll it)"),
     ("[ / ]", "previous / next scenario"),
     ("s", "scenario picker"),

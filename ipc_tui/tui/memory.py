@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ipc_tui.engine import Snapshot, TraceEvent
-from ipc_tui.present import cell_value
+from ipc_tui.present import cell_value, writes
 from ipc_tui.tui.redraw import show_text
 
 FLASH_SECONDS = 0.8
@@ -42,7 +42,13 @@ class MemoryPane(Static):
         for e in events:
             if e.kind == "summary":
                 self._overwrote.clear()
-            elif e.kind == "step" and e.op == "write" and e.index != ":":
+            elif e.kind == "step" and writes(e.op) and isinstance(e.after, tuple):
+                # (a list global, written whole: its items that changed flash)
+                before = e.before if isinstance(e.before, tuple) else ()
+                for i, item in enumerate(e.after):
+                    if i >= len(before) or before[i] != item:
+                        self._written_at[(e.resource, i)] = e.t
+            elif e.kind == "step" and writes(e.op) and e.resource and e.index != ":":
                 key = (e.resource, e.index or 0)
                 self._written_at[key] = e.t
                 self._overwrote[key] = (e.before, e.after)

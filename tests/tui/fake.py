@@ -3,6 +3,8 @@ clock (docs/architecture.md, Tests). Pilot tests use real sessions instead."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from ipc_tui.engine import ScenarioInfo, Snapshot, TraceEvent
 from ipc_tui.engine.snapshot import (
     Cell,
@@ -174,6 +176,15 @@ class FakeSession:
 
     def set_rate(self, rate: float) -> None:
         pass
+
+    can_step_instructions = False
+    grain = 0
+
+    def set_grain(self, grain: int) -> None:
+        self.grain = grain
+
+    def bytecode(self, at: Any) -> tuple[str, tuple] | None:
+        return None
 
     def close(self) -> None:
         self.closed = True

@@ -35,8 +35,8 @@ from collections import deque
 from time import monotonic
 from typing import Any
 
-from ipc_tui.engine.reports import Done, Output, Started, Summary
-from ipc_tui.engine.runtime import FLAGS, SUMMARY, Runtime, _local
+from ipc_tui.engine.reports import Done, Failed, Finished, Output, Started, Stopped, Summary
+from ipc_tui.engine.runtime import FLAGS, FREE, GRAIN, SUMMARY, Runtime, _local
 
 ENV = "IPC_TUI_PROGRAM"  # the session's address, its key, the program's path, overrides
 PEEK_SECONDS = 0.05
@@ -88,6 +88,16 @@ class Agent:
         self.shown: dict[str, Any] = {}  # id -> the state last sent
         self.ids = itertools.count(1)
         self.main_worker: str | None = None  # this process's first worker: unclaimed output
+        self.by_thread: dict[int, Runtime] = {}  # thread ident -> its worker's runtime
+        self.tracer = None  # plain globals and the instruction grain (variables.py)
+        self.codes: dict[Any, str] = {}  # code object -> its key, sent to the session
+        if self.path and not cfg.get("unwatched"):
+            from ipc_tui.engine.program import hook, variables
+
+            folder = os.path.dirname(os.path.realpath(self.path))
+            self.tracer = variables.Tracer(
+                self.path, folder, hook.libraries_below(folder), self.made
+            )
         self.conn = None
         if cfg.get("address"):
             self.conn = multiprocessing.connection.Client(
@@ -117,8 +127,10 @@ class Agent:
         """A worker's report; after a step, the state of what it touched."""
         if self.copies_seen:  # (a forked child's copies of threading primitives: listed when used)
             report = self._list_copies(report)
-        self.send((wid, report))
         kind = type(report)
+        if kind in _ENDS:  # what it leaves (a global changed running free: no step said it)
+            self._send_changes()
+        self.send((wid, report))
         if kind is Done and report.resource in self.resources:
             self._send_state((report.resource,))
         elif kind is Summary:
@@ -172,10 +184,30 @@ class Agent:
 
         rt = Runtime(self.path, gate, self.flags, send, wake.wait)
         _local.runtime = rt
+        self.by_thread[threading.get_ident()] = rt
+        rt.locate = self.locate
+        tracer = self.tracer
+        if tracer is not None:
+            rt.after_gate = tracer.after_gate
+            if tracer.needed or self.flags[GRAIN]:
+                rt.grain = self.flags[GRAIN]
+                tracer.on(rt)
         if self.main_worker is None:
             self.main_worker = wid
         rt.send(Started(os.getpid(), threading.get_native_id()))
         return rt
+
+    def locate(self, frame: Any) -> tuple:
+        """Where a frame is, for the bytecode view: (its code's key, the instruction's
+        offset); the code's instructions are sent once."""
+        code = frame.f_code
+        key = self.codes.get(code)
+        if key is None:
+            from ipc_tui.engine.program.variables import listing
+
+            key = self.codes[code] = f"{code.co_filename}:{code.co_firstlineno}:{code.co_name}"
+            self.send(("code", key, code.co_name, listing(code)))
+        return (key, frame.f_lasti)
 
     # -- from the session --------------------------------------------------------------------
 
@@ -203,7 +235,12 @@ class Agent:
             if gate is not None:
                 gate.release()
         elif what == "flags":
+            was = list(self.flags)
             self.flags[:] = message[1]
+            tracer = self.tracer
+            if tracer is not None and not self.flags[FREE]:
+                if was[FREE] or was[GRAIN] != self.flags[GRAIN]:
+                    tracer.attach_all(self.by_thread)
             if any(message[1][1:2]):  # stopping: let every gate and sleep go
                 for gate in list(self.gates.values()):
                     gate.release()
@@ -266,6 +303,7 @@ class Agent:
 
 
 _NEVER = object()
+_ENDS = (Finished, Failed, Stopped)
 
 
 # -- what the program prints -------------------------------------------------------------------

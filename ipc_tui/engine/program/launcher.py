@@ -25,6 +25,8 @@ from ipc_tui.engine.runtime import _local, format_failure, step
 
 
 def _ended(rt: Any, failure: str | None) -> None:
+    if rt.pending is not None:
+        rt.pending()
     if rt.steps or rt.unsaid:
         rt.flush()
     _local.runtime = None

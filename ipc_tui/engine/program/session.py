@@ -176,6 +176,7 @@ class ProgramSession(Steering):
         self._killed: set[str] = set()
         self._unexplained: set[str] = set()  # processes gone without a word, exit code unknown
         self._remote: dict[str, Remote] = {}
+        self._codes: dict[str, tuple] = {}  # code key -> (name, instructions)
         self._names: dict[str, str] = {}  # id -> shown name (workers and resources)
         self._unnamed: dict[str, int] = {}  # kind -> how many the code did not name
         self.methods: list[str] = []  # the start methods the program's processes used
@@ -317,6 +318,8 @@ class ProgramSession(Steering):
             if wid in self._unexplained:  # its process went without a word: now we know
                 self._unexplained.discard(wid)
                 self.board.reaped(self._workers[wid], code, not self._stopping.is_set())
+        elif what == "code":  # a code object's instructions, for the bytecode view
+            self._codes[message[1]] = (message[2], message[3])
         elif what == "method":
             if message[1] not in self.methods:
                 self.methods.append(message[1])
@@ -328,6 +331,13 @@ class ProgramSession(Steering):
                 self.board.apply(w, r.Output(f"ipc-tui: {message[1]}", monotonic(), message[2]))
         else:
             self._report(conn, what, message[1])
+
+    can_step_instructions = True
+
+    def bytecode(self, at: Any) -> tuple[str, tuple] | None:
+        if not at:
+            return None
+        return self._codes.get(at[0])
 
     def _unique(self, name: str, process: str | None = None) -> str:
         """`name`, marked with the process that made it unless that is the main one, and

@@ -1,0 +1,490 @@
+"""Plain globals as shared state, and steps of one bytecode instruction.
+
+The notes say threads talk through global variables. A program's module-level variables that
+its functions change (`global counter; counter += 1`), and the module-level lists, dicts, sets
+and objects its functions use, are *shared globals*: each is a cell in the Shared memory pane
+(a global of one process: each process has its own copy) and each read or write of one is a
+step, as a `Value`'s is. `counter += 1` is then a read step (`LOAD_GLOBAL`) and a write step
+(`STORE_GLOBAL`), and the schedule `w0,w1,w0,w1` loses an update.
+
+How: a trace function (`sys.settrace`, with `f_trace_opcodes`) on the worker threads, for the
+code that touches a shared global and nothing else: other code runs untraced. Each instruction
+event is looked up in a table made once per code object; a load or a store of a shared global
+is a step (`Runtime.enter`, the gate), ended at the next event, when the instruction has run.
+A list, a dict, a set or an object is read or written by more than its load (`items.append`,
+`d[k] = v`), so its step ends when its statement does, and is a write when the statement
+changes it (looked up in the statement's bytecode: a store into it, a mutating method).
+
+The instruction grain (flag GRAIN): every instruction of the program's own code is a step,
+its name the instruction's (`LOAD_GLOBAL`, `BINARY_OP +=`, `STORE_GLOBAL`), so that a thread
+switch can be put between a load and its store by hand.
+
+Running free, nothing is traced: a frame drops its trace function at its next event and new
+calls are not traced, so a free run costs what the global trace function costs on each call.
+Pausing sets the trace function on each worker thread's frames again, from the agent's thread
+(`attach_all`): the worker stops at its next instruction that is a step.
+"""
+
+from __future__ import annotations
+
+import collections
+import dis
+import multiprocessing.process
+import os
+import sys
+import threading
+import types
+from time import monotonic
+from typing import Any
+
+from ipc_tui.engine.runtime import FREE, GRAIN, Runtime, _local
+
+_LOADS = ("LOAD_GLOBAL", "LOAD_NAME")
+_STORES = ("STORE_GLOBAL", "STORE_NAME")
+_DELETES = ("DELETE_GLOBAL", "DELETE_NAME")
+_NAMES = (*_LOADS, *_STORES, *_DELETES)
+_CHANGES = ("STORE_SUBSCR", "DELETE_SUBSCR", "STORE_ATTR", "DELETE_ATTR")
+MUTATORS = frozenset(
+    (
+        "append appendleft extend extendleft insert pop popleft popitem remove clear update "
+        "setdefault add discard sort reverse __setitem__ __delitem__ __iadd__"
+    ).split()
+)
+_SCALARS = (int, float, complex, str, bytes, bool, type(None))
+_CONTAINERS = (list, dict, set, bytearray, collections.deque)
+_NOT_DATA = (
+    types.ModuleType,
+    types.FunctionType,
+    types.BuiltinFunctionType,
+    types.MethodType,
+    type,
+)
+_WORKERS = (threading.Thread, multiprocessing.process.BaseProcess)
+_UNBOUND = object()
+# A top-level name bound by these is a constant, a module, a function: not shared data
+# (a class or a decorated function is made by a call: seen when used, see Tracer._data)
+_NOT_MADE = ("LOAD_CONST", "IMPORT_NAME", "IMPORT_FROM", "MAKE_FUNCTION", "SET_FUNCTION_ATTRIBUTE")
+SHOWN_CHARS = 60  # a dict's or an object's cell: its text, cut to this
+
+
+_INLINE = ("<listcomp>", "<genexpr>", "<dictcomp>", "<setcomp>")
+
+
+def _codes(code: types.CodeType, top: bool = True):
+    """The code objects of a module: (code, whether it runs as part of the top level: the
+    module's own, and a comprehension in it, a function of its own before 3.12)."""
+    yield code, top
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            yield from _codes(const, top and const.co_name in _INLINE)
+
+
+def instructions(code: types.CodeType) -> list:
+    return [i for i in dis.get_instructions(code) if i.opname != "CACHE"]
+
+
+def listing(code: types.CodeType) -> tuple:
+    """The code's instructions as the bytecode view shows them: (offset, line, name, arg)."""
+    out, line = [], code.co_firstlineno
+    for ins in instructions(code):
+        positions = getattr(ins, "positions", None)
+        found = positions.lineno if positions is not None else ins.starts_line
+        if isinstance(found, int) and found > 0:
+            line = found
+        out.append((ins.offset, line, ins.opname, ins.argrepr))
+    return tuple(out)
+
+
+def shared_names(module_code: types.CodeType) -> tuple[frozenset[str], frozenset[str]]:
+    """The module-level names a program's functions share: those they rebind (`global x`),
+    and those bound at the top level that they use (a list, a dict, an object: whether it is
+    one is seen when it is used). Returns (all of them, the rebound ones)."""
+    rebound, top, used = set(), set(), set()
+    for code, at_top in _codes(module_code):
+        before = None
+        for ins in instructions(code):
+            if at_top and ins.opname == "STORE_NAME" and before not in _NOT_MADE:
+                top.add(ins.argval)  # (bound to what may be data: a list, a call's result)
+            elif not at_top and ins.opname in ("STORE_GLOBAL", "DELETE_GLOBAL"):
+                rebound.add(ins.argval)
+            elif not at_top and ins.opname == "LOAD_GLOBAL":
+                used.add(ins.argval)
+            before = ins.opname
+    return frozenset(rebound | (top & used)), frozenset(rebound)
+
+
+class GlobalCell:
+    """A shared global of this process, as a resource: a cell (a list: cells) in the pane."""
+
+    shared = False  # each process has its own: the lesson's point about processes
+    what = "global"
+
+    def __init__(self, var: str, globals_: dict, line: int):
+        self.var = var
+        self.suggested = var
+        self.line = line
+        self._globals = globals_
+        self.kind = (
+            "array" if isinstance(globals_.get(var), (list, tuple, collections.deque)) else "value"
+        )
+        self.name: str | None = None
+        self.typecode = ""
+
+    def details(self) -> dict:
+        return {"what": "global", "where": f"line {self.line}", "shared": False, "typecode": ""}
+
+    def value(self) -> Any:
+        return self._globals.get(self.var, _UNBOUND)
+
+    def peek(self) -> Any:
+        return shown(self.value(), self.kind)
+
+    def shown(self, op: str, index: Any) -> Any:
+        return self.peek()
+
+
+def shown(value: Any, kind: str = "value") -> Any:
+    """What a cell shows of a value: a number or a string as it is, a list's items, else its
+    text (cut to SHOWN_CHARS). Plain data: it travels to the session."""
+    if value is _UNBOUND:
+        return "(unbound)"
+    if kind == "array" and isinstance(value, (list, tuple, collections.deque)):
+        return tuple(v if isinstance(v, _SCALARS) else _cut(repr(v)) for v in list(value))
+    if isinstance(value, _SCALARS):
+        return value
+    if type(value).__repr__ is object.__repr__ and hasattr(value, "__dict__"):
+        text = ", ".join(f"{k}={v!r}" for k, v in vars(value).items())
+        return _cut(f"{type(value).__name__}({text})")
+    return _cut(repr(value))
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
+
+
+class _Pending:
+    """A step begun at a gate whose instruction (or statement) has not run yet: ended at the
+    next event (`Runtime.pending`, called before any other step too)."""
+
+    __slots__ = ("rt", "cell", "op", "before", "line", "t0", "frame", "lineno", "whole")
+
+    def __init__(self, rt, cell, op, before, line, t0, frame, whole):
+        self.rt, self.cell, self.op, self.before, self.line, self.t0 = (
+            rt,
+            cell,
+            op,
+            before,
+            line,
+            t0,
+        )
+        self.frame, self.lineno, self.whole = frame, frame.f_lineno, whole
+
+    def __call__(self) -> None:
+        rt = self.rt
+        rt.pending = None
+        cell = self.cell
+        if cell is None:  # an instruction that touches no shared global
+            rt.done(self.op, None, None, None, None, None, self.line, self.t0)
+            return
+        after = cell.peek()
+        reads = self.op == "read" or self.op.startswith("LOAD_")
+        before = after if reads else self.before
+        rt.done(
+            self.op, cell.name, None, before, after, after if reads else None, self.line, self.t0
+        )
+
+
+class Tracer:
+    """One process's tracing of a program: which code it traces, its cells."""
+
+    def __init__(self, path: str, folder: str, libraries: tuple[str, ...], made: Any):
+        self.path = path
+        self.folder = folder
+        self.libraries = libraries
+        self.made = made  # (cell) -> its id: the agent lists it with the session
+        try:
+            with open(path, encoding="utf-8") as f:
+                module_code = compile(f.read(), path, "exec", dont_inherit=True)
+            self.names, self.rebound = shared_names(module_code)
+        except (OSError, SyntaxError, ValueError):
+            self.names, self.rebound = frozenset(), frozenset()
+        self.cells: dict[str, GlobalCell] = {}
+        self.refused: set[str] = set()  # names whose value is not data (a function, a lock)
+        self.tables: dict[types.CodeType, dict | None] = {}  # code -> offset -> instruction
+        self.threads: set[int] = set()  # idents of the threads with the trace function on
+        self.undecided = set(self.names)  # neither a cell nor refused yet
+        self._lock = threading.Lock()
+
+    @property
+    def needed(self) -> bool:
+        """Whether the program may share a global still: a name that is not known yet not to
+        be data (a global lock is not a cell). Else nothing is traced, until the instruction
+        grain is asked for."""
+        return not self.names <= self.refused
+
+    # -- which code -------------------------------------------------------------------------
+
+    def ours(self, filename: str) -> bool:
+        if filename == self.path:
+            return True
+        path = os.path.realpath(filename)
+        if not path.startswith(self.folder + os.sep):
+            return False
+        return not any(path.startswith(lib + os.sep) for lib in self.libraries)
+
+    def table(self, code: types.CodeType) -> dict | None:
+        """offset -> (op name, arg, action), for code of the program; action: None, or
+        (kind, var, writes) for a load, store or delete of a shared global. None: not ours."""
+        found = self.tables.get(code, _UNBOUND)
+        if found is not _UNBOUND:
+            return found
+        table = None
+        if self.ours(code.co_filename):
+            found_ins = instructions(code)
+            lines = listing(code)
+            table = {}
+            for k, ins in enumerate(found_ins):
+                action = None
+                if (
+                    ins.opname in _NAMES
+                    and ins.argval in self.names
+                    and code.co_filename == self.path
+                ):
+                    kind = "load" if ins.opname in _LOADS else "store"
+                    action = (kind, ins.argval, _changes_after(found_ins, k, lines))
+                table[ins.offset] = (ins.opname, ins.argrepr, action)
+        self.tables[code] = table
+        return table
+
+    def touches(self, code: types.CodeType) -> bool:
+        table = self.table(code)
+        return table is not None and any(v[2] is not None for v in table.values())
+
+    # -- the trace functions ----------------------------------------------------------------
+
+    def on_call(self, frame: Any, event: str, arg: Any) -> Any:
+        """The global trace function: a frame of code that needs it gets `on_event`."""
+        rt = _local.runtime
+        if rt is None:
+            return None
+        if rt.flags[FREE]:  # running free: nothing traced, not even calls (see attach_all)
+            self.off(frame)
+            return None
+        code = frame.f_code
+        if not rt.flags[GRAIN] and not self.needed:
+            self.off(frame)
+            return None
+        if rt.flags[GRAIN]:
+            if self.table(code) is None:
+                return None
+        elif not self.touches(code):
+            return None
+        frame.f_trace_lines = False
+        frame.f_trace_opcodes = True
+        return self.on_event
+
+    def on_event(self, frame: Any, event: str, arg: Any) -> Any:
+        rt = _local.runtime
+        if rt is None:
+            return None
+        pending = rt.pending
+        if pending is not None and (
+            event != "opcode"
+            or not pending.whole
+            or pending.frame is not frame
+            or frame.f_lineno != pending.lineno
+        ):
+            pending()
+        if event != "opcode":
+            return self.on_event
+        flags = rt.flags
+        if flags[FREE]:  # running free: untraced, until a pause (attach_all)
+            self.off(frame)
+            return None
+        if not flags[GRAIN] and not self.needed:
+            self.off(frame)
+            return None
+        table = self.table(frame.f_code)
+        found = table.get(frame.f_lasti) if table else None
+        if found is None:
+            return self.on_event
+        opname, arg_, action = found
+        if flags[GRAIN]:
+            self._instruction(rt, frame, opname, arg_, action)
+        elif action is not None and rt.pending is None:
+            self._access(rt, frame, action)
+        return self.on_event
+
+    def _cell(self, rt: Runtime, frame: Any, var: str, storing: bool) -> GlobalCell | None:
+        """The cell of global `var` in this process; None when it is not data (a function,
+        a lock), or when this store is its first binding (made, not a step: see _access)."""
+        cell = self.cells.get(var)
+        if cell is not None or var in self.refused:
+            return cell
+        g = frame.f_globals
+        if var not in g:
+            return None
+        value = g[var]
+        if not self._data(var, value):
+            self.refused.add(var)
+            return None
+        with self._lock:
+            cell = self.cells.get(var)
+            if cell is None:
+                cell = GlobalCell(var, g, frame.f_lineno)
+                cell.name = self.made(cell)
+                self.cells[var] = cell
+        return cell
+
+    def _data(self, var: str, value: Any) -> bool:
+        if isinstance(value, _NOT_DATA) or hasattr(value, "_real") or isinstance(value, _WORKERS):
+            return False  # (a watched primitive, a thread, a process)
+        if var in self.rebound or isinstance(value, _CONTAINERS):
+            return True
+        kind = type(value)
+        return kind.__module__ in ("__main__", "__mp_main__") and hasattr(value, "__dict__")
+
+    def _access(self, rt: Runtime, frame: Any, action: tuple) -> None:
+        kind, var, writes = action
+        cell = self._cell(rt, frame, var, kind == "store")
+        if cell is None:
+            if kind == "store" and var not in self.refused and var not in self.cells:
+                rt.pending = _Bind(self, rt, frame, var)  # its first binding: made once stored
+            return
+        whole = kind == "load" and not isinstance(cell.value(), _SCALARS)
+        op = "write" if kind == "store" or (whole and writes) else "read"
+        line = rt.enter(op, cell)
+        t0 = monotonic()
+        before = cell.peek() if op == "write" else None
+        rt.pending = _Pending(rt, cell, op, before, line, t0, frame, whole)
+
+    def _instruction(self, rt: Runtime, frame: Any, opname: str, arg: str, action: Any) -> None:
+        cell = None
+        if action is not None:
+            cell = self._cell(rt, frame, action[1], action[0] == "store")
+        op = opname if cell is not None or not arg else f"{opname} {arg}"
+        line = rt.enter(op, cell)
+        t0 = monotonic()
+        before = cell.peek() if cell is not None else None
+        rt.pending = _Pending(rt, cell, op, before, line, t0, frame, False)
+
+    # -- switching it on --------------------------------------------------------------------
+
+    def after_gate(self, rt: Runtime) -> None:
+        """A worker's step begins (Runtime.enter): the grain may have changed, or the globals
+        bound since may all have turned out not to be data (then nothing is traced)."""
+        grain = rt.flags[GRAIN]
+        traced = threading.get_ident() in self.threads
+        if not grain and traced:
+            self.list_bound()
+        if grain == rt.grain and traced == bool(grain or self.needed):
+            return
+        rt.grain = grain
+        if grain or self.needed:
+            self.on(rt)
+        else:
+            self.off(sys._getframe(1))
+
+    def on(self, rt: Runtime) -> None:
+        """This worker's thread: trace from now on (its new calls and its frames now)."""
+        self.list_bound()
+        if not rt.flags[GRAIN] and not self.needed:
+            return
+        ident = threading.get_ident()
+        if ident not in self.threads:
+            self.threads.add(ident)
+            sys.settrace(self.on_call)
+        self.attach(sys._getframe(1), rt)
+
+    def off(self, frame: Any) -> None:
+        """This thread: nothing to trace (by operations, no global is data): its frames from
+        `frame` up, and its calls from now on."""
+        while frame is not None:
+            if frame.f_trace == self.on_event:
+                frame.f_trace_opcodes = False
+                frame.f_trace = None
+            frame = frame.f_back
+        sys.settrace(None)
+        self.threads.discard(threading.get_ident())
+
+    def list_bound(self) -> None:
+        """The shared globals bound already in this process (a child's copies): cells now,
+        so that what a worker changes running free (untraced) shows too."""
+        main = sys.modules.get("__main__")
+        g = getattr(main, "__dict__", None)
+        if not isinstance(g, dict) or g.get("__file__") is None:
+            return
+        if os.path.realpath(g["__file__"]) != os.path.realpath(self.path):
+            return
+        if not self.undecided:
+            return
+        for var in sorted(self.undecided):
+            if var in g and var not in self.cells and var not in self.refused:
+                if not self._data(var, g[var]):
+                    self.refused.add(var)
+                    continue
+                with self._lock:
+                    if var not in self.cells:
+                        cell = GlobalCell(var, g, 0)
+                        cell.name = self.made(cell)
+                        self.cells[var] = cell
+        self.undecided = self.names - self.refused - set(self.cells)
+
+    def attach(self, frame: Any, rt: Runtime) -> None:
+        grain = rt.flags[GRAIN]
+        while frame is not None:
+            code = frame.f_code
+            if (self.table(code) is not None) if grain else self.touches(code):
+                frame.f_trace_lines = False
+                frame.f_trace_opcodes = True
+                frame.f_trace = self.on_event
+            frame = frame.f_back
+
+    def attach_all(self, runtimes: dict[int, Runtime]) -> None:
+        """A pause, or the instruction grain: trace the worker threads again, from the
+        agent's thread: their frames now, and (Python 3.12 and later) their calls. Before
+        3.12 a thread's trace function can be set only by the thread itself: a worker that
+        ran free untraced is traced again at its next step (Runtime.enter)."""
+        frames = sys._current_frames()
+        for_all = getattr(sys, "_settraceallthreads", None)
+        if for_all is not None:
+            self.list_bound()
+            if self.needed or any(rt.flags[GRAIN] for rt in runtimes.values()):
+                for_all(self.on_call)
+                self.threads.update(runtimes)
+        for ident in list(self.threads):
+            frame, rt = frames.get(ident), runtimes.get(ident)
+            if frame is not None and rt is not None:
+                self.attach(frame, rt)
+
+
+class _Bind:
+    """A shared global's first binding (`counter = 0` at the top): not a step; its cell is
+    made once the store has run."""
+
+    __slots__ = ("tracer", "rt", "frame", "var", "whole")
+
+    def __init__(self, tracer: Tracer, rt: Runtime, frame: Any, var: str):
+        self.tracer, self.rt, self.frame, self.var = tracer, rt, frame, var
+        self.whole = False
+
+    def __call__(self) -> None:
+        self.rt.pending = None
+        self.tracer._cell(self.rt, self.frame, self.var, False)
+
+
+def _changes_after(found: list, k: int, lines: tuple) -> bool:
+    """Whether the statement of instruction k changes what it loaded: a store into it, or a
+    mutating method called on it, later on the same line."""
+    line = lines[k][1]
+    for j in range(k + 1, len(found)):
+        if lines[j][1] != line:
+            break
+        ins = found[j]
+        if ins.opname in _CHANGES:
+            return True
+        if ins.opname in ("LOAD_METHOD", "LOAD_ATTR") and ins.argval in MUTATORS:
+            return True
+        if ins.opname in ("BINARY_OP", "INPLACE_ADD") and "=" in ins.argrepr:
+            return True
+    return False
