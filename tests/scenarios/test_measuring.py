@@ -9,8 +9,10 @@ They measure, so they run unwatched (`watched: no` in their lesson): as plain `p
 them, the whole program one step of MainThread, its printed tables in the Results pane.
 """
 
+import dis
 import json
 import os
+import runpy
 import sys
 import textwrap
 import time
@@ -37,9 +39,15 @@ def rows_of(table: dict) -> dict:
     return {tuple(row[:2]): dict(zip(table["columns"], row, strict=True)) for row in table["rows"]}
 
 
+@pytest.fixture(scope="module")
+def gil_run() -> tuple[dict, list[str]]:
+    """gil at its quick size, headless, once for the tests that read what it printed."""
+    return run_quick("--scenario", "gil")
+
+
 @pytest.mark.timeout(180)
-def test_gil_measures_every_way_of_every_work_and_which_thread_runs():
-    final, printed = run_quick("--scenario", "gil")
+def test_gil_measures_every_way_of_every_work_and_which_thread_runs(gil_run):
+    final, printed = gil_run
     table = final["tables"]["seconds for 10 tasks: serial, threads, processes"]
     assert table["columns"] == ["work", "serial", "threads", "processes"]
     # (quick: a smaller work; the notes' seconds, for the full work, are not shown beside it)
@@ -53,6 +61,46 @@ def test_gil_measures_every_way_of_every_work_and_which_thread_runs():
     assert "sys.setswitchinterval(0.005)" in " ".join(printed)  # the default variant: 5 ms
     workers = final["workers"]
     assert list(workers) == ["MainThread"] and workers["MainThread"]["steps"] == 1
+
+
+# Where CPython 3.10+ lets a running thread give the GIL up: only where the interpreter checks
+# whether another thread asked for it (its "eval breaker"): a loop's jump back, a function's
+# start (RESUME; on 3.10, before its first instruction: f_lasti -1, "(start)"), after a call
+CHECKS_FOR_A_SWITCH = {"JUMP_ABSOLUTE", "JUMP_BACKWARD", "RESUME", "(start)", "CALL"}
+
+
+@pytest.mark.skipif(not HAS_GIL, reason="without a GIL no thread waits for another")
+@pytest.mark.timeout(180)
+def test_gil_shows_where_the_switches_landed_and_none_inside_counter_plus_one(gil_run):
+    final, printed = gil_run
+    table = final["tables"]["where the switches landed"]
+    assert table["columns"] == ["instruction", "line", "share"]
+    *stops, inside = table["rows"]
+    assert inside[:2] == ["inside: load…store", "counter += 1"]
+    assert stops, "no stop sampled"
+    for opname, line, _share in stops:
+        assert opname in dis.opmap or opname == "(start)", opname  # (a name this Python has)
+        assert opname in CHECKS_FOR_A_SWITCH, stops  # (and no "other": all of them shown)
+        assert not line.endswith("counter += 1"), stops
+    jump = "JUMP_ABSOLUTE" if sys.version_info < (3, 11) else "JUMP_BACKWARD"
+    assert [jump, "while True:"] in [[op, line.split(" ", 1)[1]] for op, line, _ in stops]
+    assert inside[2] == 0, stops
+    assert abs(sum(share for *_, share in stops) - 1) <= 0.01 * len(stops)  # (each rounded)
+    assert any(
+        line.endswith(" stops: the three threads', sampled inside their process")
+        for line in printed
+    )
+
+
+def test_gil_names_the_instruction_a_stop_in_its_cache_entries_belongs_to(monkeypatch):
+    monkeypatch.setattr(sys, "argv", ["gil.py"])
+    gil = runpy.run_path(find_scenario("gil").path)  # (not as __main__: nothing runs)
+    spin, instruction_at = gil["spin"], gil["instruction_at"]
+    instructions = list(dis.get_instructions(spin))
+    for instruction, after in zip(instructions, instructions[1:], strict=False):
+        for lasti in range(instruction.offset, after.offset, 2):  # its CACHE entries too
+            assert instruction_at(lasti) == instruction.opname, (lasti, instruction)
+    assert instruction_at(-1) == "(start)"  # (3.10's f_lasti before the first instruction)
 
 
 @pytest.mark.skipif(not HAS_GIL, reason="without a GIL every thread runs at once")
