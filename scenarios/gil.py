@@ -137,8 +137,11 @@ def who_runs(seconds):
     print(f"| one alone | share of samples | {alone / samples:.3f} |")
     turn = statistics.mean(turns) * every_ms if turns else 0
     print(f"| a turn | ms alone, on average | {turn:.2f} |")
+    landed, inside = where_landed(stops)
+    for op, line, share in landed[:1]:  # where most landed (every place: the line below)
+        print(f"| switch at | {op}, line {line} | {share:.3f} |")
     print(f"sys.setswitchinterval({SWITCH_MS / 1000:g}): a sample every {every_ms:.1f} ms")
-    print_where_stopped(stops)
+    print_where_landed(landed, inside, sum(stops.values()))
 
 
 def instruction_at(lasti):  # the last instruction that starts at or before f_lasti (3.11+:
@@ -149,23 +152,28 @@ def instruction_at(lasti):  # the last instruction that starts at or before f_la
     return at
 
 
-def print_where_stopped(stops):
+def where_landed(stops):
+    """Each (instruction, line) with its share of the stops, most first; and the share of them
+    inside `counter += 1`: after its load, before its store."""
     load, store = [i.offset for i in dis.get_instructions(spin) if i.argval == "counter"]
-    rows, inside = Counter(), 0
+    places, inside = Counter(), 0
     for (line, lasti), n in stops.items():
-        rows[instruction_at(lasti), line] += n
+        places[instruction_at(lasti), line] += n
         inside += n if load <= lasti < store else 0
     total = max(1, sum(stops.values()))
-    print("where the switches landed")
-    print("| instruction | line | share |")  # of the stops sampled
-    print("|---|---|---:|")
-    for (opname, line), n in rows.most_common(4):
-        source = linecache.getline(__file__, line).split("#")[0].strip()
-        print(f"| {opname} | {line} {source} | {n / total:.3f} |")
-    if len(rows) > 4:
-        print(f"| other | | {sum(n for _, n in rows.most_common()[4:]) / total:.3f} |")
-    print(f"| inside: load…store | counter += 1 | {inside / total:.3f} |")
-    print(f"{sum(stops.values())} stops: the three threads', sampled inside their process")
+    return [(op, line, n / total) for (op, line), n in places.most_common()], inside / total
+
+
+def source(line):  # the program's line, without its comment
+    return linecache.getline(__file__, line).split("#")[0].strip()
+
+
+def print_where_landed(landed, inside, stops):
+    said = [f"{op} on {line} `{source(line)}` {share:.3f}" for op, line, share in landed[:4]]
+    if len(landed) > 4:
+        said.append(f"other {sum(share for *_, share in landed[4:]):.3f}")
+    said.append(f"inside `counter += 1` {inside:.3f}")
+    print(f"where the switches landed, of {stops} stops: " + ", ".join(said))
 
 
 if __name__ == "__main__":
@@ -175,7 +183,7 @@ if __name__ == "__main__":
     who_runs(1.0 if QUICK else 3.0)
 
     warm_up()
-    print(f"seconds for {TASKS} tasks: serial, threads, processes")  # the same tasks, each way
+    print(f"seconds for {TASKS} tasks, each way")  # the same tasks: serial, threads, processes
     print("| work | serial | threads | processes |")
     print("|---|---:|---:|---:|")
     for work, (func, arg) in WORK.items():
