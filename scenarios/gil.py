@@ -1,9 +1,12 @@
+import dis
+import linecache
 import os
 import statistics
 import sys
 import tempfile
 import time
-from multiprocessing import Process, RawArray
+from collections import Counter
+from multiprocessing import Pipe, Process, RawArray
 from threading import Thread
 
 # python gil.py [5ms|1ms|20ms|100ms] [--quick]: the switch interval, and a small size
@@ -63,25 +66,46 @@ def timed(way, func, arg):
     return time.perf_counter() - began
 
 
-# -- which thread runs: three threads bump their own counters; main reads them every ms --
+# -- which thread runs: three threads bump one counter, and each its own in shared memory; main
+# reads those every ms from outside; inside their process, its main thread looks where they stopped
+
+counter = 0  # the three threads' one count: `counter += 1` is a read, an add and a write
 
 
 def spin(counters, me):
+    global counter
     while True:
+        counter += 1  # a switch landing between its read and its write would lose a count
         counters[me] += 1
 
 
-def three_threads(counters, switch):
+def where_stopped(spinners, seconds):  # while this thread runs, it holds the GIL: every
+    stops = Counter()  # spinner is stopped at a real instruction, and its frame says which
+    began = time.perf_counter()
+    while time.perf_counter() - began < seconds:
+        time.sleep(0.001)
+        frames = sys._current_frames()
+        for t in spinners:
+            frame = frames[t.ident]
+            if frame.f_code is spin.__code__:
+                stops[frame.f_lineno, frame.f_lasti] += 1
+    return stops
+
+
+def three_threads(counters, switch, seconds, sending):
     sys.setswitchinterval(switch)
     threads = [Thread(target=spin, args=(counters, me), daemon=True) for me in range(3)]
     for t in threads:
         t.start()
+    sending.send(where_stopped(threads, seconds))
     threads[0].join()  # for ever: main ends this process
 
 
 def who_runs(seconds):
     counters = RawArray("Q", 3)
-    spinner = Process(target=three_threads, args=(counters, SWITCH_MS / 1000), daemon=True)
+    receiving, sending = Pipe(duplex=False)
+    args = (counters, SWITCH_MS / 1000, seconds, sending)
+    spinner = Process(target=three_threads, args=args, daemon=True)
     spinner.start()
     while not any(counters[:]):
         time.sleep(0.01)
@@ -102,6 +126,7 @@ def who_runs(seconds):
             turns.append(1)
         last = one
     every_ms = (time.perf_counter() - began) * 1000 / samples
+    stops = receiving.recv() if receiving.poll(30) else Counter()
     spinner.terminate()
     spinner.join()
     print("which thread runs")
@@ -112,7 +137,43 @@ def who_runs(seconds):
     print(f"| one alone | share of samples | {alone / samples:.3f} |")
     turn = statistics.mean(turns) * every_ms if turns else 0
     print(f"| a turn | ms alone, on average | {turn:.2f} |")
+    landed, inside = where_landed(stops)
+    for op, line, share in landed[:1]:  # where most landed (every place: the line below)
+        print(f"| switch at | {op}, line {line} | {share:.3f} |")
     print(f"sys.setswitchinterval({SWITCH_MS / 1000:g}): a sample every {every_ms:.1f} ms")
+    print_where_landed(landed, inside, sum(stops.values()))
+
+
+def instruction_at(lasti):  # the last instruction that starts at or before f_lasti (3.11+:
+    at = "(start)"  # it can point into an instruction's CACHE entries; 3.10: -1 at the start)
+    for instruction in dis.get_instructions(spin):
+        if instruction.offset <= lasti:
+            at = instruction.opname
+    return at
+
+
+def where_landed(stops):
+    """Each (instruction, line) with its share of the stops, most first; and the share of them
+    inside `counter += 1`: after its load, before its store."""
+    load, store = [i.offset for i in dis.get_instructions(spin) if i.argval == "counter"]
+    places, inside = Counter(), 0
+    for (line, lasti), n in stops.items():
+        places[instruction_at(lasti), line] += n
+        inside += n if load <= lasti < store else 0
+    total = max(1, sum(stops.values()))
+    return [(op, line, n / total) for (op, line), n in places.most_common()], inside / total
+
+
+def source(line):  # the program's line, without its comment
+    return linecache.getline(__file__, line).split("#")[0].strip()
+
+
+def print_where_landed(landed, inside, stops):
+    said = [f"{op} on {line} `{source(line)}` {share:.3f}" for op, line, share in landed[:4]]
+    if len(landed) > 4:
+        said.append(f"other {sum(share for *_, share in landed[4:]):.3f}")
+    said.append(f"inside `counter += 1` {inside:.3f}")
+    print(f"where the switches landed, of {stops} stops: " + ", ".join(said))
 
 
 if __name__ == "__main__":
@@ -122,7 +183,7 @@ if __name__ == "__main__":
     who_runs(1.0 if QUICK else 3.0)
 
     warm_up()
-    print(f"seconds for {TASKS} tasks: serial, threads, processes")  # the same tasks, each way
+    print(f"seconds for {TASKS} tasks, each way")  # the same tasks: serial, threads, processes
     print("| work | serial | threads | processes |")
     print("|---|---:|---:|---:|")
     for work, (func, arg) in WORK.items():

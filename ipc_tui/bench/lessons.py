@@ -27,7 +27,7 @@ def gil(quick: bool) -> dict[str, float]:
     tables = _tables("--scenario", "gil", quick=quick)
     seconds = {
         row[0]: dict(zip(("serial", "threads", "processes"), row[1:], strict=True))
-        for row in tables["seconds for 10 tasks: serial, threads, processes"]["rows"]
+        for row in tables["seconds for 10 tasks, each way"]["rows"]
     }
     who = _rows(tables["which thread runs"])
     return {

@@ -9,8 +9,11 @@ They measure, so they run unwatched (`watched: no` in their lesson): as plain `p
 them, the whole program one step of MainThread, its printed tables in the Results pane.
 """
 
+import dis
 import json
 import os
+import re
+import runpy
 import sys
 import textwrap
 import time
@@ -37,10 +40,16 @@ def rows_of(table: dict) -> dict:
     return {tuple(row[:2]): dict(zip(table["columns"], row, strict=True)) for row in table["rows"]}
 
 
+@pytest.fixture(scope="module")
+def gil_run() -> tuple[dict, list[str]]:
+    """gil at its quick size, headless, once for the tests that read what it printed."""
+    return run_quick("--scenario", "gil")
+
+
 @pytest.mark.timeout(180)
-def test_gil_measures_every_way_of_every_work_and_which_thread_runs():
-    final, printed = run_quick("--scenario", "gil")
-    table = final["tables"]["seconds for 10 tasks: serial, threads, processes"]
+def test_gil_measures_every_way_of_every_work_and_which_thread_runs(gil_run):
+    final, printed = gil_run
+    table = final["tables"]["seconds for 10 tasks, each way"]
     assert table["columns"] == ["work", "serial", "threads", "processes"]
     # (quick: a smaller work; the notes' seconds, for the full work, are not shown beside it)
     assert [row[0] for row in table["rows"]] == ["CPU", "file I/O", "latency I/O"]
@@ -53,6 +62,44 @@ def test_gil_measures_every_way_of_every_work_and_which_thread_runs():
     assert "sys.setswitchinterval(0.005)" in " ".join(printed)  # the default variant: 5 ms
     workers = final["workers"]
     assert list(workers) == ["MainThread"] and workers["MainThread"]["steps"] == 1
+
+
+# Where CPython 3.10+ lets a running thread give the GIL up: only where the interpreter checks
+# whether another thread asked for it (its "eval breaker"): a loop's jump back, a function's
+# start (RESUME; on 3.10, before its first instruction: f_lasti -1, "(start)"), after a call
+CHECKS_FOR_A_SWITCH = {"JUMP_ABSOLUTE", "JUMP_BACKWARD", "RESUME", "(start)", "CALL"}
+
+
+@pytest.mark.skipif(not HAS_GIL, reason="without a GIL no thread waits for another")
+@pytest.mark.timeout(180)
+def test_gil_shows_where_the_switches_landed_and_none_inside_counter_plus_one(gil_run):
+    final, printed = gil_run
+    said = next(line for line in printed if line.startswith("where the switches landed, of "))
+    places = re.findall(r"(\S+) on (\d+) `([^`]*)` ([\d.]+)", said)
+    assert places, said
+    for opname, _line, source, _share in places:
+        assert opname in dis.opmap or opname == "(start)", said  # (a name this Python has)
+        assert opname in CHECKS_FOR_A_SWITCH, said
+        assert source != "counter += 1", said
+    assert "other" not in said  # (every place named)
+    jump = "JUMP_ABSOLUTE" if sys.version_info < (3, 11) else "JUMP_BACKWARD"
+    assert (jump, "while True:") in [(op, source) for op, _, source, _ in places], said
+    assert said.endswith(", inside `counter += 1` 0.000"), said
+    assert abs(sum(float(share) for *_, share in places) - 1) <= 0.001 * len(places)
+    opname, line, _, share = places[0]  # where most landed: a row of "which thread runs"
+    who = rows_of(final["tables"]["which thread runs"])
+    assert who["switch at", f"{opname}, line {line}"]["share"] == float(share)
+
+
+def test_gil_names_the_instruction_a_stop_in_its_cache_entries_belongs_to(monkeypatch):
+    monkeypatch.setattr(sys, "argv", ["gil.py"])
+    gil = runpy.run_path(find_scenario("gil").path)  # (not as __main__: nothing runs)
+    spin, instruction_at = gil["spin"], gil["instruction_at"]
+    instructions = list(dis.get_instructions(spin))
+    for instruction, after in zip(instructions, instructions[1:], strict=False):
+        for lasti in range(instruction.offset, after.offset, 2):  # its CACHE entries too
+            assert instruction_at(lasti) == instruction.opname, (lasti, instruction)
+    assert instruction_at(-1) == "(start)"  # (3.10's f_lasti before the first instruction)
 
 
 @pytest.mark.skipif(not HAS_GIL, reason="without a GIL every thread runs at once")

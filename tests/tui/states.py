@@ -92,7 +92,8 @@ STATES = [
                 "thread 0",
                 "thread 2",
                 "one alone",
-                "seconds for 10 tasks: serial, threads,",
+                "switch at",
+                "seconds for 10 tasks, each way",
                 "latency I/O",
             ]
         },
