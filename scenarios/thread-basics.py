@@ -1,21 +1,22 @@
 import threading
 import time
-from multiprocessing import Value
 
-ticks = Value("i", 0)
-done = Value("i", 0)
+ticks = 0  # plain globals: every thread of the process sees them
+done = 0
 
 
 def work(seconds):
+    global done
     print("I am", threading.current_thread().name)
     time.sleep(seconds)
-    done.value = 1
+    done = 1
 
 
 def tick():
+    global ticks
     while True:  # never ends by itself
         time.sleep(0.05)
-        ticks.value += 1
+        ticks += 1
 
 
 class Greeter(threading.Thread):  # a custom thread class: run() is overridden

@@ -22,6 +22,8 @@ def test_the_quick_benchmark_prints_every_figure():
         "cost of watching: Event set+clear, threads",
         "step latency, processes",
         "races still show",
+        "plain globals: a thread program, whole, watched vs python",
+        "plain globals: one access",
         "UI under load: key to screen",
         "UI under load: frames",
         "memory after",

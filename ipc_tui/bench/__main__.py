@@ -64,6 +64,22 @@ def main() -> int:
         "≥ 80% of raw",
         share >= 0.8,
     )
+    g = engine.plain_globals(quick)
+    ratio = g["watched"] / g["plain"]
+    row(
+        "plain globals: a thread program, whole, watched vs python",
+        f"{g['plain']:.2f} → {g['watched']:.2f} s ({ratio:.1f}x; its loop"
+        f" {g['watched loop'] / g['plain loop']:.1f}x)",
+        "≤ 5x",
+        ratio <= 5,
+    )
+    row(
+        "plain globals: one access",
+        f"raw {g['raw access'] * 1e9:.0f} ns, running free {g['free access'] * 1e9:.0f} ns,"
+        f" stepped {g['stepped access'] * 1e3:.2f} ms (median, step to screen)",
+        "(free: untraced)",
+        True,
+    )
     load = app.under_load(20 if quick else 240, 3 if quick else 10)
     keys_p95 = engine.p95(load["keys"])
     row("UI under load: key to screen", f"p95 {keys_p95 * 1e3:.0f} ms", "< 100 ms", keys_p95 < 0.1)

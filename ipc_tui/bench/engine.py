@@ -250,11 +250,11 @@ def plain_globals(quick: bool) -> dict[str, float]:
     plain python against watched (ipc-tui headless, free); best of three each. Also the
     cost of one access of a global, raw and while stepping (one step of a worker, from
     `step()` to the snapshot that shows it)."""
-    n = 200_000 if quick else 1_000_000
+    n = 300_000 if quick else 3_000_000
     path = _file(GLOBALS, "globals.py")
     out: dict[str, float] = {}
     plain = [_timed_run([path, str(n)]) for _ in range(3)]
-    watched = [_timed_run(["-m", "ipc_tui", path, "--headless", "--", str(n)]) for _ in range(3)]
+    watched = [_timed_run(["-m", "ipc_tui", path, str(n), "--headless"]) for _ in range(3)]
     out["plain"], out["plain loop"] = min(p[0] for p in plain), min(p[1] for p in plain)
     out["watched"] = min(w[0] for w in watched)
     out["watched loop"] = min(w[1] for w in watched)
@@ -269,7 +269,7 @@ def _stepped_globals(path: str) -> list[float]:
     from ipc_tui.engine.loader import read_info
     from ipc_tui.engine.program.session import ProgramSession
 
-    session = ProgramSession(read_info(path), argv=("50",))
+    session = ProgramSession(read_info(Path(path)), argv=("50",))
     latencies = []
     try:
         session.start()

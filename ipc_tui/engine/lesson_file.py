@@ -22,7 +22,9 @@ the program is written first; the other one swaps `Process` and `Thread`: `m`, `
 `variants` (given to the program as its first argument: `python NAME.py fixed`), `timeout`
 (seconds a headless run may take), `watched: no` (a program that measures: it runs as plain
 `python` runs it, unhooked, as one step of its main thread; its printed tables fill the Results
-pane, and the header says it is not watched). Then the lesson; after `## 中文`, the title and
+pane, and the header says it is not watched), `threads: threads/NAME.py` (the program its
+thread mode runs instead of this one with Process and Thread swapped: written with threads and
+plain global variables, as the notes teach threads). Then the lesson; after `## 中文`, the title and
 the lesson in Simplified Chinese.
 """
 
@@ -34,7 +36,7 @@ from pathlib import Path
 from ipc_tui.engine.errors import ScenarioError
 
 SWAPS = ("process", "thread")
-SETTINGS = ("modes", "variants", "timeout", "watched")
+SETTINGS = ("modes", "variants", "timeout", "watched", "threads")
 ZH = "## 中文"
 
 
@@ -48,6 +50,7 @@ class LessonFile:
     variants: tuple[str, ...] = ()
     timeout: float | None = None
     watched: bool = True
+    threads: str = ""  # the program to run in thread mode, when it is written apart
 
 
 def lesson_beside(program: Path) -> LessonFile | None:
@@ -91,6 +94,9 @@ def read_lesson(path: Path) -> LessonFile:
     watched = settings.get("watched", "yes").lower()
     if watched not in ("yes", "no"):
         raise ScenarioError(f"{path}: watched is 'yes' or 'no'")
+    threads = settings.get("threads", "")
+    if threads and not (path.parent / threads).is_file():
+        raise ScenarioError(f"{path}: threads names a program that is not there: {threads}")
     return LessonFile(
-        title, lesson, title_zh, lesson_zh, modes, variants, timeout, watched == "yes"
+        title, lesson, title_zh, lesson_zh, modes, variants, timeout, watched == "yes", threads
     )

@@ -43,6 +43,9 @@ class ScenarioInfo:
     timeout: float = 10.0  # from TIMEOUT: how long a headless run may take, in seconds
     program: bool = False  # a plain Python program (no ipc_tui import): it runs as itself
     watched: bool = True  # False: a program that measures, run unhooked (its lesson says so)
+    # A built-in program's thread mode written as a program of its own (with plain globals,
+    # as the notes teach threads), instead of this one with Process and Thread swapped
+    as_threads: str = ""
 
     def text(self, lang: str = "en") -> tuple[str, str]:
         """The title and the lesson in `lang` ("en" or "zh"), English where there is no zh."""
@@ -114,6 +117,7 @@ def read_info(path: Path, given: str | None = None) -> ScenarioInfo:
                 timeout=beside.timeout or 10.0,
                 program=True,
                 watched=beside.watched,
+                as_threads=str((path.parent / beside.threads).resolve()) if beside.threads else "",
             )
         return ScenarioInfo(
             name=path.stem,

@@ -70,6 +70,8 @@ class MemoryPane(Static):
                 out.append(" ")
             if cell.kind == "array" and cell.typecode == "c":
                 out.append(f" = {cell_value(cell)!r}", style="cyan")
+            if cell.what == "global":  # a plain global: this process's own (name@w0: w0's)
+                out.append(" global", style="dim")
             was = [
                 (i, before)
                 for i, value in enumerate(values)
@@ -83,4 +85,6 @@ class MemoryPane(Static):
                 listed = ", ".join(f"[{i}] {_show(v)}" for i, v in was)
                 out.append(" " * (width + 1) + f"was {listed}\n", style="dim italic")
         out.rstrip()
+        globals_ = any(cell.what == "global" for cell in snap.cells)
+        self.border_subtitle = "global: each process its own" if globals_ else ""
         show_text(self, out)

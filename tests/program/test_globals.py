@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import dis
+import sys
 import textwrap
+import time
 
 import pytest
 
@@ -215,9 +217,16 @@ def test_a_program_without_shared_globals_is_not_traced(program):
         lock = threading.Lock()  # a global lock is not a cell: its steps are its own
 
 
+        def traced(code):
+            if sys.version_info >= (3, 12):  # any tool's events on this code (ipc-tui's: 4)
+                m = sys.monitoring
+                return any(m.get_local_events(t, code) for t in range(6) if m.get_tool(t))
+            return sys.gettrace() is not None
+
+
         def work():
             with lock:
-                print("traced:", sys.gettrace() is not None)
+                print("traced:", traced(work.__code__))
             return N
 
 
@@ -225,7 +234,7 @@ def test_a_program_without_shared_globals_is_not_traced(program):
             t = threading.Thread(target=work, name="w0")
             t.start()
             t.join()
-            print("main traced:", sys.gettrace() is not None)
+            print("main traced:", traced(sys._getframe().f_code))
         """
     )
     run_free(s)
@@ -261,3 +270,45 @@ def test_headless_steps_instructions_by_schedule(tmp_path):
     assert not left_behind(done)
     done = run_cli(str(path), "--headless", "--schedule", "w0:x")
     assert done.returncode == 2 and "NAME:i" in done.stderr
+
+
+LONG_LOOP = """\
+    import threading
+
+    counter = 0
+
+
+    def add():
+        global counter
+        for _ in range(100_000_000):
+            counter += 1
+
+
+    if __name__ == "__main__":
+        w = threading.Thread(target=add, name="w0")
+        w.start()
+        w.join()
+"""
+
+
+@pytest.mark.skipif(
+    sys.version_info < (3, 12),
+    reason="before 3.12 only a thread sets its own trace function: a worker that ran free "
+    "untraced stops at its next step of a primitive (engine/program/variables.py)",
+)
+def test_a_pause_reaches_a_worker_that_runs_free_on_globals_only(program):
+    s = program(LONG_LOOP, summary=True)
+    s.run_schedule("MainThread,w0x2", timeout=20)  # w0 read and wrote counter
+    s.run()
+    time.sleep(0.3)
+    s.pause()
+    deadline = time.monotonic() + 5
+    while s.snapshot().worker("w0").state != "ready":
+        assert time.monotonic() < deadline, "the pause never reached w0"
+        time.sleep(0.02)
+    assert s.wait_settled(5)
+    before = cells(s)["counter"]
+    assert before > 1  # it ran free
+    assert s.step("w0") == "w0" and s.wait_settled(5)
+    assert s.step("w0") == "w0" and s.wait_settled(5)
+    assert cells(s)["counter"] in (before, before + 1)  # stepped again: one at a time

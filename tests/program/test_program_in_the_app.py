@@ -72,3 +72,35 @@ async def test_stepping_a_program_by_keys_shows_the_lock_its_holder_and_its_queu
     finally:
         app.close_session()
     assert group_gone(session._pgid)
+
+
+async def test_global_race_by_instruction_in_the_app_at_80x24():
+    """The lesson's keys: b, 0 0, i, 1 1 (w0 has loaded counter), i, 2 2 (w1 whole), i, 1 1:
+    the Bytecode pane marks the next instruction, the header says the grain, one update lost."""
+    from ipc_tui.engine import find_scenario
+    from tests.tui.screen import flat
+
+    session = open_session(find_scenario("global-race"), summary=True)
+    app = IpcApp(session)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            assert await asyncio.to_thread(session.wait_started, 15)
+            await settled(pilot, app)
+            for key in "b00i11":
+                await pilot.press(key)
+                await settled(pilot, app)
+            assert "by instruction" in app.sub_title
+            code = flat(drawn_in(app, app.bytecode_pane))
+            assert "w0 add:" in code and "▶BINARY_OP" in code, code  # loaded, not stored
+            for key in "i22i11":
+                await pilot.press(key)
+                await settled(pilot, app)
+            memory = flat(drawn_in(app, app.memory_pane))
+            assert memory.startswith("counter 1") and "global" in memory, memory
+            assert session.snapshot().cells[0].value == 1  # two additions, one left
+            await pilot.press("i")
+            await settled(pilot, app)
+            assert "by instruction" not in app.sub_title
+    finally:
+        session.close()
+        assert group_gone(session._pgid)

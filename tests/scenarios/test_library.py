@@ -235,6 +235,18 @@ def test_thread_basics_names_join_timeout_current_thread_and_daemon_cut_off(sess
     assert snap.worker("greeter").target == "Greeter.run"
     assert snap.worker("Thread-1").state == "done"  # the non-daemon one was waited for
     assert snap.worker("ticker").state == "cut off" and snap.worker("ticker").daemon
+    globals_ = {c.name: (c.what, c.value) for c in snap.cells}  # the notes' plain globals
+    assert globals_["done"] == ("global", 1) and globals_["ticks"][0] == "global"
+
+
+@pytest.mark.parametrize("name", ["race-condition", "critical-section"])
+def test_in_thread_mode_the_counter_is_a_plain_global_in_process_mode_a_value(session_of, name):
+    for mode, what in (("thread", "global"), ("process", "Value")):
+        s = session_of(name, mode)
+        s.run_schedule("MainThreadx2,w0,w1")
+        cell = s.snapshot().cell("counter")
+        assert (cell.what, cell.value) == (what, 0), mode
+        assert ("global counter" in s.info.source) == (mode == "thread")
 
 
 def test_threads_share_the_process_and_its_globals_processes_do_not(session_of):

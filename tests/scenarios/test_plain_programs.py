@@ -12,6 +12,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -95,3 +96,15 @@ def test_a_built_in_program_gives_its_lesson_under_ipc_tui(info, mode):
     else:  # the other mode swaps Process and Thread; a program with no modes runs as written
         assert kinds == ({mode} if mode != "program" else {"thread", "process"})
     assert left_behind(done) == []
+
+
+@pytest.mark.parametrize("info", [i for i in PROGRAMS if i.as_threads], ids=lambda info: info.name)
+def test_a_thread_mode_written_apart_gives_its_lesson_under_plain_python(info):
+    """(race-condition and critical-section: their thread mode is a program of its own,
+    with a plain global, in scenarios/threads/)"""
+    plain = subprocess.run(
+        [sys.executable, info.as_threads], capture_output=True, text=True, timeout=90
+    )
+    assert ended_as_its_lesson_says(info.name, plain.returncode, plain.stderr), plain.stderr
+    assert re.fullmatch(OUTCOMES[info.name], plain.stdout.strip().splitlines()[-1])
+    assert "global counter" in Path(info.as_threads).read_text()

@@ -95,8 +95,8 @@ class Agent:
             from ipc_tui.engine.program import hook, variables
 
             folder = os.path.dirname(os.path.realpath(self.path))
-            self.tracer = variables.Tracer(
-                self.path, folder, hook.libraries_below(folder), self.made
+            self.tracer = variables.make_tracer(
+                self.path, folder, hook.libraries_below(folder), self.made, self.flags
             )
         self.conn = None
         if cfg.get("address"):
@@ -109,6 +109,8 @@ class Agent:
             if inherited.conn is not None:
                 inherited.conn.close()  # this process's copy: the parent's end stays open
             self._inherit(inherited)
+            if self.tracer is not None and inherited.tracer is not None:
+                self.tracer.adopt(inherited.tracer)
         capture_output()
 
     # -- to the session ----------------------------------------------------------------------
@@ -238,9 +240,9 @@ class Agent:
             was = list(self.flags)
             self.flags[:] = message[1]
             tracer = self.tracer
-            if tracer is not None and not self.flags[FREE]:
-                if was[FREE] or was[GRAIN] != self.flags[GRAIN]:
-                    tracer.attach_all(self.by_thread)
+            if tracer is not None and was[: GRAIN + 1] != self.flags[: GRAIN + 1]:
+                if not self.flags[FREE] or hasattr(tracer, "relight"):
+                    tracer.attach_all(self.by_thread)  # (free: 3.12+ turns events off)
             if any(message[1][1:2]):  # stopping: let every gate and sleep go
                 for gate in list(self.gates.values()):
                     gate.release()

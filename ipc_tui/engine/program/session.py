@@ -20,6 +20,7 @@ resource tracker ignores it and cleans up after the others), then SIGKILL to wha
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import json
 import multiprocessing.connection
 import os
@@ -142,6 +143,10 @@ class ProgramSession(Steering):
                 )
             raise ScenarioError(f"{info.name} runs only in {' or '.join(info.modes)} mode")
         self.swapped = self.mode != written
+        if self.mode == "thread" and info.as_threads:  # its thread mode, written apart
+            alt = Path(info.as_threads)
+            info = dataclasses.replace(info, path=str(alt), source=alt.read_text(encoding="utf-8"))
+            self.info, self.swapped = info, False
         if variant and variant not in info.variants:
             known = ", ".join(info.variants) or "none"
             raise ScenarioError(f"{info.name} has no variant {variant!r}; variants: {known}")

@@ -27,6 +27,7 @@ Pausing sets the trace function on each worker thread's frames again, from the a
 
 from __future__ import annotations
 
+import atexit
 import collections
 import dis
 import multiprocessing.process
@@ -279,7 +280,6 @@ class Tracer:
                 return None
         elif not self.touches(code):
             return None
-        frame.f_trace_lines = False
         frame.f_trace_opcodes = True
         return self.on_event
 
@@ -287,33 +287,38 @@ class Tracer:
         rt = _local.runtime
         if rt is None:
             return None
+        if event != "opcode":  # (a line, a return: an instruction or a statement has ended)
+            if rt.pending is not None:
+                rt.pending()
+            return self.on_event
+        if rt.flags[FREE]:  # running free: untraced, until a pause (attach_all)
+            if rt.pending is not None:
+                rt.pending()
+            self.off(frame)
+            return None
+        if not rt.flags[GRAIN] and not self.needed:
+            self.off(frame)
+            return None
+        self.at(rt, frame, frame.f_lasti)
+        return self.on_event
+
+    def at(self, rt: Runtime, frame: Any, offset: int) -> None:
+        """The instruction at `offset` of `frame` is about to run: end the step before, and
+        begin a step if this is one."""
         pending = rt.pending
         if pending is not None and (
-            event != "opcode"
-            or not pending.whole
-            or pending.frame is not frame
-            or frame.f_lineno != pending.lineno
+            not pending.whole or pending.frame is not frame or frame.f_lineno != pending.lineno
         ):
             pending()
-        if event != "opcode":
-            return self.on_event
-        flags = rt.flags
-        if flags[FREE]:  # running free: untraced, until a pause (attach_all)
-            self.off(frame)
-            return None
-        if not flags[GRAIN] and not self.needed:
-            self.off(frame)
-            return None
         table = self.table(frame.f_code)
-        found = table.get(frame.f_lasti) if table else None
+        found = table.get(offset) if table else None
         if found is None:
-            return self.on_event
+            return
         opname, arg_, action = found
-        if flags[GRAIN]:
+        if rt.flags[GRAIN]:
             self._instruction(rt, frame, opname, arg_, action)
         elif action is not None and rt.pending is None:
             self._access(rt, frame, action)
-        return self.on_event
 
     def _cell(self, rt: Runtime, frame: Any, var: str, storing: bool) -> GlobalCell | None:
         """The cell of global `var` in this process; None when it is not data (a function,
@@ -369,6 +374,9 @@ class Tracer:
         rt.pending = _Pending(rt, cell, op, before, line, t0, frame, False)
 
     # -- switching it on --------------------------------------------------------------------
+
+    def adopt(self, parent: Tracer) -> None:
+        """A child made by fork (its threads' trace functions are its own: nothing to take)."""
 
     def after_gate(self, rt: Runtime) -> None:
         """A worker's step begins (Runtime.enter): the grain may have changed, or the globals
@@ -435,7 +443,6 @@ class Tracer:
         while frame is not None:
             code = frame.f_code
             if (self.table(code) is not None) if grain else self.touches(code):
-                frame.f_trace_lines = False
                 frame.f_trace_opcodes = True
                 frame.f_trace = self.on_event
             frame = frame.f_back
@@ -456,6 +463,127 @@ class Tracer:
             frame, rt = frames.get(ident), runtimes.get(ident)
             if frame is not None and rt is not None:
                 self.attach(frame, rt)
+
+
+class MonitoredTracer(Tracer):
+    """Python 3.12 and later: `sys.monitoring` instead of a trace function (settrace's
+    opcode events crashed CPython 3.12.1 and were lost on 3.13 when turned on from a call
+    event). A program's code, seen once at its first call (PY_START, then disabled for it:
+    other code costs nothing after its first call), gets INSTRUCTION events while stepping
+    if it touches a shared global (every instruction of it by instructions), and none while
+    running free. The events are the interpreter's, for every thread: switching them from
+    the agent's thread reaches a worker at its next instruction, also one that ran free."""
+
+    def __init__(self, *args: Any, flags: Any = None):
+        super().__init__(*args)
+        self.flags = flags if flags is not None else [0] * (GRAIN + 1)
+        self.codes: set[types.CodeType] = set()  # the program's, seen running
+        self.lit: set[types.CodeType] = set()  # those with INSTRUCTION events on
+        self.tool: int | None = None
+
+    def _start(self) -> None:
+        if self.tool is not None:
+            return
+        m = sys.monitoring
+        # (a child made by fork has its parent's tool, calling the parent's copy: take it)
+        tool = next((t for t in range(6) if m.get_tool(t) == "ipc-tui"), None)
+        if tool is None:
+            tool = next((t for t in (4, 3, 5, 2) if m.get_tool(t) is None), None)
+            if tool is None:  # (every id taken by debuggers and profilers: nothing watched)
+                return
+            m.use_tool_id(tool, "ipc-tui")
+            atexit.register(self._stop)  # (the program's end: nothing more to watch)
+        m.register_callback(tool, m.events.PY_START, self._py_start)
+        m.register_callback(tool, m.events.INSTRUCTION, self._instruction_event)
+        m.set_events(tool, m.events.PY_START)
+        self.tool = tool
+
+    def _stop(self) -> None:
+        tool, self.tool = self.tool, None
+        if tool is not None:
+            sys.monitoring.set_events(tool, 0)
+            for code in self.lit:
+                sys.monitoring.set_local_events(tool, code, 0)
+            sys.monitoring.free_tool_id(tool)
+
+    def _py_start(self, code: types.CodeType, offset: int) -> Any:
+        if self.tool is None:
+            return None
+        if self.table(code) is not None:
+            with self._lock:
+                self.codes.add(code)
+            self._light(code)
+        return sys.monitoring.DISABLE  # (once is enough: relight() does the rest)
+
+    def _wants(self, code: types.CodeType) -> bool:
+        flags = self.flags
+        if flags[FREE]:
+            return False
+        if flags[GRAIN]:
+            return True
+        table = self.tables.get(code)
+        return bool(table) and any(
+            v[2] is not None and v[2][1] not in self.refused for v in table.values()
+        )
+
+    def _light(self, code: types.CodeType) -> None:
+        if self.tool is None:
+            return
+        want = self._wants(code)
+        if want != (code in self.lit):
+            m = sys.monitoring
+            m.set_local_events(self.tool, code, m.events.INSTRUCTION if want else 0)
+            if want:
+                self.lit.add(code)
+            else:
+                self.lit.discard(code)
+
+    def relight(self) -> None:
+        if self.tool is None:
+            return
+        with self._lock:
+            for code in list(self.codes):
+                self._light(code)
+
+    def _instruction_event(self, code: types.CodeType, offset: int) -> Any:
+        rt = _local.runtime
+        if rt is None or self.tool is None:
+            return None
+        if self.flags[FREE]:
+            if rt.pending is not None:
+                rt.pending()
+            return None
+        self.at(rt, sys._getframe(1), offset)
+        return None
+
+    def on(self, rt: Runtime) -> None:
+        self.list_bound()
+        self._start()
+        self.relight()
+
+    def adopt(self, parent: Tracer) -> None:
+        """A child made by fork: the code its parent's tracer switched events on for."""
+        if isinstance(parent, MonitoredTracer):
+            self.codes |= parent.codes
+            self.lit |= parent.lit
+
+    def after_gate(self, rt: Runtime) -> None:
+        grain = rt.flags[GRAIN]
+        if not grain:
+            self.list_bound()
+        if grain != rt.grain:
+            rt.grain = grain
+            self.on(rt)
+
+    def attach_all(self, runtimes: dict[int, Runtime]) -> None:
+        self.list_bound()
+        self.relight()
+
+
+def make_tracer(path: str, folder: str, libraries: tuple, made: Any, flags: Any) -> Tracer:
+    if sys.version_info >= (3, 12):
+        return MonitoredTracer(path, folder, libraries, made, flags=flags)
+    return Tracer(path, folder, libraries, made)
 
 
 class _Bind:
