@@ -136,6 +136,15 @@ STATES = [
         },
     ),
     LessonState(
+        "global-race",
+        "thread",
+        "MainThreadx2,w0:ix2,w1x2,w0:ix2",
+        {
+            "memory_pane": ["counter 1 global"],
+            "trace_pane": ["w1 #2 write counter 0 -> 1", "w0 #4 STORE_GLOBAL counter 1 -> 1"],
+        },
+    ),
+    LessonState(
         "race-condition",
         "process",
         "MainThreadx2,w0,w1,w0,w1",

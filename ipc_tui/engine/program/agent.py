@@ -139,6 +139,11 @@ class Agent:
             self._send_state(self.resources)
 
     def _send_state(self, ids: Any) -> None:
+        # Stamped before it is read: of two readings sent by two threads (a worker after its
+        # step, this agent's look every PEEK_SECONDS), the one read later wins, whichever
+        # arrives last (stamped after the read, an older reading sent late won: seen in the
+        # truth tests, a global's cell one write behind).
+        t = monotonic()
         state = {}
         for rid in list(ids):
             res = self.resources.get(rid)
@@ -150,7 +155,7 @@ class Agent:
                 continue
         if state:
             self.shown.update(state)
-            self.send(("state", state, monotonic()))
+            self.send(("state", state, t))
 
     def new_id(self, prefix: str = "") -> str:
         return f"{prefix}{self.pid}.{next(self.ids)}"
