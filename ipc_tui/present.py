@@ -103,7 +103,9 @@ def what_happened(e: TraceEvent, space: str = " ") -> Text:
     """The step (or what happened to the worker), its result, and its line (`line` and its
     number joined by `space`)."""
     where = e.resource or ""
-    if e.index is not None:
+    if isinstance(e.index, str) and e.index.startswith("."):  # an object's attribute
+        where += e.index
+    elif e.index is not None:
         where += f"[{e.index}]"
     text = Text(f"{e.op} {where}".rstrip(), style="bold" if e.kind == "step" else "yellow")
     if e.kind == "step":

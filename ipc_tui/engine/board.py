@@ -121,6 +121,8 @@ class Tally:
 def describe(op: str, resource: str | None, index: Any) -> str:
     if resource is None:
         return op
+    if isinstance(index, str) and index.startswith("."):  # an object's attribute
+        return f"{op} {resource}{index}"
     where = resource if index is None else f"{resource}[{index}]"
     return f"{op} {where}"
 

@@ -48,6 +48,13 @@ class MemoryPane(Static):
                 for i, item in enumerate(e.after):
                     if i >= len(before) or before[i] != item:
                         self._written_at[(e.resource, i)] = e.t
+            elif (
+                e.kind == "step"
+                and writes(e.op)
+                and isinstance(e.index, str)
+                and e.index[:1] == "."
+            ):
+                self._written_at[(e.resource, 0)] = e.t  # (an object's attribute: it flashes)
             elif e.kind == "step" and writes(e.op) and e.resource and e.index != ":":
                 key = (e.resource, e.index or 0)
                 self._written_at[key] = e.t

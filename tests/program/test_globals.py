@@ -166,7 +166,7 @@ def test_a_global_is_a_cell_of_its_process_and_processes_do_not_share_it(program
     assert set(kinds.values()) == {"global"}
 
 
-def test_a_dict_and_an_object_are_written_by_their_statements(program):
+def test_a_dict_is_written_by_its_statement_an_objects_attribute_read_then_written(program):
     s = program(
         """\
         import threading
@@ -195,16 +195,61 @@ def test_a_dict_and_an_object_are_written_by_their_statements(program):
             t.join()
         """
     )
-    s.run_schedule("MainThread,w0x4", timeout=20)
-    ops = [(e.op, e.resource, e.after) for e in steps(s, "w0")]
+    s.run_schedule("MainThread,w0x6", timeout=20)
+    ops = [(e.op, e.resource, e.index, e.after) for e in steps(s, "w0")]
     assert ops == [
-        ("write", "seen", "{'a': 0}"),
-        ("write", "totals", "Totals(count=1)"),
-        ("write", "seen", "{'a': 1}"),
-        ("write", "totals", "Totals(count=2)"),
+        ("write", "seen", None, "{'a': 0}"),
+        ("read", "totals", ".count", 0),
+        ("write", "totals", ".count", 1),
+        ("write", "seen", None, "{'a': 1}"),
+        ("read", "totals", ".count", 1),
+        ("write", "totals", ".count", 2),
     ]
     run_free(s)
     assert set(cells(s)) == {"seen", "totals"}
+
+
+def test_an_attribute_of_a_shared_object_loses_an_update_as_a_value_does(program):
+    s = program(
+        """\
+        import threading
+
+
+        class Totals:
+            def __init__(self):
+                self.count = 0
+
+
+        totals = Totals()
+
+
+        def work():
+            totals.count += 1
+
+
+        if __name__ == "__main__":
+            ts = [threading.Thread(target=work, name=f"w{i}") for i in range(2)]
+            for t in ts:
+                t.start()
+            for t in ts:
+                t.join()
+            print("count", totals.count)
+        """
+    )
+    s.run_schedule("MainThreadx2,w0,w1,w0,w1", timeout=20)
+    run_free(s)
+    ops = [
+        (e.worker, e.op, e.resource + e.index, e.before, e.after)
+        for e in events(s)
+        if e.kind == "step" and e.resource == "totals"
+    ]
+    assert ops == [
+        ("w0", "read", "totals.count", 0, 0),
+        ("w1", "read", "totals.count", 0, 0),
+        ("w0", "write", "totals.count", 0, 1),
+        ("w1", "write", "totals.count", 1, 1),
+    ]
+    assert said(s)[-1] == "count 1"
 
 
 def test_a_program_without_shared_globals_is_not_traced(program):

@@ -141,6 +141,8 @@ class GlobalCell:
         return shown(self.value(), self.kind)
 
     def shown(self, op: str, index: Any) -> Any:
+        if isinstance(index, str) and index.startswith("."):  # an attribute of an object
+            return shown(getattr(self.value(), index[1:], _UNBOUND))
         return self.peek()
 
 
@@ -167,17 +169,11 @@ class _Pending:
     """A step begun at a gate whose instruction (or statement) has not run yet: ended at the
     next event (`Runtime.pending`, called before any other step too)."""
 
-    __slots__ = ("rt", "cell", "op", "before", "line", "t0", "frame", "lineno", "whole")
+    __slots__ = ("rt", "cell", "op", "index", "before", "line", "t0", "frame", "lineno", "whole")
 
-    def __init__(self, rt, cell, op, before, line, t0, frame, whole):
-        self.rt, self.cell, self.op, self.before, self.line, self.t0 = (
-            rt,
-            cell,
-            op,
-            before,
-            line,
-            t0,
-        )
+    def __init__(self, rt, cell, op, index, before, line, t0, frame, whole):
+        self.rt, self.cell, self.op, self.index, self.before = rt, cell, op, index, before
+        self.line, self.t0 = line, t0
         self.frame, self.lineno, self.whole = frame, frame.f_lineno, whole
 
     def __call__(self) -> None:
@@ -187,12 +183,11 @@ class _Pending:
         if cell is None:  # an instruction that touches no shared global
             rt.done(self.op, None, None, None, None, None, self.line, self.t0)
             return
-        after = cell.peek()
+        after = cell.shown(self.op, self.index)
         reads = self.op == "read" or self.op.startswith("LOAD_")
         before = after if reads else self.before
-        rt.done(
-            self.op, cell.name, None, before, after, after if reads else None, self.line, self.t0
-        )
+        result = after if reads else None
+        rt.done(self.op, cell.name, self.index, before, after, result, self.line, self.t0)
 
 
 class Tracer:
@@ -244,15 +239,15 @@ class Tracer:
             found_ins = instructions(code)
             lines = listing(code)
             table = {}
+            mine = code.co_filename == self.path
+            attrs = _attribute_uses(found_ins, lines, self.names) if mine else {}
             for k, ins in enumerate(found_ins):
-                action = None
-                if (
-                    ins.opname in _NAMES
-                    and ins.argval in self.names
-                    and code.co_filename == self.path
-                ):
+                action = attrs.get(ins.offset)
+                if ins.opname in _NAMES and ins.argval in self.names and mine:
                     kind = "load" if ins.opname in _LOADS else "store"
                     action = (kind, ins.argval, _changes_after(found_ins, k, lines))
+                    if attrs.get(ins.offset) == "attr":  # (its attribute is the step)
+                        action = (*action, "attr")
                 table[ins.offset] = (ins.opname, ins.argrepr, action)
         self.tables[code] = table
         return table
@@ -350,28 +345,45 @@ class Tracer:
         return kind.__module__ in ("__main__", "__mp_main__") and hasattr(value, "__dict__")
 
     def _access(self, rt: Runtime, frame: Any, action: tuple) -> None:
-        kind, var, writes = action
+        kind, var, writes = action[:3]
+        if kind in ("read", "write"):  # an attribute of an object: `totals.count`
+            cell = self._cell(rt, frame, var, False)
+            if cell is None or not _object(cell.value()):
+                return
+            index = "." + action[3]
+            line = rt.enter(kind, cell, index)
+            t0 = monotonic()
+            before = cell.shown(kind, index) if kind == "write" else None
+            rt.pending = _Pending(rt, cell, kind, index, before, line, t0, frame, False)
+            return
         cell = self._cell(rt, frame, var, kind == "store")
         if cell is None:
             if kind == "store" and var not in self.refused and var not in self.cells:
                 rt.pending = _Bind(self, rt, frame, var)  # its first binding: made once stored
             return
-        whole = kind == "load" and not isinstance(cell.value(), _SCALARS)
+        value = cell.value()
+        if kind == "load" and len(action) > 3 and _object(value):
+            return  # (its attribute's read or write is the step)
+        whole = kind == "load" and not isinstance(value, _SCALARS)
         op = "write" if kind == "store" or (whole and writes) else "read"
         line = rt.enter(op, cell)
         t0 = monotonic()
         before = cell.peek() if op == "write" else None
-        rt.pending = _Pending(rt, cell, op, before, line, t0, frame, whole)
+        rt.pending = _Pending(rt, cell, op, None, before, line, t0, frame, whole)
 
     def _instruction(self, rt: Runtime, frame: Any, opname: str, arg: str, action: Any) -> None:
-        cell = None
+        cell, index = None, None
         if action is not None:
             cell = self._cell(rt, frame, action[1], action[0] == "store")
+            if action[0] in ("read", "write"):
+                index = "." + action[3]
+                if cell is not None and not _object(cell.value()):
+                    cell = index = None
         op = opname if cell is not None or not arg else f"{opname} {arg}"
-        line = rt.enter(op, cell)
+        line = rt.enter(op, cell, index)
         t0 = monotonic()
-        before = cell.peek() if cell is not None else None
-        rt.pending = _Pending(rt, cell, op, before, line, t0, frame, False)
+        before = cell.shown(op, index) if cell is not None else None
+        rt.pending = _Pending(rt, cell, op, index, before, line, t0, frame, False)
 
     # -- switching it on --------------------------------------------------------------------
 
@@ -599,6 +611,44 @@ class _Bind:
     def __call__(self) -> None:
         self.rt.pending = None
         self.tracer._cell(self.rt, self.frame, self.var, False)
+
+
+def _object(value: Any) -> bool:
+    """An object of the program's own class (not a list, a dict, a number)."""
+    kind = type(value)
+    return kind.__module__ in ("__main__", "__mp_main__") and hasattr(value, "__dict__")
+
+
+def _attribute_uses(found: list, lines: tuple, names: frozenset) -> dict:
+    """offset -> ("read" | "write", var, attr) for a shared global's attribute, read or written
+    on its own line: `x = g.a` (a load, then the attribute's), `g.a = v` (a load, then the
+    store), `g.a += v` (a load, a copy, the attribute's load, ..., its store). The load of `g`
+    gets a fourth item: its attribute is the step (a method call is not: its statement is)."""
+    out: dict = {}
+    for k, ins in enumerate(found[:-1]):
+        if ins.opname not in _LOADS or ins.argval not in names:
+            continue
+        j, copied = k + 1, False
+        if found[j].opname in ("COPY", "DUP_TOP") and j + 1 < len(found):
+            j, copied = j + 1, True
+        nxt = found[j]
+        if lines[j][1] != lines[k][1]:
+            continue
+        if nxt.opname == "LOAD_ATTR" and "NULL" not in nxt.argrepr:
+            out[nxt.offset] = ("read", ins.argval, None, nxt.argval)
+            if copied:  # `g.a += v`: its store, later on the line
+                for m in range(j + 1, len(found)):
+                    if lines[m][1] != lines[k][1]:
+                        break
+                    if found[m].opname == "STORE_ATTR" and found[m].argval == nxt.argval:
+                        out[found[m].offset] = ("write", ins.argval, None, nxt.argval)
+                        break
+        elif nxt.opname == "STORE_ATTR" and not copied:
+            out[nxt.offset] = ("write", ins.argval, None, nxt.argval)
+        else:
+            continue
+        out[ins.offset] = "attr"  # (marks the load: made an action below)
+    return out
 
 
 def _changes_after(found: list, k: int, lines: tuple) -> bool:
