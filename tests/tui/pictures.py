@@ -87,6 +87,7 @@ def fixed(picture: Picture) -> Picture:
             busy=0.0,
             blocked_for=0.0,
             error=same_ids(w.error) if w.error else w.error,
+            at=None,  # (where in the bytecode: a path of the checkout; the fake shows none)
         )
         for w in snap.workers
     )
