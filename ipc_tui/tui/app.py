@@ -235,6 +235,7 @@ class IpcApp(App[int]):
         self.semaphores_pane.display = bool(snap.semaphores)
         self.events_pane.display = bool(snap.events)
         self.results_pane.display = False  # until the scenario measures something
+        self.bytecode_pane.display = False  # (b; a new session steps by operations: i)
         # A program that measures runs unwatched: its tables are what there is to see
         self.main_box.set_class(not info.watched, "-unwatched")
         self._show_panes(True)

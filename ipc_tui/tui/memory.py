@@ -42,7 +42,14 @@ class MemoryPane(Static):
         for e in events:
             if e.kind == "summary":
                 self._overwrote.clear()
-            elif e.kind == "step" and writes(e.op) and isinstance(e.after, tuple):
+            elif (
+                e.kind == "step"
+                and e.resource
+                and isinstance(e.after, tuple)
+                and (
+                    writes(e.op) or e.before != e.after  # (an instruction that appended: CALL)
+                )
+            ):
                 # (a list global, written whole: its items that changed flash)
                 before = e.before if isinstance(e.before, tuple) else ()
                 for i, item in enumerate(e.after):
@@ -75,6 +82,8 @@ class MemoryPane(Static):
                 shown = f"\xa0{_show(value)}\xa0"
                 out.append(shown, style="reverse yellow" if flashing else "reverse")
                 out.append(" ")
+            if cell.kind == "array" and not values:
+                out.append("(empty)", style="dim")
             if cell.kind == "array" and cell.typecode == "c":
                 out.append(f" = {cell_value(cell)!r}", style="cyan")
             if cell.what == "global":  # a plain global: this process's own (name@w0: w0's)

@@ -181,8 +181,9 @@ class Agent:
         self.gates.setdefault(wid, threading.Semaphore(0))
         self.send(("worker", wid, name, kind, daemon, target, line))
 
-    def runtime(self, wid: str) -> Runtime:
-        """The runtime of worker `wid`, running on this thread from now on."""
+    def runtime(self, wid: str, worker: Any = None) -> Runtime:
+        """The runtime of worker `wid` (the program's thread or process object `worker`),
+        running on this thread from now on."""
         gate = self.gates.setdefault(wid, threading.Semaphore(0))
         wake = self.wakes.setdefault(wid, threading.Event())
 
@@ -190,6 +191,7 @@ class Agent:
             self.report(wid, report)
 
         rt = Runtime(self.path, gate, self.flags, send, wake.wait)
+        rt.worker = worker
         _local.runtime = rt
         self.by_thread[threading.get_ident()] = rt
         rt.locate = self.locate

@@ -49,8 +49,7 @@ def run_as_worker(wid: str, obj: Any, body: Callable[[], Any]) -> Any:
     worker `wid`: its `run()` is the worker's life; what the standard library does around it
     (exception hooks, joining children at exit) stays the standard library's."""
     agent = agent_module.here(getattr(obj, "name", None))
-    rt = agent.runtime(wid)
-    rt.worker = obj
+    rt = agent.runtime(wid, obj)
     real_run = obj.run
 
     def run() -> None:
@@ -109,8 +108,7 @@ def main() -> None:
     if agent.conn is None:  # no session (a test, a debugger): the program, unwatched
         exec(code_object, module.__dict__)
         return
-    rt = agent.runtime(wid)
-    rt.worker = threading.current_thread()
+    rt = agent.runtime(wid, threading.current_thread())
     failure, code = None, 0
     try:
         if unwatched:  # (a program that measures) all of it, as one step: plain python's run

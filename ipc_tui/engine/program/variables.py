@@ -169,25 +169,44 @@ class _Pending:
     """A step begun at a gate whose instruction (or statement) has not run yet: ended at the
     next event (`Runtime.pending`, called before any other step too)."""
 
-    __slots__ = ("rt", "cell", "op", "index", "before", "line", "t0", "frame", "lineno", "whole")
+    __slots__ = (
+        *("rt", "cell", "op", "index", "before", "line", "t0", "frame", "lineno", "whole"),
+        *("on_end", "cut", "others"),
+    )
 
     def __init__(self, rt, cell, op, index, before, line, t0, frame, whole):
         self.rt, self.cell, self.op, self.index, self.before = rt, cell, op, index, before
         self.line, self.t0 = line, t0
         self.frame, self.lineno, self.whole = frame, frame.f_lineno, whole
+        self.on_end: Any = None
+        self.cut = False
+        self.others: dict | None = None  # an instruction's: the cells of this process, before
+
+    def within(self, frame: Any) -> bool:
+        """A statement's step, and `frame` still on its statement."""
+        return self.whole and self.frame is frame and frame.f_lineno == self.lineno
 
     def __call__(self) -> None:
         rt = self.rt
         rt.pending = None
+        if self.on_end is not None:
+            self.on_end(self)
         cell = self.cell
+        if cell is None and self.others:  # an instruction that touches no global by name:
+            for other, before in self.others.items():  # did it change one (an append)?
+                after = other.peek()
+                if after != before:
+                    rt.done(self.op, other.name, None, before, after, None, self.line, self.t0)
+                    return
         if cell is None:  # an instruction that touches no shared global
             rt.done(self.op, None, None, None, None, None, self.line, self.t0)
             return
         after = cell.shown(self.op, self.index)
-        reads = self.op == "read" or self.op.startswith("LOAD_")
+        op = "read" if self.cut else self.op
+        reads = op == "read" or op.startswith("LOAD_")
         before = after if reads else self.before
         result = after if reads else None
-        rt.done(self.op, cell.name, self.index, before, after, result, self.line, self.t0)
+        rt.done(op, cell.name, self.index, before, after, result, self.line, self.t0)
 
 
 class Tracer:
@@ -288,6 +307,8 @@ class Tracer:
             return self.on_event
         if rt.flags[FREE]:  # running free: untraced, until a pause (attach_all)
             if rt.pending is not None:
+                if rt.pending.within(frame):
+                    return self.on_event  # (its statement first: then what it did is known)
                 rt.pending()
             self.off(frame)
             return None
@@ -301,9 +322,7 @@ class Tracer:
         """The instruction at `offset` of `frame` is about to run: end the step before, and
         begin a step if this is one."""
         pending = rt.pending
-        if pending is not None and (
-            not pending.whole or pending.frame is not frame or frame.f_lineno != pending.lineno
-        ):
+        if pending is not None and not pending.within(frame):
             pending()
         table = self.table(frame.f_code)
         found = table.get(offset) if table else None
@@ -311,6 +330,10 @@ class Tracer:
             return
         opname, arg_, action = found
         if rt.flags[GRAIN]:
+            pending = rt.pending
+            if pending is not None:  # a statement's step, begun by operations: cut short,
+                pending.cut = True  # it has only read so far
+                pending()
             self._instruction(rt, frame, opname, arg_, action)
         elif action is not None and rt.pending is None:
             self._access(rt, frame, action)
@@ -355,6 +378,7 @@ class Tracer:
             t0 = monotonic()
             before = cell.shown(kind, index) if kind == "write" else None
             rt.pending = _Pending(rt, cell, kind, index, before, line, t0, frame, False)
+            self.hold(rt.pending)
             return
         cell = self._cell(rt, frame, var, kind == "store")
         if cell is None:
@@ -370,6 +394,7 @@ class Tracer:
         t0 = monotonic()
         before = cell.peek() if op == "write" else None
         rt.pending = _Pending(rt, cell, op, None, before, line, t0, frame, whole)
+        self.hold(rt.pending)
 
     def _instruction(self, rt: Runtime, frame: Any, opname: str, arg: str, action: Any) -> None:
         cell, index = None, None
@@ -384,6 +409,13 @@ class Tracer:
         t0 = monotonic()
         before = cell.shown(op, index) if cell is not None else None
         rt.pending = _Pending(rt, cell, op, index, before, line, t0, frame, False)
+        if cell is None and self.cells:  # (a CALL may append to a list: seen at its end)
+            rt.pending.others = {c: c.peek() for c in list(self.cells.values())}
+        self.hold(rt.pending)
+
+    def hold(self, pending: _Pending) -> None:
+        """A step going on: traced until it ends (its instruction's, or its statement's),
+        even once running free (a trace function stays until then)."""
 
     # -- switching it on --------------------------------------------------------------------
 
@@ -427,16 +459,30 @@ class Tracer:
         sys.settrace(None)
         self.threads.discard(threading.get_ident())
 
-    def list_bound(self) -> None:
-        """The shared globals bound already in this process (a child's copies): cells now,
-        so that what a worker changes running free (untraced) shows too."""
+    def globals_of(self, rt: Runtime | None) -> dict | None:
+        """The program's globals as a worker's code sees them: its target's (under spawn a
+        child's functions keep the namespace runpy ran the file in, not the `__main__`
+        module's copy of it), else the `__main__` module's."""
+        worker = getattr(rt, "worker", None)
+        for func in (getattr(worker, "_target", None), getattr(type(worker), "run", None)):
+            code = getattr(func, "__code__", None)
+            if code is not None and code.co_filename == self.path:
+                return func.__globals__
         main = sys.modules.get("__main__")
         g = getattr(main, "__dict__", None)
-        if not isinstance(g, dict) or g.get("__file__") is None:
-            return
+        if not isinstance(g, dict) or not isinstance(g.get("__file__"), str):
+            return None
         if os.path.realpath(g["__file__"]) != os.path.realpath(self.path):
-            return
+            return None
+        return g
+
+    def list_bound(self, rt: Runtime | None = None) -> None:
+        """The shared globals bound already in this process (a child's copies): cells now,
+        so that what a worker changes running free (untraced) shows too."""
         if not self.undecided:
+            return
+        g = self.globals_of(rt if rt is not None else _local.runtime)
+        if g is None:
             return
         for var in sorted(self.undecided):
             if var in g and var not in self.cells and var not in self.refused:
@@ -491,6 +537,7 @@ class MonitoredTracer(Tracer):
         self.flags = flags if flags is not None else [0] * (GRAIN + 1)
         self.codes: set[types.CodeType] = set()  # the program's, seen running
         self.lit: set[types.CodeType] = set()  # those with INSTRUCTION events on
+        self.held: dict[types.CodeType, int] = {}  # code -> statements' steps still going on
         self.tool: int | None = None
 
     def _start(self) -> None:
@@ -527,10 +574,24 @@ class MonitoredTracer(Tracer):
             self._light(code)
         return sys.monitoring.DISABLE  # (once is enough: relight() does the rest)
 
+    def hold(self, pending: _Pending) -> None:
+        code = pending.frame.f_code
+        with self._lock:
+            self.held[code] = self.held.get(code, 0) + 1
+        pending.on_end = self._let_go
+
+    def _let_go(self, pending: _Pending) -> None:
+        code = pending.frame.f_code
+        with self._lock:
+            left = self.held[code] = self.held.get(code, 1) - 1
+            if left <= 0:
+                self.held.pop(code, None)
+                self._light(code)
+
     def _wants(self, code: types.CodeType) -> bool:
         flags = self.flags
         if flags[FREE]:
-            return False
+            return code in self.held
         if flags[GRAIN]:
             return True
         table = self.tables.get(code)
@@ -561,11 +622,12 @@ class MonitoredTracer(Tracer):
         rt = _local.runtime
         if rt is None or self.tool is None:
             return None
+        frame = sys._getframe(1)
         if self.flags[FREE]:
-            if rt.pending is not None:
+            if rt.pending is not None and not rt.pending.within(frame):
                 rt.pending()
             return None
-        self.at(rt, sys._getframe(1), offset)
+        self.at(rt, frame, offset)
         return None
 
     def on(self, rt: Runtime) -> None:
@@ -602,11 +664,13 @@ class _Bind:
     """A shared global's first binding (`counter = 0` at the top): not a step; its cell is
     made once the store has run."""
 
-    __slots__ = ("tracer", "rt", "frame", "var", "whole")
+    __slots__ = ("tracer", "rt", "frame", "var")
 
     def __init__(self, tracer: Tracer, rt: Runtime, frame: Any, var: str):
         self.tracer, self.rt, self.frame, self.var = tracer, rt, frame, var
-        self.whole = False
+
+    def within(self, frame: Any) -> bool:
+        return False
 
     def __call__(self) -> None:
         self.rt.pending = None
