@@ -130,6 +130,25 @@ def final_state(snap: Snapshot, outcome: str, waits: list[str]) -> dict:
         },
         "locks": {lk.name: {"holder": lk.holder, "waiters": list(lk.waiters)} for lk in snap.locks},
         "events": {e.name: e.is_set for e in snap.events},
+        "queues": {
+            q.name: {
+                "size": q.size,
+                "maxsize": q.maxsize,
+                "items": None if q.items is None else list(q.items),
+                "getters": list(q.getters),
+                "putters": list(q.putters),
+                "unfinished": q.unfinished,
+            }
+            for q in snap.queues
+        },
+        "pipes": {
+            p.name: {
+                "ends": list(p.ends),
+                "flight": [None if f is None else list(f) for f in p.flight],
+                "receivers": [list(x) for x in p.receivers],
+            }
+            for p in snap.pipes
+        },
         "tables": {
             t.name: {"columns": list(t.columns), "rows": plain(t.rows), "note": t.note}
             for t in snap.tables
@@ -228,6 +247,18 @@ class RichPrinter:
                 table.add_row(
                     e.name, "set" if e.is_set else "clear", ", ".join(x.worker for x in e.waiters)
                 )
+            c.print(table)
+        if snap.queues or snap.pipes:
+            table = Table("queue or pipe", "in it", "blocked", title="Queues", title_justify="left")
+            for q in snap.queues:
+                items = "not known" if q.items is None else " · ".join(q.items)
+                blocked = [*q.getters, *q.putters, *q.joiners]
+                table.add_row(q.name, items, ", ".join(blocked))
+            for p in snap.pipes:
+                for side in (0, 1):
+                    flight = p.flight[side]
+                    items = "not known" if flight is None else " · ".join(flight)
+                    table.add_row(f"{p.name} → {p.ends[side]}", items, ", ".join(p.receivers[side]))
             c.print(table)
         table = Table(
             "worker",

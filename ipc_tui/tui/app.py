@@ -42,6 +42,7 @@ from ipc_tui.tui.lesson import LessonPane
 from ipc_tui.tui.locks import LocksPane
 from ipc_tui.tui.memory import MemoryPane
 from ipc_tui.tui.picker import PickerScreen
+from ipc_tui.tui.queues import QueuesPane
 from ipc_tui.tui.results import ResultsPane
 from ipc_tui.tui.semaphores import SemaphoresPane
 from ipc_tui.tui.trace import TracePane
@@ -108,6 +109,7 @@ class MainScreen(Screen):
                 yield app.locks_pane
                 yield app.semaphores_pane
                 yield app.events_pane
+                yield app.queues_pane
                 yield app.lesson_pane
             with Vertical(id="right"):
                 yield app.results_pane
@@ -163,6 +165,7 @@ class IpcApp(App[int]):
         self.locks_pane = LocksPane()
         self.semaphores_pane = SemaphoresPane()
         self.events_pane = EventsPane()
+        self.queues_pane = QueuesPane()
         self.lesson_pane = LessonPane()
         self.results_pane = ResultsPane()
         self.code_pane = CodePane()
@@ -229,6 +232,7 @@ class IpcApp(App[int]):
         self.locks_pane.display = bool(snap.locks)
         self.semaphores_pane.display = bool(snap.semaphores)
         self.events_pane.display = bool(snap.events)
+        self.queues_pane.display = bool(snap.queues or snap.pipes)
         self.results_pane.display = False  # until the scenario measures something
         # A program that measures runs unwatched: its tables are what there is to see
         self.main_box.set_class(not info.watched, "-unwatched")
@@ -270,6 +274,7 @@ class IpcApp(App[int]):
                 (self.locks_pane, snap.locks),
                 (self.semaphores_pane, snap.semaphores),
                 (self.events_pane, snap.events),
+                (self.queues_pane, snap.queues or snap.pipes),
             ):
                 if used:
                     pane.display = True  # (a program makes its primitives as it runs)

@@ -79,6 +79,7 @@ def check(session, events) -> None:
         assert (
             ev.is_set == (ev.is_set if raw is None else raw.is_set()) == flags.get(ev.name, False)
         )
+    check_channels(snap, events)
     for lock in snap.locks:
         raw = real(session, lock.name)
         if raw is None:
@@ -87,6 +88,48 @@ def check(session, events) -> None:
             locked = raw.locked() if hasattr(raw, "locked") else raw._semlock._get_value() == 0
         assert lock.locked == locked == (lock.holder is not None)
         assert lock.holder == holder.get(lock.name)  # at most one holder, the trace's
+
+
+def check_channels(snap, events) -> None:
+    """Queues and pipes: the items in order, and the messages in flight each way, are what the
+    trace put (sent) and did not get (receive), and the real count (`qsize()`), emptiness and
+    `poll()` agree; whoever is blocked on one is listed at the end it waits on."""
+    queues = {q.name: [] for q in snap.queues}
+    ends = {end: (p.name, side) for p in snap.pipes for side, end in enumerate(p.ends)}
+    flight = {p.name: ([], []) for p in snap.pipes}
+    for e in events:
+        if e.kind != "step" or not isinstance(e.result, str) or e.result.startswith("("):
+            continue
+        if e.resource in queues and e.op == "put":
+            queues[e.resource].append(e.result)
+        elif e.resource in queues and e.op == "get":
+            queues[e.resource].remove(e.result)  # (it was put before: never made up)
+        elif e.resource in ends and e.op == "send":
+            pipe, side = ends[e.resource]
+            flight[pipe][1 - side].append(e.result)
+        elif e.resource in ends and e.op == "recv":
+            pipe, side = ends[e.resource]
+            assert flight[pipe][side][0] == e.result  # a pipe is in order
+            flight[pipe][side].pop(0)
+    blocked = {w.name: w.blocked_on for w in snap.workers if w.state == "blocked"}
+    for q in snap.queues:
+        assert q.items is not None and list(q.items) == queues[q.name], (q, queues[q.name])
+        if q.size is not None:
+            assert q.size == len(queues[q.name]), q
+            assert q.full == (bool(q.maxsize) and q.size >= q.maxsize)
+        assert q.empty in (None, not queues[q.name])
+        waiting = sorted([*q.getters, *q.putters, *q.joiners])
+        assert waiting == sorted(w for w, on in blocked.items() if on == q.name)
+        if q.getters:
+            assert not queues[q.name]  # blocked in get: it is empty
+    for p in snap.pipes:
+        for side in (0, 1):
+            assert p.flight[side] is not None and list(p.flight[side]) == flight[p.name][side]
+            if not p.closed[side] and p.waiting[side] is not None:
+                assert p.waiting[side] == bool(flight[p.name][side]), (p, side)
+            assert sorted(p.receivers[side]) == sorted(
+                w for w, on in blocked.items() if on == p.ends[side]
+            )
 
 
 def step_at_random(session: Session, choose, most: int = 600) -> list:

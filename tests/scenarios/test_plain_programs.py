@@ -36,6 +36,8 @@ OUTCOMES = {
     "semaphore": r"permits left 2",
     "event": r"set False - w2 gave up 1 - w4 gave up 1",
     "producer-consumer": r"eaten \[1, 2, 3, 4, 5, 6\]",
+    "message-queue": r"got \[1, 2, 3, 4, 5\]",
+    "pipe": r"the parent heard \['PING', 'PONG'\]",
     "dining-philosophers": r"meals \[2, 2, 2, 2, 2\]",
     "threads-vs-processes": r"main sees shared_hits = 4 \(everyone's\)",
     "gil": r"the quick size: not the notes' work",

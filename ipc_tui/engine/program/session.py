@@ -66,6 +66,7 @@ class Remote:
         self.initial = details.get("initial", 0)
         self.reentrant = details.get("reentrant", False)
         self.shared = details.get("shared", True)  # one object in every process
+        self.details = details  # (a queue's maxsize, a pipe end's pipe and side: channels.py)
         self.state: Any = None
         self.t = -1.0  # when the state was read
         self.real = None  # (it lives in the program's processes)
