@@ -540,6 +540,8 @@ class Board:
             checked=self.checked,
             queues=self.channels.queues(self),
             pipes=self.channels.pipes(self),
+            conditions=self.channels.conditions(self),
+            barriers=self.channels.barriers(self),
         )
 
 

@@ -23,12 +23,12 @@ from collections import defaultdict
 from time import monotonic
 from typing import TYPE_CHECKING, Any
 
-from ipc_tui.engine.snapshot import PipeState, QueueState
+from ipc_tui.engine.snapshot import BarrierState, ConditionState, PipeState, QueueState
 
 if TYPE_CHECKING:
     from ipc_tui.engine.board import Board, WorkerRecord
 
-KINDS = ("queue", "connection")
+KINDS = ("queue", "connection", "condition", "barrier")
 SAYS = 0.5  # seconds an end's process takes at most to say a message waits there
 FREE_RUN = "running free, the steps were counted, not reported"
 STRANGER = "an item came out that no watched step put in"
@@ -201,6 +201,44 @@ class Channels:
             )
         return tuple(out)
 
+    def conditions(self, board: Board) -> tuple[ConditionState, ...]:
+        out = []
+        for res in board.resources:
+            if res.kind != "condition":
+                continue
+            state = res.peek() or {}
+            lock = res.details.get("lock")
+            named = next((x.name for x in board.resources if getattr(x, "rid", None) == lock), "")
+            out.append(
+                ConditionState(
+                    name=res.name,
+                    lock=named or str(lock),
+                    waiting=state.get("waiting", 0),
+                    waiters=self._waiters(board, res.name, ("wait",)),
+                    notifiers=self._waiters(board, res.name, ("notify", "notify_all")),
+                    line=res.line,
+                )
+            )
+        return tuple(out)
+
+    def barriers(self, board: Board) -> tuple[BarrierState, ...]:
+        out = []
+        for res in board.resources:
+            if res.kind != "barrier":
+                continue
+            state = res.peek() or {}
+            out.append(
+                BarrierState(
+                    name=res.name,
+                    parties=state.get("parties", res.details.get("parties", 0)),
+                    n_waiting=state.get("n_waiting", 0),
+                    broken=bool(state.get("broken")),
+                    waiters=self._waiters(board, res.name, ("wait",)),
+                    line=res.line,
+                )
+            )
+        return tuple(out)
+
     # -- questions --------------------------------------------------------------------------
 
     def settled(self, board: Board) -> bool:
@@ -246,6 +284,15 @@ def confirms_wait(board: Board, w: WorkerRecord, res: Any) -> bool:
         return False
     if res.kind == "connection" and op in ("recv", "poll"):
         return state.get("waiting") is False and not state.get("closed")
+    if res.kind in ("condition", "barrier") and op == "wait":
+        # still waiting, all of them, as the real object counts them
+        waiting = state.get("waiting", state.get("n_waiting", 0))
+        return not state.get("broken") and waiting >= len(
+            board.channels._waiters(board, res.name, ("wait",))
+        )
+    if res.kind == "condition":  # a multiprocessing notify: until the woken have woken
+        # (those in their wait step wake by themselves: only one at its gate needs a step)
+        return any(x.at_gate and x.op == f"wait {res.name}" for x in board.workers)
     return False
 
 
@@ -260,4 +307,14 @@ def waiting(board: Board, w: WorkerRecord, res: Any) -> str:
             left = state.get("unfinished")
             return f"{w.name} waits in {res.name}.join() for {left} task_done() calls"
         return f"{w.name} waits to get from {res.name}, an empty queue (a put would wake it)"
+    if res.kind == "condition":
+        if op != "wait":
+            return f"{w.name} waits in {res.name}.{op}() for the woken to wake"
+        return f"{w.name} waits in {res.name}.wait() for a notify nobody is left to give"
+    if res.kind == "barrier":
+        arrived = state.get("n_waiting", 0)
+        return (
+            f"{w.name} waits at {res.name}, a barrier of {state.get('parties', '?')} "
+            f"parties where {arrived} have arrived"
+        )
     return f"{w.name} waits in recv at {res.name}: no message is in flight toward it"

@@ -122,6 +122,30 @@ class PipeState:
 
 
 @dataclass(frozen=True, slots=True)
+class ConditionState:
+    """A Condition: the lock it wraps, and who waits in wait() for a notify."""
+
+    name: str
+    lock: str  # the lock's name (the Locks pane shows who holds it)
+    waiting: int  # as the real condition counts its waiters
+    waiters: tuple[str, ...]  # blocked in wait(), in order
+    notifiers: tuple[str, ...]  # a multiprocessing notify, waiting for the woken to wake
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class BarrierState:
+    """A Barrier: how many of its parties wait there now, and whether it is broken."""
+
+    name: str
+    parties: int
+    n_waiting: int  # the real n_waiting
+    broken: bool
+    waiters: tuple[str, ...]  # blocked in wait(), in order
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
 class WorkerState:
     name: str
     kind: str  # "thread" or "process"
@@ -218,6 +242,8 @@ class Snapshot:
     checked: Checked | None = None  # the scenario's check(), once the run has ended
     queues: tuple[QueueState, ...] = ()
     pipes: tuple[PipeState, ...] = ()
+    conditions: tuple[ConditionState, ...] = ()
+    barriers: tuple[BarrierState, ...] = ()
 
     def table(self, name: str) -> Table:
         return next(x for x in self.tables if x.name == name)

@@ -42,7 +42,7 @@ from ipc_tui.tui.lesson import LessonPane
 from ipc_tui.tui.locks import LocksPane
 from ipc_tui.tui.memory import MemoryPane
 from ipc_tui.tui.picker import PickerScreen
-from ipc_tui.tui.queues import QueuesPane
+from ipc_tui.tui.queues import QueuesPane, channels_used
 from ipc_tui.tui.results import ResultsPane
 from ipc_tui.tui.semaphores import SemaphoresPane
 from ipc_tui.tui.trace import TracePane
@@ -232,7 +232,7 @@ class IpcApp(App[int]):
         self.locks_pane.display = bool(snap.locks)
         self.semaphores_pane.display = bool(snap.semaphores)
         self.events_pane.display = bool(snap.events)
-        self.queues_pane.display = bool(snap.queues or snap.pipes)
+        self.queues_pane.display = channels_used(snap)
         self.results_pane.display = False  # until the scenario measures something
         # A program that measures runs unwatched: its tables are what there is to see
         self.main_box.set_class(not info.watched, "-unwatched")
@@ -274,7 +274,7 @@ class IpcApp(App[int]):
                 (self.locks_pane, snap.locks),
                 (self.semaphores_pane, snap.semaphores),
                 (self.events_pane, snap.events),
-                (self.queues_pane, snap.queues or snap.pipes),
+                (self.queues_pane, channels_used(snap)),
             ):
                 if used:
                     pane.display = True  # (a program makes its primitives as it runs)

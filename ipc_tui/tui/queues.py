@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ipc_tui.engine import Snapshot
-from ipc_tui.engine.snapshot import PipeState, QueueState
+from ipc_tui.engine.snapshot import BarrierState, ConditionState, PipeState, QueueState
 from ipc_tui.tui.redraw import show_text
 
 
@@ -75,6 +75,34 @@ def _pipe(out: Text, p: PipeState) -> None:
             out.append(", ".join(p.receivers[side]), style="bold red")
 
 
+def _condition(out: Text, c: ConditionState) -> None:
+    out.append(f"{c.name} ", style="bold")
+    out.append(f"Condition, its lock {c.lock}", style="dim")
+    if c.waiters:
+        out.append("\n  waiting for a notify: ", style="dim")
+        out.append(", ".join(c.waiters), style="bold red")
+    elif c.waiting:
+        out.append(f"\n  {c.waiting} waiting for a notify", style="dim")
+    if c.notifiers:
+        out.append("\n  notifying, until the woken wake: ", style="dim")
+        out.append(", ".join(c.notifiers), style="yellow")
+
+
+def _barrier(out: Text, b: BarrierState) -> None:
+    out.append(f"{b.name} ", style="bold")
+    out.append(f"Barrier {b.n_waiting}/{b.parties} arrived", style="dim")
+    if b.broken:
+        out.append(" broken", style="bold magenta")
+    if b.waiters:
+        out.append("\n  waiting for the rest: ", style="dim")
+        out.append(", ".join(b.waiters), style="bold red")
+
+
+def channels_used(snap: Snapshot) -> bool:
+    """The program has a queue, a pipe, a condition or a barrier: the pane shows."""
+    return bool(snap.queues or snap.pipes or snap.conditions or snap.barriers)
+
+
 class QueuesPane(Static):
     def __init__(self) -> None:
         super().__init__(id="queues", classes="pane", markup=False)
@@ -82,11 +110,27 @@ class QueuesPane(Static):
 
     def show(self, snap: Snapshot) -> None:
         out = Text(overflow="fold")
-        for q in snap.queues:
-            _queue(out, q)
-            out.append("\n")
-        for p in snap.pipes:
-            _pipe(out, p)
-            out.append("\n")
+        for things, draw in (
+            (snap.queues, _queue),
+            (snap.pipes, _pipe),
+            (snap.conditions, _condition),
+            (snap.barriers, _barrier),
+        ):
+            for thing in things:
+                draw(out, thing)  # type: ignore[operator]
+                out.append("\n")
         out.rstrip()
+        titles = [
+            title
+            for title, things in (
+                ("Queues", snap.queues),
+                ("Pipes", snap.pipes),
+                ("Conditions", snap.conditions),
+                ("Barriers", snap.barriers),
+            )
+            if things
+        ]
+        title = " and ".join([", ".join(titles[:-1]), titles[-1]] if len(titles) > 1 else titles)
+        if title != self.border_title:
+            self.border_title = title
         show_text(self, out)

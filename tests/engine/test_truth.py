@@ -122,6 +122,13 @@ def check_channels(snap, events) -> None:
         assert waiting == sorted(w for w, on in blocked.items() if on == q.name)
         if q.getters:
             assert not queues[q.name]  # blocked in get: it is empty
+    for c in snap.conditions:  # blocked in wait for a notify (or a notify, for the woken)
+        waiting = sorted([*c.waiters, *c.notifiers])
+        assert waiting == sorted(w for w, on in blocked.items() if on == c.name), c
+        assert c.waiting >= len(c.waiters), c  # (the real count: with one at its gate to wait)
+    for b in snap.barriers:  # the real count of arrivals is who is blocked there
+        assert not b.broken and b.n_waiting == len(b.waiters), b
+        assert sorted(b.waiters) == sorted(w for w, on in blocked.items() if on == b.name)
     for p in snap.pipes:
         for side in (0, 1):
             assert p.flight[side] is not None and list(p.flight[side]) == flight[p.name][side]

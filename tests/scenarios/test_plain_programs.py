@@ -37,6 +37,7 @@ OUTCOMES = {
     "event": r"set False - w2 gave up 1 - w4 gave up 1",
     "producer-consumer": r"eaten \[1, 2, 3, 4, 5, 6\]",
     "message-queue": r"got \[1, 2, 3, 4, 5\]",
+    "condition": r"eaten 3 left 0",
     "pipe": r"the parent heard \['PING', 'PONG'\]",
     "dining-philosophers": r"meals \[2, 2, 2, 2, 2\]",
     "threads-vs-processes": r"main sees shared_hits = 4 \(everyone's\)",

@@ -43,6 +43,18 @@ STATES = [
         },
     ),
     LessonState(
+        "condition",
+        "process",
+        "MainThreadx2,eater*",
+        {
+            "queues_pane": [
+                "kitchen Condition, its lock kitchen.lock",
+                "waiting for a notify: eater",
+            ],
+            "locks_pane": ["kitchen.lock ○ free"],
+        },
+    ),
+    LessonState(
         "critical-section",
         "process",
         "MainThreadx2,w0,w1",

@@ -6,7 +6,7 @@ library inside it) modules that look like the standard library's and are, except
 their primitives and workers are the watched ones (watched.py). Everybody else, the standard
 library first (`Thread.__init__` makes an Event), keeps the real modules: patching them would
 watch the library's insides too. Queues and pipes are channels.py's. What ipc-tui does not
-watch (a Pool, a Manager, a Condition) is the real thing, with a notice naming the line.
+watch (a Pool, a Manager, a Timer) is the real thing, with a notice naming the line.
 
 Children get the hook too: under fork they inherit it; under spawn and forkserver the data
 multiprocessing sends a child carries one object whose unpickling installs it, before the
@@ -26,16 +26,14 @@ import types
 from typing import Any
 
 from ipc_tui.engine.program import agent as agent_module
-from ipc_tui.engine.program import channels, watched
+from ipc_tui.engine.program import channels, conditions, watched
 
 UNWATCHED = {
     "multiprocessing": (
         "Manager",
         "Pool",
-        "Condition",
-        "Barrier",
     ),
-    "threading": ("Condition", "Barrier", "Timer"),
+    "threading": ("Timer",),
     "queue": ("LifoQueue", "PriorityQueue", "SimpleQueue"),
     # made for the program when it imports them (importing asyncio costs every program time)
     "concurrent.futures": ("ThreadPoolExecutor", "ProcessPoolExecutor"),
@@ -197,6 +195,7 @@ class _Context(watched.Context):
             if hasattr(real, attr):
                 setattr(self, attr, _unwatched(attr, getattr(real, attr)))
         vars(self).update(channels.multiprocessing_members(real))  # (queues and pipes: watched)
+        vars(self).update(conditions.multiprocessing_members(real))
 
     def get_context(self, method: str | None = None) -> Any:
         return _contexts(method)
@@ -238,6 +237,7 @@ def _multiprocessing(method: str | None, swap: str = "") -> types.ModuleType:
         multiprocessing.set_start_method(name, force)
 
     members.update(channels.multiprocessing_members(multiprocessing))
+    members.update(conditions.multiprocessing_members(multiprocessing))
     members["get_context"] = get_context
     members["set_start_method"] = set_start_method
     return _proxy("multiprocessing", multiprocessing, members)
@@ -251,10 +251,12 @@ def _threading(swap: str = "") -> types.ModuleType:
         "Semaphore": watched.thread_semaphore,
         "BoundedSemaphore": watched.thread_bounded_semaphore,
         "Event": watched.thread_event,
+        **conditions.threading_members(),
     }
     if swap == "process":  # written with threads, run as processes: their primitives too
         default = watched.Context(multiprocessing)
         members.update({name: getattr(default, name) for name in PRIMITIVES})
+        members.update(conditions.multiprocessing_members(multiprocessing))
         members["Thread"] = watched.ProcessAsThread
     return _proxy("threading", threading, members)
 
