@@ -175,7 +175,32 @@ def step_at_random(session: Session, choose, most: int = 600) -> list:
 )
 @given(data=st.data())
 def test_random_schedules_keep_every_invariant(name, mode, data):
-    s = open_session(find_scenario(name), mode)
+    run_at_random(name, mode, None, data)
+
+
+# The variants that use what the default does not: a Condition, multiprocessing's Barrier
+WATCHING_VARIANTS = [
+    (name, mode, variant)
+    for name, variant in (("producer-consumer", "condition"), ("barrier", "library"))
+    for mode in ("process", "thread")
+]
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("name, mode, variant", WATCHING_VARIANTS)
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_random_schedules_keep_every_invariant_in_the_variants(name, mode, variant, data):
+    run_at_random(name, mode, variant, data)
+
+
+def run_at_random(name, mode, variant, data) -> None:
+    s = open_session(find_scenario(name), mode, variant)
     s.start()
     try:
         if hasattr(s, "wait_started"):  # a built-in plain program
