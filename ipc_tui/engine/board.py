@@ -286,7 +286,8 @@ class Board:
 
     def _done(self, w: WorkerRecord, report: r.Done) -> None:
         seq, op, res, index, before, after, result, line, t0, t1 = report
-        if w.state == State.BLOCKED:
+        waited = w.state == State.BLOCKED
+        if waited:
             w.waited += t1 - w.blocked_at
         w.steps, w.state, w.line, w.blocked_on = seq, State.RUNNING, line, None
         w.op = describe(op, res, index)
@@ -311,9 +312,10 @@ class Board:
                     tally.gave(w.name)
             elif kind in CHANNELS:
                 self.channels.done(self.by_name(res), op, result, after)
-        # A step that lets others go (release, set, start) is placed where it began, so that it
-        # comes before the steps it allowed; any other step where it ended.
-        t = t0 if op in LETS_GO else t1
+        # A step that lets others go (release, set, start, put, send) is placed where it began,
+        # so that it comes before the steps it allowed; any other step where it ended (a put
+        # that waited for room too: after its wait).
+        t = t0 if op in LETS_GO and not (waited and op in ("put", "send")) else t1
         self._record(t, w, seq, "step", op, res, index, before, after, result, line)
 
     def _summary(self, w: WorkerRecord, report: r.Summary) -> None:

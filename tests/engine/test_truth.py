@@ -97,13 +97,20 @@ def check_channels(snap, events) -> None:
     queues = {q.name: [] for q in snap.queues}
     ends = {end: (p.name, side) for p in snap.pipes for side, end in enumerate(p.ends)}
     flight = {p.name: ([], []) for p in snap.pipes}
+    owed: dict[str, list] = {name: [] for name in queues}  # got just before its put's record
     for e in events:
         if e.kind != "step" or not isinstance(e.result, str) or e.result.startswith("("):
             continue
         if e.resource in queues and e.op == "put":
-            queues[e.resource].append(e.result)
+            if e.result in owed[e.resource]:  # (a put that waited for room ends after its wait,
+                owed[e.resource].remove(e.result)  # and its getter may say so a moment sooner)
+            else:
+                queues[e.resource].append(e.result)
         elif e.resource in queues and e.op == "get":
-            queues[e.resource].remove(e.result)  # (it was put before: never made up)
+            if e.result in queues[e.resource]:
+                queues[e.resource].remove(e.result)
+            else:
+                owed[e.resource].append(e.result)
         elif e.resource in ends and e.op == "send":
             pipe, side = ends[e.resource]
             flight[pipe][1 - side].append(e.result)
@@ -112,6 +119,7 @@ def check_channels(snap, events) -> None:
             assert flight[pipe][side][0] == e.result  # a pipe is in order
             flight[pipe][side].pop(0)
     blocked = {w.name: w.blocked_on for w in snap.workers if w.state == "blocked"}
+    assert not any(owed.values()), owed  # every item got was put
     for q in snap.queues:
         assert q.items is not None and list(q.items) == queues[q.name], (q, queues[q.name])
         if q.size is not None:

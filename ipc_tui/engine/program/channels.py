@@ -222,6 +222,10 @@ class WatchedQueue(_QueueCore):
         return self.get(False)
 
 
+def _all_done() -> str:
+    return "(all tasks done)"
+
+
 class _Joinable:
     """task_done and join, as steps (JoinableQueue's and queue.Queue's)."""
 
@@ -240,7 +244,7 @@ class _Joinable:
             return self._condition().wait_for(self._all_done, timeout)
 
     def join(self) -> None:
-        step("join", self, self._real.join, take=self._joined)  # type: ignore[attr-defined]
+        step("join", self, self._real.join, take=self._joined, then=_all_done)  # type: ignore[attr-defined]
 
 
 class WatchedJoinableQueue(_Joinable, WatchedQueue):
