@@ -44,7 +44,8 @@ def run_headless(
     names = None if info.program else session.worker_names
     turns = parse_schedule(schedule, names) if schedule else []
     shown = f"program, {session.method}" if info.program else session.mode  # (start method)
-    printer = JsonPrinter() if as_json else RichPrinter(info, shown, lang)
+    watched = getattr(session, "watched", info.watched)  # (a measuring program's variant may)
+    printer = JsonPrinter() if as_json else RichPrinter(info, shown, lang, watched)
     if session.mode == "process":
         start_helpers()
     deadline = monotonic() + timeout
@@ -201,11 +202,11 @@ class JsonPrinter:
 
 
 class RichPrinter:
-    def __init__(self, info: ScenarioInfo, mode: str, lang: str = "en"):
+    def __init__(self, info: ScenarioInfo, mode: str, lang: str = "en", watched: bool = True):
         self.console = Console(highlight=False)
         title = info.text(lang)[0]
         said = mode if info.program else f"{mode} mode"  # "program, fork": its start method
-        said += "" if info.watched else ", unwatched"  # (it measures: plain python's run)
+        said += "" if watched else ", unwatched"  # (it measures: plain python's run)
         self.console.print(Text(f"{info.name} ({said}): {title}", style="bold"))
 
     def notes(self, notes: list[str]) -> None:

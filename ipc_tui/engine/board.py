@@ -311,7 +311,7 @@ class Board:
                 elif op == "release":
                     tally.gave(w.name)
             elif kind in CHANNELS:
-                self.channels.done(self.by_name(res), op, result, after)
+                self.channels.done(self.by_name(res), op, result, after, t1)
         # A step that lets others go (release, set, start, put, send) is placed where it began,
         # so that it comes before the steps it allowed; any other step where it ended (a put
         # that waited for room too: after its wait).
@@ -341,7 +341,7 @@ class Board:
                 for _ in range(releases):
                     tally.gave(w.name)
         if steps:
-            self.channels.summarised()
+            self.channels.summarised(t)
         if steps:  # (none: only the end of a step that blocked or slept, already in the trace)
             op, res, index = last
             self._record(began, w, seq, "summary", op, res, index, result=steps, line=line)

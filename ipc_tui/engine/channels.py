@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 KINDS = ("queue", "connection", "condition", "barrier")
 SAYS = 0.5  # seconds an end's process takes at most to say a message waits there
+NOT_MOVED = ("(empty)", "(full)")  # what a get or put that moved nothing says (an item: a repr)
 FREE_RUN = "running free, the steps were counted, not reported"
 STRANGER = "an item came out that no watched step put in"
 
@@ -41,32 +42,48 @@ class Channels:
         self.items: dict[str, list[str] | None] = {}  # queue -> reprs in order (None: unknown)
         self.why: dict[str, str] = {}  # queue or (pipe, side) -> why it is not known
         # pipe -> [toward end 0, toward end 1]: reprs in order (None: unknown)
-        self.flight: defaultdict[str, list[list[str] | None]] = defaultdict(lambda: [[], []])
+        self.flight: defaultdict[str, list[list[str] | None]] = defaultdict(self._nothing_yet)
         self.blocked_op: dict[str, str] = {}  # worker -> the op it is blocked in
         self.sent: dict[tuple[str, int], float] = {}  # (pipe, side) -> when a send toward it
         self.owed: defaultdict[Any, list[str]] = defaultdict(list)  # got before its put came
         self.touched: dict[str, float] = {}  # queue or end -> when its last step was reported
+        self.free_until = 0.0  # the end of the last steps counted running free
+
+    def _nothing_yet(self) -> list:
+        """A pipe's flights before its first step: empty, unless steps were counted running
+        free meanwhile (they may have been its)."""
+        return [None, None] if self.free_until else [[], []]
+
+    def _kept(self, name: str) -> list[str] | None:
+        if name not in self.items:  # (its first step: it was empty, unless running free)
+            self.items[name] = None if self.free_until else []
+            if self.free_until:
+                self.why[name] = FREE_RUN
+        return self.items[name]
 
     # -- from the reports -------------------------------------------------------------------
 
     def blocked(self, worker: str, op: str) -> None:
         self.blocked_op[worker] = op
 
-    def done(self, res: Any, op: str, result: Any, after: Any) -> None:
+    def done(self, res: Any, op: str, result: Any, after: Any, t1: float = 0.0) -> None:
         self.touched[res.name] = monotonic()
+        # A step that shows the queue (or the end) empty may make the items known again, if
+        # it came after every step counted running free (reports come in any order)
+        fresh = t1 > self.free_until
         if res.kind == "queue":
-            self._queue_step(res.name, op, result, after)
+            self._queue_step(res.name, op, result, after if fresh else None)
         elif res.kind == "connection":
-            self._pipe_step(res, op, result, after)
+            self._pipe_step(res, op, result, after if fresh else None)
 
     # Reports come through one connection per process: a get may be read before the put that
     # it took (the getter's process said it first). Such a get is owed its put: the put, when
     # it comes, is not added. What stays owed came from nowhere watched (unwatched code).
 
     def _queue_step(self, name: str, op: str, result: Any, after: Any) -> None:
-        items = self.items.setdefault(name, [])
+        items = self._kept(name)
         owed = self.owed[name]
-        moved = isinstance(result, str) and not result.startswith("(")  # (empty), (full)
+        moved = isinstance(result, str) and result not in NOT_MOVED
         if op == "put" and moved:
             if result in owed:
                 owed.remove(result)
@@ -104,9 +121,10 @@ class Channels:
             else:
                 self.owed[(pipe, side)].append(result)
 
-    def summarised(self) -> None:
+    def summarised(self, t: float = 0.0) -> None:
         """Steps taken running free, counted, not reported: the items kept are no longer
         known (a queue.Queue's are read for real all the same)."""
+        self.free_until = max(self.free_until, t)
         for name in self.items:
             self.items[name], self.why[name] = None, FREE_RUN
         for pipe, flight in self.flight.items():
@@ -135,7 +153,7 @@ class Channels:
             if read:
                 items = state.get("items")
             else:
-                kept = self.items.get(res.name, [])
+                kept = self._kept(res.name)
                 if kept is None:
                     items, unknown = None, self.why.get(res.name, "")
                 elif self.owed.get(res.name):
@@ -143,6 +161,11 @@ class Channels:
                 elif size is not None and len(kept) != size:
                     items = None
                     unknown = f"the steps account for {len(kept)} of {size}"
+                elif (
+                    size is None and state.get("empty") is not None and state["empty"] != (not kept)
+                ):  # (a SimpleQueue says only whether it is empty)
+                    items = None
+                    unknown = f"the steps account for {len(kept)}, and the queue disagrees"
                 else:
                     items = tuple(kept)
             empty = state.get("empty")
@@ -181,7 +204,7 @@ class Channels:
             a, b = pair
             duplex = bool(a.details.get("duplex", True))
             states = [res.peek() or {} for res in pair]
-            flight = list(self.flight[pipe]) if pipe in self.flight else [[], []]
+            flight = list(self.flight[pipe])
             for side in (0, 1):
                 if self.owed.get((pipe, side)):
                     flight[side] = None

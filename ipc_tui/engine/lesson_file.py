@@ -22,7 +22,9 @@ the program is written first; the other one swaps `Process` and `Thread`: `m`, `
 `variants` (given to the program as its first argument: `python NAME.py fixed`), `timeout`
 (seconds a headless run may take), `watched: no` (a program that measures: it runs as plain
 `python` runs it, unhooked, as one step of its main thread; its printed tables fill the Results
-pane, and the header says it is not watched). Then the lesson; after `## 中文`, the title and
+pane, and the header says it is not watched), or `watched: only picture` (such a program
+whose variants named there run watched, stepped: `python ipc-compare.py picture`). Then the
+lesson; after `## 中文`, the title and
 the lesson in Simplified Chinese.
 """
 
@@ -48,6 +50,7 @@ class LessonFile:
     variants: tuple[str, ...] = ()
     timeout: float | None = None
     watched: bool = True
+    watched_variants: tuple[str, ...] = ()  # `watched: only v1, v2`: those run watched
 
 
 def lesson_beside(program: Path) -> LessonFile | None:
@@ -89,8 +92,14 @@ def read_lesson(path: Path) -> LessonFile:
         except ValueError:
             raise ScenarioError(f"{path}: timeout is a number of seconds") from None
     watched = settings.get("watched", "yes").lower()
+    only: tuple[str, ...] = ()
+    if watched.startswith("only "):  # a measuring program whose variants named here step
+        only = tuple(v.strip() for v in watched[5:].split(",") if v.strip())
+        if not only or any(v not in variants for v in only):
+            raise ScenarioError(f"{path}: watched: only names some of its variants")
+        watched = "no"
     if watched not in ("yes", "no"):
-        raise ScenarioError(f"{path}: watched is 'yes' or 'no'")
+        raise ScenarioError(f"{path}: watched is 'yes', 'no' or 'only' some variants")
     return LessonFile(
-        title, lesson, title_zh, lesson_zh, modes, variants, timeout, watched == "yes"
+        title, lesson, title_zh, lesson_zh, modes, variants, timeout, watched == "yes", only
     )

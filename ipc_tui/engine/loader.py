@@ -43,6 +43,7 @@ class ScenarioInfo:
     timeout: float = 10.0  # from TIMEOUT: how long a headless run may take, in seconds
     program: bool = False  # a plain Python program (no ipc_tui import): it runs as itself
     watched: bool = True  # False: a program that measures, run unhooked (its lesson says so)
+    watched_variants: tuple[str, ...] = ()  # its variants that run watched all the same
 
     def text(self, lang: str = "en") -> tuple[str, str]:
         """The title and the lesson in `lang` ("en" or "zh"), English where there is no zh."""
@@ -114,6 +115,7 @@ def read_info(path: Path, given: str | None = None) -> ScenarioInfo:
                 timeout=beside.timeout or 10.0,
                 program=True,
                 watched=beside.watched,
+                watched_variants=beside.watched_variants,
             )
         return ScenarioInfo(
             name=path.stem,

@@ -235,7 +235,7 @@ class IpcApp(App[int]):
         self.queues_pane.display = channels_used(snap)
         self.results_pane.display = False  # until the scenario measures something
         # A program that measures runs unwatched: its tables are what there is to see
-        self.main_box.set_class(not info.watched, "-unwatched")
+        self.main_box.set_class(not getattr(session, "watched", info.watched), "-unwatched")
         self._show_panes(True)
         self._drawn = None
         self.sample()
@@ -318,7 +318,7 @@ class IpcApp(App[int]):
         method = getattr(session, "method", None)  # a program's start method
         if method and session.mode != "thread":
             mode = f"{mode} · {method}"
-        if not session.info.watched:
+        if not getattr(session, "watched", session.info.watched):
             mode = f"{mode} · unwatched"  # a program that measures: run as plain python runs it
         # ("variant": deadlock's variant "deadlock" must not read as a verdict)
         variant = f" · variant {session.variant}" if session.variant else ""

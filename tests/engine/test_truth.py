@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ipc_tui.engine import Session, find_scenario, list_scenarios, open_session
+from ipc_tui.engine.channels import NOT_MOVED
 from ipc_tui.engine.check import from_failure
 from tests.conftest import gone
 
@@ -99,7 +100,7 @@ def check_channels(snap, events) -> None:
     flight = {p.name: ([], []) for p in snap.pipes}
     owed: dict[str, list] = {name: [] for name in queues}  # got just before its put's record
     for e in events:
-        if e.kind != "step" or not isinstance(e.result, str) or e.result.startswith("("):
+        if e.kind != "step" or not isinstance(e.result, str) or e.result in NOT_MOVED:
             continue
         if e.resource in queues and e.op == "put":
             if e.result in owed[e.resource]:  # (a put that waited for room ends after its wait,

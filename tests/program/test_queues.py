@@ -320,3 +320,28 @@ def test_running_free_with_summaries_the_items_are_not_known_and_it_says_why(pro
     q = s.snapshot().queue("q")
     assert q.size == 10
     assert q.items is None and "running free" in q.unknown  # (honest: not made up)
+
+
+def test_a_simple_queue_lists_what_was_put_tuples_too(program):
+    s = program(
+        """\
+        from multiprocessing import Process, SimpleQueue
+
+        def answer(q):
+            q.put(("sender", 1.5))
+
+        if __name__ == "__main__":
+            q = SimpleQueue()
+            p = Process(target=answer, args=(q,), name="child")
+            p.start()
+            p.join()
+            print(q.get())
+        """
+    )
+    s.run_schedule("MainThreadx2,child")
+    settle(s)
+    q = s.snapshot().queue("q")
+    assert (q.what, q.size, q.empty, q.items) == ("SimpleQueue", None, False, ("('sender', 1.5)",))
+    run_free(s)
+    assert output(s) == ["('sender', 1.5)"]
+    assert s.snapshot().queue("q").items == ()

@@ -51,3 +51,19 @@ async def test_running_free_the_pane_says_the_items_are_not_known_and_why(app_on
         jobs = app.session.snapshot().queue("q")
         assert (jobs.size, jobs.items) == (3, None) and "running free" in jobs.unknown
         assert shows(app, "3 in transit: which, not known (running free", app.queues_pane)
+
+
+async def test_ipc_compares_picture_is_watched_and_says_so(app_on):
+    app = app_on("ipc-compare", variant="picture")
+    async with app.run_test(size=SMALL) as pilot:
+        await settled(pilot, app)
+        await asyncio.to_thread(app.session.run_schedule, "MainThreadx2,pipe-sender*", 30)
+        await settled(pilot, app)
+        assert "unwatched" not in app.sub_title and "variant picture" in app.sub_title
+        assert not app.main_box.has_class("-unwatched")
+        assert shows(app, "receiving_end ← sending_end", app.queues_pane)
+        assert app.queues_pane.border_title == "Queues and Pipes"
+    app = app_on("ipc-compare")
+    async with app.run_test(size=SMALL) as pilot:
+        await settled(pilot, app)
+        assert "unwatched" in app.sub_title and app.main_box.has_class("-unwatched")
