@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from ipc_tui.engine.board import Board, WorkerRecord
 
 KINDS = ("queue", "connection", "condition", "barrier")
-SAYS = 0.5  # seconds an end's process takes at most to say a message waits there
+SAYS = 2.0  # seconds an end's process takes at most to say a message waits there (under load)
 NOT_MOVED = ("(empty)", "(full)")  # what a get or put that moved nothing says (an item: a repr)
 FREE_RUN = "running free, the steps were counted, not reported"
 STRANGER = "an item came out that no watched step put in"
@@ -207,6 +207,17 @@ class Channels:
             flight = list(self.flight[pipe])
             for side in (0, 1):
                 if self.owed.get((pipe, side)):
+                    flight[side] = None
+                elif flight[side] == [] and states[side].get("waiting"):
+                    # poll() says something is there that no watched step sent (or the other
+                    # end is closed, which poll() cannot tell apart): not known
+                    flight[side] = None
+                elif (
+                    flight[side]
+                    and states[side].get("waiting") is False
+                    and not states[side].get("closed")
+                    and monotonic() - self.sent.get((pipe, side), 0.0) > SAYS
+                ):  # nothing there, long after the send: taken where nobody watched
                     flight[side] = None
             out.append(
                 PipeState(

@@ -64,8 +64,11 @@ def _pipe(out: Text, p: PipeState) -> None:
             out.append("closed", style="magenta")
         elif flight is None:
             waits = p.waiting[side]
-            said = "something waits" if waits else "nothing waits" if waits is False else "?"
-            out.append(f"{said} (which: not known)", style="dim italic")
+            if waits:
+                said = "poll() says something waits (which: not known; or the other end closed)"
+            else:
+                said = "nothing waits" if waits is False else "not known"
+            out.append(said, style="dim italic")
         elif flight:
             _items(out, flight)
         else:

@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from ipc_tui.engine import channels
 from tests.program.conftest import run_free
 
 
@@ -345,3 +346,27 @@ def test_a_simple_queue_lists_what_was_put_tuples_too(program):
     run_free(s)
     assert output(s) == ["('sender', 1.5)"]
     assert s.snapshot().queue("q").items == ()
+
+
+def test_what_a_pipe_carries_unseen_is_said_not_known(program):
+    """recv_bytes_into is not a step: what it takes, the steps never saw taken."""
+    s = program(
+        """\
+        from multiprocessing import Pipe
+
+        if __name__ == "__main__":
+            a, b = Pipe()
+            a.send_bytes(b"seen")
+            b.recv_bytes_into(bytearray(10))
+            a.send_bytes(b"again")
+        """
+    )
+    s.run_schedule("MainThread")
+    settle(s)
+    assert s.snapshot().pipe("a").flight == ((), ("b'seen'",))
+    s.run_schedule("MainThreadx2")  # recv_bytes_into (unseen), send again
+    settle(s)
+    time.sleep(channels.SAYS + 0.2)  # (in flight at least until its end says otherwise)
+    pipe = s.snapshot().pipe("a")
+    assert pipe.flight[1] == ("b'seen'", "b'again'") or pipe.flight[1] is None
+    assert pipe.waiting[1] is True  # the second one is there for real

@@ -421,10 +421,19 @@ class WatchedEnd(watched.Watched):
         if self.peer in agent.resources:  # what waits at the other end now, said at once
             agent._send_state((self.peer,))
 
-    def _recv_now(self) -> _Item:
-        return _Item(self._real.recv())
+    def _send_bytes(self, buf: Any, offset: int, size: int | None) -> _Item:
+        self._real.send_bytes(buf, offset, size)
+        view = memoryview(buf).cast("B")  # (what the receiver gets: these bytes)
+        return _Item(bytes(view[offset : None if size is None else offset + size]))
 
-    def recv(self) -> Any:
+    def send_bytes(self, buf: Any, offset: int = 0, size: int | None = None) -> None:
+        step("send", self, self._send_bytes, (buf, offset, size))
+        agent = here()
+        if self.peer in agent.resources:
+            agent._send_state((self.peer,))
+
+    def _receive(self, get: Any) -> Any:
+        """recv and recv_bytes: a step that waits, shown blocked, while nothing is here."""
         real, box = self._real, []
 
         def take(block: bool, timeout: float | None = None) -> bool:
@@ -433,10 +442,20 @@ class WatchedEnd(watched.Watched):
                     return False
             elif timeout is not None and not real.poll(timeout):
                 return False
-            box.append(real.recv())  # (EOFError at a closed end, as the real recv)
+            box.append(get())  # (EOFError at a closed end, as the real recv)
             return True
 
-        return step("recv", self, self._recv_now, take=take, then=lambda: _Item(box.pop())).item
+        return step(
+            "recv", self, lambda: _Item(get()), take=take, then=lambda: _Item(box.pop())
+        ).item
+
+    def recv(self) -> Any:
+        return self._receive(self._real.recv)
+
+    def recv_bytes(self, maxlength: int | None = None) -> bytes:
+        if maxlength is not None and maxlength < 0:
+            raise ValueError("negative maxlength")
+        return self._receive(lambda: self._real.recv_bytes(maxlength))
 
     def poll(self, timeout: float | None = 0.0) -> bool:
         real = self._real
