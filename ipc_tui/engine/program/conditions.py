@@ -45,8 +45,6 @@ class WatchedCondition(watched.Watched):
         if lock is None:  # its own RLock, named after it
             lock = watched.WatchedLock.__new__(watched.WatchedLock)
             _listed(lock, make_rlock(), "RLock", frame, f"{name}.lock" if name else "")
-        elif not isinstance(lock, watched.WatchedLock):  # a lock made where nobody watched
-            raise TypeError("Condition(lock): give it a Lock or an RLock of the program")
         self.lock = lock
         real = make_cond(lock._real)
         _listed(self, real, "Condition", frame, name)
@@ -286,7 +284,9 @@ class WatchedBarrier(watched.Watched):
 
 
 def threading_members() -> dict:
-    def Condition(lock: Any = None) -> WatchedCondition:  # noqa: N802
+    def Condition(lock: Any = None) -> Any:  # noqa: N802
+        if lock is not None and not isinstance(lock, watched.WatchedLock):
+            return threading.Condition(lock)  # (a lock made where nobody watched: unwatched)
         return WatchedCondition(
             lock, threading.RLock, threading.Condition, False, watched._caller()
         )
@@ -298,7 +298,9 @@ def threading_members() -> dict:
 
 
 def multiprocessing_members(real: Any) -> dict:
-    def Condition(lock: Any = None) -> WatchedCondition:  # noqa: N802
+    def Condition(lock: Any = None) -> Any:  # noqa: N802
+        if lock is not None and not isinstance(lock, watched.WatchedLock):
+            return real.Condition(lock)  # (a lock made where nobody watched: unwatched)
         return WatchedCondition(lock, real.RLock, real.Condition, True, watched._caller())
 
     def Barrier(parties: int, action: Any = None, timeout: float | None = None) -> Any:  # noqa: N802

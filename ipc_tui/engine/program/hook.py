@@ -5,8 +5,9 @@ A hook on `builtins.__import__` hands the program's own files (the program's fol
 library inside it) modules that look like the standard library's and are, except that
 their primitives and workers are the watched ones (watched.py). Everybody else, the standard
 library first (`Thread.__init__` makes an Event), keeps the real modules: patching them would
-watch the library's insides too. Queues and pipes are channels.py's. What ipc-tui does not
-watch (a Pool, a Manager, a Timer) is the real thing, with a notice naming the line.
+watch the library's insides too. Queues and pipes are channels.py's, conditions and
+barriers conditions.py's. What ipc-tui does not watch (a Pool, a Manager, a Timer) is the
+real thing, with a notice naming the line.
 
 Children get the hook too: under fork they inherit it; under spawn and forkserver the data
 multiprocessing sends a child carries one object whose unpickling installs it, before the
