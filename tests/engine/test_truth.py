@@ -192,7 +192,7 @@ WATCHING_VARIANTS = [
     (name, mode, variant)
     for name, variant in (("producer-consumer", "condition"), ("barrier", "library"))
     for mode in ("process", "thread")
-]
+] + [("ipc-compare", "program", "picture")]  # (a measuring program's watched variant)
 
 
 @pytest.mark.timeout(300)
