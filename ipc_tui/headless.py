@@ -150,6 +150,19 @@ def final_state(snap: Snapshot, outcome: str, waits: list[str]) -> dict:
             }
             for p in snap.pipes
         },
+        "conditions": {
+            c.name: {"lock": c.lock, "waiting": c.waiting, "waiters": list(c.waiters)}
+            for c in snap.conditions
+        },
+        "barriers": {
+            b.name: {
+                "parties": b.parties,
+                "n_waiting": b.n_waiting,
+                "broken": b.broken,
+                "waiters": list(b.waiters),
+            }
+            for b in snap.barriers
+        },
         "tables": {
             t.name: {"columns": list(t.columns), "rows": plain(t.rows), "note": t.note}
             for t in snap.tables

@@ -230,3 +230,44 @@ def test_conditions_and_barriers_answer_as_under_plain_python(program, tmp_path)
     said = output(s)
     assert said == plain.stdout.splitlines()
     assert not any("unwatched" in line for line in said)
+
+
+def test_headless_json_says_who_waits_on_a_condition_and_at_a_barrier(tmp_path):
+    import json
+
+    from tests.conftest import left_behind, run_cli
+
+    path = tmp_path / "meet.py"
+    path.write_text(
+        textwrap.dedent(
+            """\
+            import threading
+
+            cond = threading.Condition()
+            gate = threading.Barrier(2)
+
+            def wait_there():
+                with cond:
+                    cond.wait()
+
+            if __name__ == "__main__":
+                threading.Thread(target=wait_there, name="sleeper", daemon=True).start()
+                gate.wait()  # nobody else comes
+            """
+        )
+    )
+    done = run_cli(str(path), "--headless", "--json", "--timeout", "5", timeout=60)
+    final = json.loads(done.stdout.splitlines()[-1])["final"]
+    assert final["conditions"]["cond"] == {
+        "lock": "cond.lock",
+        "waiting": 1,
+        "waiters": ["sleeper"],
+    }
+    assert final["barriers"]["gate"] == {
+        "parties": 2,
+        "n_waiting": 1,
+        "broken": False,
+        "waiters": ["MainThread"],
+    }
+    assert final["verdict"] == "stuck" and done.returncode == 3
+    assert left_behind(done) == []
