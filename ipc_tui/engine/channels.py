@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 KINDS = ("queue", "connection", "condition", "barrier")
 SAYS = 2.0  # seconds an end's process takes at most to say a message waits there (under load)
+KEEP = 1000  # items kept one by one per queue or direction (past that: a count, not a list)
+TOO_MANY = f"more than {KEEP} in transit are not kept one by one"
 NOT_MOVED = ("(empty)", "(full)")  # what a get or put that moved nothing says (an item: a repr)
 FREE_RUN = "running free, the steps were counted, not reported"
 STRANGER = "an item came out that no watched step put in"
@@ -87,6 +89,8 @@ class Channels:
         if op == "put" and moved:
             if result in owed:
                 owed.remove(result)
+            elif items is not None and len(items) >= KEEP:
+                self.items[name], self.why[name] = None, TOO_MANY
             elif items is not None:
                 items.append(result)
             elif after == 1:  # it holds this item alone: known again
@@ -108,6 +112,8 @@ class Channels:
             toward = flight[1 - side]
             if result in owed:
                 owed.remove(result)
+            elif toward is not None and len(toward) >= KEEP:
+                flight[1 - side], self.why[(pipe, 1 - side)] = None, TOO_MANY
             elif toward is not None:
                 toward.append(result)
             self.sent[(pipe, 1 - side)] = monotonic()

@@ -370,3 +370,25 @@ def test_what_a_pipe_carries_unseen_is_said_not_known(program):
     pipe = s.snapshot().pipe("a")
     assert pipe.flight[1] == ("b'seen'", "b'again'") or pipe.flight[1] is None
     assert pipe.waiting[1] is True  # the second one is there for real
+
+
+def test_a_queue_holding_thousands_says_so_instead_of_keeping_them(program):
+    s = program(
+        """\
+        from multiprocessing import Queue
+
+        if __name__ == "__main__":
+            q = Queue()
+            for k in range(1100):
+                q.put(k)
+            for k in range(1100):
+                q.get()
+        """
+    )
+    s.run_schedule("MainThreadx1050", timeout=60)
+    settle(s)
+    q = s.snapshot().queue("q")
+    assert (q.size, q.items) == (1050, None) and q.unknown == channels.TOO_MANY
+    run_free(s)
+    q = s.snapshot().queue("q")
+    assert (q.size, q.items) == (0, ())  # emptied: known again
