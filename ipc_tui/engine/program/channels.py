@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 import queue as queue_module
+import reprlib
 from multiprocessing.reduction import ForkingPickler
 from time import monotonic
 from typing import Any
@@ -34,10 +35,15 @@ LONGEST = 24  # characters of an item's repr shown
 SHOWN = 40  # items of a queue.Queue read at once
 
 
+_REPR = reprlib.Repr()  # (bounded: a list of a million items is not written out to be cut)
+_REPR.maxstring = _REPR.maxother = LONGEST
+_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 4
+
+
 def said(item: Any) -> str:
     """An item as the panes show it: its repr, cut short."""
     try:
-        text = repr(item)
+        text = _REPR.repr(item)
     except Exception:  # noqa: BLE001 (a repr that fails: say what it is)
         text = f"<{type(item).__name__}>"
     return text if len(text) <= LONGEST else text[: LONGEST - 1] + "…"
@@ -332,10 +338,10 @@ class WatchedThreadQueue(_Joinable, WatchedQueue):
 
     def peek(self) -> dict:
         real = self._real
-        with real.mutex:
-            items = tuple(said(x) for x in itertools.islice(real.queue, SHOWN))
+        with real.mutex:  # (the items' reprs are the program's code: not under its lock)
+            first = list(itertools.islice(real.queue, SHOWN))
             size, unfinished = len(real.queue), real.unfinished_tasks
-        return {"size": size, "items": items, "unfinished": unfinished}
+        return {"size": size, "items": tuple(said(x) for x in first), "unfinished": unfinished}
 
     # (what code written for queue.Queue reads of it directly)
     @property
