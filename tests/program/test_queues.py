@@ -392,3 +392,33 @@ def test_a_queue_holding_thousands_says_so_instead_of_keeping_them(program):
     run_free(s)
     q = s.snapshot().queue("q")
     assert (q.size, q.items) == (0, ())  # emptied: known again
+
+
+def test_lifo_and_priority_queues_list_their_items_next_out_first(program):
+    s = program(
+        """\
+        import queue
+
+        if __name__ == "__main__":
+            stack, ranks = queue.LifoQueue(), queue.PriorityQueue()
+            for k in (2, 3, 1):
+                stack.put(k)
+                ranks.put(k)
+            print(stack.get(), ranks.get(), isinstance(stack, queue.Queue))
+            print(stack.queue, ranks.queue)
+        """
+    )
+    s.run_schedule("MainThreadx6")
+    settle(s)
+    snap = s.snapshot()
+    assert snap.queue("stack").items == ("1", "3", "2") and snap.queue("ranks").items == (
+        "1",
+        "2",
+        "3",
+    )
+    assert (snap.queue("stack").what, snap.queue("ranks").what) == (
+        "queue.LifoQueue",
+        "queue.PriorityQueue",
+    )
+    run_free(s)
+    assert output(s) == ["1 1 True", "[2, 3] [2, 3]"]

@@ -1,6 +1,7 @@
 """The program's queues and pipes, watched: each is the real one underneath (watched.py's rules).
 
-`multiprocessing.Queue`, `JoinableQueue`, `SimpleQueue`, `queue.Queue` and both ends of a
+`multiprocessing.Queue`, `JoinableQueue`, `SimpleQueue`, `queue.Queue` (and its `LifoQueue`
+and `PriorityQueue`, their items listed next out first) and both ends of a
 `multiprocessing.Pipe()`: `put`, `get`, `task_done`, `join`, `send`, `recv`, `poll` and a
 pipe end's `close` are steps (engine/runtime.step). A step that waits (a get on an empty queue,
 a put on a full one, a join, a recv with nothing in flight) tries at once, and else is shown
@@ -20,6 +21,7 @@ as the real one (a multiprocessing queue only while a process is being started) 
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import queue as queue_module
 import reprlib
@@ -336,10 +338,14 @@ class WatchedThreadQueue(_Joinable, WatchedQueue):
     def _condition(self) -> Any:
         return self._real.all_tasks_done
 
+    def _next_out(self, items: Any) -> list:
+        """The first items to come out, in the order they will (at most SHOWN)."""
+        return list(itertools.islice(items, SHOWN))
+
     def peek(self) -> dict:
         real = self._real
         with real.mutex:  # (the items' reprs are the program's code: not under its lock)
-            first = list(itertools.islice(real.queue, SHOWN))
+            first = self._next_out(real.queue)
             size, unfinished = len(real.queue), real.unfinished_tasks
         return {"size": size, "items": tuple(said(x) for x in first), "unfinished": unfinished}
 
@@ -567,5 +573,23 @@ class Queue(WatchedThreadQueue):
         super().__init__(queue_module.Queue(maxsize), "queue.Queue", maxsize, watched._caller())
 
 
+class LifoQueue(Queue):  # (a queue.Queue, as the standard library's is)
+    def __init__(self, maxsize: int = 0):
+        real = queue_module.LifoQueue(maxsize)
+        WatchedThreadQueue.__init__(self, real, "queue.LifoQueue", maxsize, watched._caller())
+
+    def _next_out(self, items: Any) -> list:
+        return list(items)[::-1][:SHOWN]  # (last in, first out)
+
+
+class PriorityQueue(Queue):
+    def __init__(self, maxsize: int = 0):
+        real = queue_module.PriorityQueue(maxsize)
+        WatchedThreadQueue.__init__(self, real, "queue.PriorityQueue", maxsize, watched._caller())
+
+    def _next_out(self, items: Any) -> list:
+        return heapq.nsmallest(SHOWN, items)  # (the smallest first)
+
+
 def queue_members() -> dict:
-    return {"Queue": Queue}
+    return {"Queue": Queue, "LifoQueue": LifoQueue, "PriorityQueue": PriorityQueue}

@@ -35,7 +35,7 @@ UNWATCHED = {
         "Pool",
     ),
     "threading": ("Timer",),
-    "queue": ("LifoQueue", "PriorityQueue", "SimpleQueue"),
+    "queue": ("SimpleQueue",),
     # made for the program when it imports them (importing asyncio costs every program time)
     "concurrent.futures": ("ThreadPoolExecutor", "ProcessPoolExecutor"),
     "asyncio": ("run", "Runner"),
