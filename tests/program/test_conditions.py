@@ -57,13 +57,17 @@ KITCHEN = """\
 
 
 @pytest.mark.parametrize(
-    "module, worker",
-    [("threading", "Thread"), ("multiprocessing", "Process")],
+    "module, worker, method",
+    [
+        ("threading", "Thread", None),
+        ("multiprocessing", "Process", "fork"),
+        ("multiprocessing", "Process", "spawn"),
+    ],
 )
 def test_a_wait_lets_the_lock_go_and_a_notify_hands_it_back_through_the_lock(
-    program, module, worker
+    program, module, worker, method
 ):
-    s = program(KITCHEN.format(module=module, worker=worker))
+    s = program(KITCHEN.format(module=module, worker=worker), method)
     s.run_schedule("MainThreadx2,eater*")  # acquire, read, release, wait: blocked
     settle(s)
     snap = s.snapshot()
@@ -125,9 +129,10 @@ def test_a_wait_nobody_notifies_is_stuck_and_says_so(program):
 
 
 @pytest.mark.parametrize(
-    "module, worker", [("threading", "Thread"), ("multiprocessing", "Process")]
+    "module, worker, method",
+    [("threading", "Thread", None), ("multiprocessing", "Process", "spawn")],
 )
-def test_a_barrier_holds_each_party_until_the_last_arrives(program, module, worker):
+def test_a_barrier_holds_each_party_until_the_last_arrives(program, module, worker, method):
     s = program(
         f"""\
         import {module} as lib
@@ -143,7 +148,8 @@ def test_a_barrier_holds_each_party_until_the_last_arrives(program, module, work
             for w in ws:
                 w.join()
             print("through", gate.n_waiting, gate.broken)
-        """
+        """,
+        method,
     )
     s.run_schedule("MainThreadx3,w0,w1")
     settle(s)

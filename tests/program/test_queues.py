@@ -45,7 +45,7 @@ PRODUCER_CONSUMER = """\
 """
 
 
-@pytest.mark.parametrize("method", ["fork", "spawn"])
+@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
 def test_a_full_queue_blocks_the_producer_and_its_items_show_in_order(program, method):
     s = program(PRODUCER_CONSUMER, method)
     s.run_schedule("MainThreadx2,producer*")
