@@ -44,7 +44,8 @@ def run_headless(
     names = None if info.program else session.worker_names
     turns = parse_schedule(schedule, names) if schedule else []
     shown = f"program, {session.method}" if info.program else session.mode  # (start method)
-    printer = JsonPrinter() if as_json else RichPrinter(info, shown, lang)
+    watched = getattr(session, "watched", info.watched)  # (a measuring program's variant may)
+    printer = JsonPrinter() if as_json else RichPrinter(info, shown, lang, watched)
     if session.mode == "process":
         start_helpers()
     deadline = monotonic() + timeout
@@ -130,6 +131,38 @@ def final_state(snap: Snapshot, outcome: str, waits: list[str]) -> dict:
         },
         "locks": {lk.name: {"holder": lk.holder, "waiters": list(lk.waiters)} for lk in snap.locks},
         "events": {e.name: e.is_set for e in snap.events},
+        "queues": {
+            q.name: {
+                "size": q.size,
+                "maxsize": q.maxsize,
+                "items": None if q.items is None else list(q.items),
+                "getters": list(q.getters),
+                "putters": list(q.putters),
+                "unfinished": q.unfinished,
+            }
+            for q in snap.queues
+        },
+        "pipes": {
+            p.name: {
+                "ends": list(p.ends),
+                "flight": [None if f is None else list(f) for f in p.flight],
+                "receivers": [list(x) for x in p.receivers],
+            }
+            for p in snap.pipes
+        },
+        "conditions": {
+            c.name: {"lock": c.lock, "waiting": c.waiting, "waiters": list(c.waiters)}
+            for c in snap.conditions
+        },
+        "barriers": {
+            b.name: {
+                "parties": b.parties,
+                "n_waiting": b.n_waiting,
+                "broken": b.broken,
+                "waiters": list(b.waiters),
+            }
+            for b in snap.barriers
+        },
         "tables": {
             t.name: {"columns": list(t.columns), "rows": plain(t.rows), "note": t.note}
             for t in snap.tables
@@ -182,11 +215,11 @@ class JsonPrinter:
 
 
 class RichPrinter:
-    def __init__(self, info: ScenarioInfo, mode: str, lang: str = "en"):
+    def __init__(self, info: ScenarioInfo, mode: str, lang: str = "en", watched: bool = True):
         self.console = Console(highlight=False)
         title = info.text(lang)[0]
         said = mode if info.program else f"{mode} mode"  # "program, fork": its start method
-        said += "" if info.watched else ", unwatched"  # (it measures: plain python's run)
+        said += "" if watched else ", unwatched"  # (it measures: plain python's run)
         self.console.print(Text(f"{info.name} ({said}): {title}", style="bold"))
 
     def notes(self, notes: list[str]) -> None:
@@ -228,6 +261,18 @@ class RichPrinter:
                 table.add_row(
                     e.name, "set" if e.is_set else "clear", ", ".join(x.worker for x in e.waiters)
                 )
+            c.print(table)
+        if snap.queues or snap.pipes:
+            table = Table("queue or pipe", "in it", "blocked", title="Queues", title_justify="left")
+            for q in snap.queues:
+                items = "not known" if q.items is None else " · ".join(q.items)
+                blocked = [*q.getters, *q.putters, *q.joiners]
+                table.add_row(q.name, items, ", ".join(blocked))
+            for p in snap.pipes:
+                for side in (0, 1):
+                    flight = p.flight[side]
+                    items = "not known" if flight is None else " · ".join(flight)
+                    table.add_row(f"{p.name} → {p.ends[side]}", items, ", ".join(p.receivers[side]))
             c.print(table)
         table = Table(
             "worker",

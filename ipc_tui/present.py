@@ -99,6 +99,9 @@ def trace_line(e: TraceEvent) -> Text:
     return text + what_happened(e)
 
 
+CHANNEL_OPS = ("put", "get", "send", "recv", "join")  # (a queue's join says it is all done)
+
+
 def what_happened(e: TraceEvent, space: str = " ") -> Text:
     """The step (or what happened to the worker), its result, and its line (`line` and its
     number joined by `space`)."""
@@ -109,7 +112,11 @@ def what_happened(e: TraceEvent, space: str = " ") -> Text:
         where += f"[{e.index}]"
     text = Text(f"{e.op} {where}".rstrip(), style="bold" if e.kind == "step" else "yellow")
     if e.kind == "step":
-        if (writes(e.op) and e.resource) or (e.before != e.after and e.before is not None):
+        if e.op in CHANNEL_OPS and isinstance(e.result, str):  # the item moved, as its repr
+            text.append(f"  {e.result}", style="cyan")
+            if e.before != e.after and isinstance(e.after, int) and isinstance(e.before, int):
+                text.append(f"  ({e.before} -> {e.after} in it)", style="dim")
+        elif (writes(e.op) and e.resource) or (e.before != e.after and e.before is not None):
             text.append(f"  {e.before!r} -> {e.after!r}")
         elif reads(e.op) and e.resource:
             text.append(f"  = {e.after!r}")

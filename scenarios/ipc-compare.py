@@ -47,7 +47,9 @@ def queue_receive(q, n):
 
 
 def make_value():  # one cell; `empty` and `full` say whose turn it is
-    box = Value("d", lock=False), Semaphore(1), Semaphore(0)
+    cell = Value("d", lock=False)
+    empty, full = Semaphore(1), Semaphore(0)
+    box = cell, empty, full
     return box, box
 
 
@@ -70,8 +72,10 @@ def value_receive(box, n):
 
 
 def make_array():  # BATCH cells, how many of them are filled, and whose turn it is
-    box = Array("d", BATCH, lock=False), Value("i", lock=False)
-    box += Semaphore(1), Semaphore(0)
+    cells = Array("d", BATCH, lock=False)
+    filled = Value("i", lock=False)
+    empty, full = Semaphore(1), Semaphore(0)
+    box = cells, filled, empty, full
     return box, box
 
 
@@ -121,13 +125,13 @@ def one_at_a_time(send, end, n):  # an item nobody queues behind: one, then a pa
         time.sleep(0.002)
 
 
-def run(receive, send, receive_end, send_end, n):
+def run(receive, send, receive_end, send_end, n, names=("receiver", "sender")):
     """Receive n items in one process while another sends them: when each began and ended,
     and the delays the receiver saw."""
     times = SimpleQueue()
     workers = [
-        Process(target=timed, args=(receive, receive_end, n, times, "receiver")),
-        Process(target=timed, args=(send, send_end, n, times, "sender")),
+        Process(target=timed, args=(receive, receive_end, n, times, "receiver"), name=names[0]),
+        Process(target=timed, args=(send, send_end, n, times, "sender"), name=names[1]),
     ]
     for w in workers:
         w.start()
@@ -137,7 +141,19 @@ def run(receive, send, receive_end, send_end, n):
     return said["sender"][0], said["receiver"][1], said["receiver"][2]
 
 
-if __name__ == "__main__":
+def picture(n=3):
+    """The same items, a few, through each channel in turn, for ipc-tui to step (python
+    ipc-compare.py picture): nothing is timed."""
+    for channel, _, make, send, receive in CHANNELS:
+        who = channel.split()[0].lower()  # pipe, queue, value, array
+        send_end, receive_end = make()
+        run(receive, send, receive_end, send_end, n, (f"{who}-receiver", f"{who}-sender"))
+    print(f"{n} items through each: a pipe, a queue, a Value and an Array")
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["picture"]:
+    picture()
+elif __name__ == "__main__":
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"{cores} cores, Python {sys.version.split()[0]}")
     print("pipe, queue, shared memory")

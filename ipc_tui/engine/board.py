@@ -21,6 +21,8 @@ from time import monotonic
 from typing import Any
 
 from ipc_tui.engine import reports as r
+from ipc_tui.engine.channels import KINDS as CHANNELS
+from ipc_tui.engine.channels import Channels
 from ipc_tui.engine.check import Checked
 from ipc_tui.engine.primitives import Resource
 from ipc_tui.engine.snapshot import (
@@ -118,6 +120,10 @@ class Tally:
             self.spare += 1
 
 
+# Steps that let others go (a put or a send: a get or a recv): placed where they began
+LETS_GO = ("release", "set", "start", "put", "send", "task_done")
+
+
 def describe(op: str, resource: str | None, index: Any) -> str:
     if resource is None:
         return op
@@ -154,6 +160,7 @@ class Board:
         self._readers: dict[str, TableReader] = {}  # each worker's printed tables (tables.py)
         self.checked: Checked | None = None  # the scenario's check(), once the run has ended
         self.pending = False  # a program not ended yet: with no worker live, more may come
+        self.channels = Channels()  # queues' items and pipes' messages (engine/channels.py)
 
     # -- what the session does to a worker -------------------------------------------------
 
@@ -274,6 +281,7 @@ class Board:
         # A join waits on a worker, which gets a tally of its own on first use.
         tally = self.tallies.setdefault(report.resource, Tally())
         tally.waiters.append(Waiter(w.name, deadline))
+        self.channels.blocked(w.name, report.op)
         self._record(report.t, w, report.seq, "blocked", report.op, report.resource)
 
     def _sleeping(self, w: WorkerRecord, report: r.Sleeping) -> None:
@@ -282,7 +290,8 @@ class Board:
 
     def _done(self, w: WorkerRecord, report: r.Done) -> None:
         seq, op, res, index, before, after, result, line, t0, t1 = report
-        if w.state == State.BLOCKED:
+        waited = w.state == State.BLOCKED
+        if waited:
             w.waited += t1 - w.blocked_at
         w.steps, w.state, w.line, w.blocked_on = seq, State.RUNNING, line, None
         w.op = describe(op, res, index)
@@ -305,9 +314,12 @@ class Board:
                     tally.took(w.name)
                 elif op == "release":
                     tally.gave(w.name)
-        # A step that lets others go (release, set, start) is placed where it began, so that it
-        # comes before the steps it allowed; any other step where it ended.
-        t = t0 if op in ("release", "set", "start") else t1
+            elif kind in CHANNELS:
+                self.channels.done(self.by_name(res), op, result, after, t1)
+        # A step that lets others go (release, set, start, put, send) is placed where it began,
+        # so that it comes before the steps it allowed; any other step where it ended (a put
+        # that waited for room too: after its wait).
+        t = t0 if op in LETS_GO and not (waited and op in ("put", "send")) else t1
         self._record(t, w, seq, "step", op, res, index, before, after, result, line)
 
     def _summary(self, w: WorkerRecord, report: r.Summary) -> None:
@@ -332,6 +344,8 @@ class Board:
                     tally.took(w.name)
                 for _ in range(releases):
                     tally.gave(w.name)
+        if steps:
+            self.channels.summarised(t)
         if steps:  # (none: only the end of a step that blocked or slept, already in the trace)
             op, res, index = last
             self._record(began, w, seq, "summary", op, res, index, result=steps, line=line)
@@ -449,7 +463,7 @@ class Board:
             tally = self.tallies.get(w.name)
             if tally and tally.waiters and w.started and not (w.alive and w.live):
                 return False
-        return True
+        return self.channels.settled(self)
 
     # -- the picture -----------------------------------------------------------------------
 
@@ -532,6 +546,10 @@ class Board:
             tables=tuple(self.tables.values()),
             verdict=judge(self),
             checked=self.checked,
+            queues=self.channels.queues(self),
+            pipes=self.channels.pipes(self),
+            conditions=self.channels.conditions(self),
+            barriers=self.channels.barriers(self),
         )
 
 

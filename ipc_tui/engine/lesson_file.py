@@ -22,9 +22,11 @@ the program is written first; the other one swaps `Process` and `Thread`: `m`, `
 `variants` (given to the program as its first argument: `python NAME.py fixed`), `timeout`
 (seconds a headless run may take), `watched: no` (a program that measures: it runs as plain
 `python` runs it, unhooked, as one step of its main thread; its printed tables fill the Results
-pane, and the header says it is not watched), `threads: threads/NAME.py` (the program its
-thread mode runs instead of this one with Process and Thread swapped: written with threads and
-plain global variables, as the notes teach threads). Then the lesson; after `## 中文`, the title and
+pane, and the header says it is not watched), or `watched: only picture` (such a program
+whose variants named there run watched, stepped: `python ipc-compare.py picture`),
+`threads: threads/NAME.py` (the program its thread mode runs instead of this one with Process
+and Thread swapped: written with threads and plain global variables, as the notes teach
+threads). Then the lesson; after `## 中文`, the title and
 the lesson in Simplified Chinese.
 """
 
@@ -50,6 +52,7 @@ class LessonFile:
     variants: tuple[str, ...] = ()
     timeout: float | None = None
     watched: bool = True
+    watched_variants: tuple[str, ...] = ()  # `watched: only v1, v2`: those run watched
     threads: str = ""  # the program to run in thread mode, when it is written apart
 
 
@@ -92,11 +95,26 @@ def read_lesson(path: Path) -> LessonFile:
         except ValueError:
             raise ScenarioError(f"{path}: timeout is a number of seconds") from None
     watched = settings.get("watched", "yes").lower()
+    only: tuple[str, ...] = ()
+    if watched.startswith("only "):  # a measuring program whose variants named here step
+        only = tuple(v.strip() for v in watched[5:].split(",") if v.strip())
+        if not only or any(v not in variants for v in only):
+            raise ScenarioError(f"{path}: watched: only names some of its variants")
+        watched = "no"
     if watched not in ("yes", "no"):
-        raise ScenarioError(f"{path}: watched is 'yes' or 'no'")
+        raise ScenarioError(f"{path}: watched is 'yes', 'no' or 'only' some variants")
     threads = settings.get("threads", "")
     if threads and not (path.parent / threads).is_file():
         raise ScenarioError(f"{path}: threads names a program that is not there: {threads}")
     return LessonFile(
-        title, lesson, title_zh, lesson_zh, modes, variants, timeout, watched == "yes", threads
+        title,
+        lesson,
+        title_zh,
+        lesson_zh,
+        modes,
+        variants,
+        timeout,
+        watched == "yes",
+        only,
+        threads,
     )

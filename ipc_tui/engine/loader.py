@@ -43,6 +43,7 @@ class ScenarioInfo:
     timeout: float = 10.0  # from TIMEOUT: how long a headless run may take, in seconds
     program: bool = False  # a plain Python program (no ipc_tui import): it runs as itself
     watched: bool = True  # False: a program that measures, run unhooked (its lesson says so)
+    watched_variants: tuple[str, ...] = ()  # its variants that run watched all the same
     # A built-in program's thread mode written as a program of its own (with plain globals,
     # as the notes teach threads), instead of this one with Process and Thread swapped
     as_threads: str = ""
@@ -117,6 +118,7 @@ def read_info(path: Path, given: str | None = None) -> ScenarioInfo:
                 timeout=beside.timeout or 10.0,
                 program=True,
                 watched=beside.watched,
+                watched_variants=beside.watched_variants,
                 as_threads=str((path.parent / beside.threads).resolve()) if beside.threads else "",
             )
         return ScenarioInfo(

@@ -83,6 +83,70 @@ class EventState:
 
 
 @dataclass(frozen=True, slots=True)
+class QueueState:
+    """A queue (engine/channels.py): its real count, and its items in order, first out first:
+    read for real (a `queue.Queue`'s), else kept from the steps (a multiprocessing queue's are
+    bytes in a pipe); None when ipc-tui does not know them, and `unknown` says why."""
+
+    name: str
+    what: str  # "Queue", "JoinableQueue", "SimpleQueue", "queue.Queue"
+    size: int | None  # the real count, puts not yet got (None: SimpleQueue cannot say)
+    maxsize: int  # 0: no bound
+    items: tuple[str, ...] | None  # their reprs, first out first
+    read: bool  # the items were read from the real queue (else: from the steps)
+    unknown: str  # why the items are not known ("" when they are)
+    unfinished: int | None  # a joinable queue's tasks not marked done
+    getters: tuple[str, ...]  # blocked in get (empty)
+    putters: tuple[str, ...]  # blocked in put (full)
+    joiners: tuple[str, ...]  # blocked in join (tasks unfinished)
+    line: int
+    empty: bool | None = None  # the real queue's answer (None: not known)
+
+    @property
+    def full(self) -> bool:
+        return bool(self.maxsize) and self.size is not None and self.size >= self.maxsize
+
+
+@dataclass(frozen=True, slots=True)
+class PipeState:
+    """A `Pipe()`: its two ends, and the messages in flight toward each (sent and not yet
+    received, from the steps; None: not known), checked against the real `poll()` there."""
+
+    name: str  # "a ⇄ b" (duplex) or "a ← b" (end 0 receives, end 1 sends)
+    ends: tuple[str, str]
+    duplex: bool
+    flight: tuple[tuple[str, ...] | None, tuple[str, ...] | None]  # toward end 0, end 1
+    waiting: tuple[bool | None, bool | None]  # the real poll() at each end (None: cannot say)
+    closed: tuple[bool, bool]
+    receivers: tuple[tuple[str, ...], tuple[str, ...]]  # blocked in recv at each end
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionState:
+    """A Condition: the lock it wraps, and who waits in wait() for a notify."""
+
+    name: str
+    lock: str  # the lock's name (the Locks pane shows who holds it)
+    waiting: int  # as the real condition counts its waiters
+    waiters: tuple[str, ...]  # blocked in wait(), in order
+    notifiers: tuple[str, ...]  # a multiprocessing notify, waiting for the woken to wake
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class BarrierState:
+    """A Barrier: how many of its parties wait there now, and whether it is broken."""
+
+    name: str
+    parties: int
+    n_waiting: int  # the real n_waiting
+    broken: bool
+    waiters: tuple[str, ...]  # blocked in wait(), in order
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
 class WorkerState:
     name: str
     kind: str  # "thread" or "process"
@@ -178,6 +242,10 @@ class Snapshot:
     tables: tuple[Table, ...] = ()  # the one a worker changed last first
     verdict: Verdict = Verdict()
     checked: Checked | None = None  # the scenario's check(), once the run has ended
+    queues: tuple[QueueState, ...] = ()
+    pipes: tuple[PipeState, ...] = ()
+    conditions: tuple[ConditionState, ...] = ()
+    barriers: tuple[BarrierState, ...] = ()
 
     def table(self, name: str) -> Table:
         return next(x for x in self.tables if x.name == name)
@@ -196,3 +264,10 @@ class Snapshot:
 
     def event(self, name: str) -> EventState:
         return next(x for x in self.events if x.name == name)
+
+    def queue(self, name: str) -> QueueState:
+        return next(x for x in self.queues if x.name == name)
+
+    def pipe(self, end: str) -> PipeState:
+        """The pipe one of whose ends is `end`."""
+        return next(x for x in self.pipes if end in x.ends)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ipc_tui.engine import channels
 from ipc_tui.engine.snapshot import Verdict
 
 if TYPE_CHECKING:
@@ -70,6 +71,8 @@ def _waits_for_ever(board: Board, w: WorkerRecord) -> bool:
         return res.peek() == 0
     if _kind(res) == "event":
         return not res.peek()
+    if _kind(res) in channels.KINDS:  # a queue's get, put or join, a pipe end's recv
+        return channels.confirms_wait(board, w, res)
     joined = board.worker_named(w.blocked_on)
     return joined is not None and joined.live
 
@@ -85,7 +88,7 @@ def _releasers(board: Board, w: WorkerRecord, owned_locks: bool) -> list[str] | 
     if _kind(res) == "lock" and owned_locks:
         holder = board.tallies[res.name].holder
         return [holder] if holder else []
-    if _kind(res) in ("lock", "semaphore", "event"):
+    if _kind(res) in ("lock", "semaphore", "event", *channels.KINDS):
         return ANYONE
     return [w.blocked_on]  # a join
 
@@ -114,7 +117,7 @@ def _holders(board: Board, w: WorkerRecord) -> list[str]:
         return [tally.holder] if tally.holder else []
     if _kind(res) == "semaphore":
         return list(dict.fromkeys(tally.holders))
-    if _kind(res) == "event":
+    if _kind(res) in ("event", *channels.KINDS):
         return []
     return [w.blocked_on]
 
@@ -154,6 +157,8 @@ def waiting(board: Board, w: WorkerRecord) -> str:
         )
     if _kind(res) == "event":
         return f"{w.name} waits for {res.name}, an event nobody has set"
+    if _kind(res) in channels.KINDS:
+        return channels.waiting(board, w, res)
     return f"{w.name} waits for {w.blocked_on} to end (join)"
 
 

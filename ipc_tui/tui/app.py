@@ -43,6 +43,7 @@ from ipc_tui.tui.lesson import LessonPane
 from ipc_tui.tui.locks import LocksPane
 from ipc_tui.tui.memory import MemoryPane
 from ipc_tui.tui.picker import PickerScreen
+from ipc_tui.tui.queues import QueuesPane, channels_used
 from ipc_tui.tui.results import ResultsPane
 from ipc_tui.tui.semaphores import SemaphoresPane
 from ipc_tui.tui.trace import TracePane
@@ -111,6 +112,7 @@ class MainScreen(Screen):
                 yield app.locks_pane
                 yield app.semaphores_pane
                 yield app.events_pane
+                yield app.queues_pane
                 yield app.lesson_pane
             with Vertical(id="right"):
                 yield app.results_pane
@@ -167,6 +169,7 @@ class IpcApp(App[int]):
         self.locks_pane = LocksPane()
         self.semaphores_pane = SemaphoresPane()
         self.events_pane = EventsPane()
+        self.queues_pane = QueuesPane()
         self.lesson_pane = LessonPane()
         self.results_pane = ResultsPane()
         self.code_pane = CodePane()
@@ -234,10 +237,11 @@ class IpcApp(App[int]):
         self.locks_pane.display = bool(snap.locks)
         self.semaphores_pane.display = bool(snap.semaphores)
         self.events_pane.display = bool(snap.events)
+        self.queues_pane.display = channels_used(snap)
         self.results_pane.display = False  # until the scenario measures something
         self.bytecode_pane.display = False  # (b; a new session steps by operations: i)
         # A program that measures runs unwatched: its tables are what there is to see
-        self.main_box.set_class(not info.watched, "-unwatched")
+        self.main_box.set_class(not getattr(session, "watched", info.watched), "-unwatched")
         self._show_panes(True)
         self._drawn = None
         self.sample()
@@ -278,6 +282,7 @@ class IpcApp(App[int]):
                 (self.locks_pane, snap.locks),
                 (self.semaphores_pane, snap.semaphores),
                 (self.events_pane, snap.events),
+                (self.queues_pane, channels_used(snap)),
             ):
                 if used:
                     pane.display = True  # (a program makes its primitives as it runs)
@@ -323,7 +328,7 @@ class IpcApp(App[int]):
             mode = f"{mode} · {method}"
         if session.grain:
             mode = f"{mode} · by instruction"  # (i: a step is one bytecode instruction)
-        if not session.info.watched:
+        if not getattr(session, "watched", session.info.watched):
             mode = f"{mode} · unwatched"  # a program that measures: run as plain python runs it
         # ("variant": deadlock's variant "deadlock" must not read as a verdict)
         variant = f" · variant {session.variant}" if session.variant else ""

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ipc_tui.engine import Session, find_scenario, list_scenarios, open_session
+from ipc_tui.engine.channels import NOT_MOVED
 from ipc_tui.engine.check import from_failure
 from tests.conftest import gone
 
@@ -79,6 +80,7 @@ def check(session, events) -> None:
         assert (
             ev.is_set == (ev.is_set if raw is None else raw.is_set()) == flags.get(ev.name, False)
         )
+    check_channels(snap, events)
     for lock in snap.locks:
         raw = real(session, lock.name)
         if raw is None:
@@ -87,6 +89,63 @@ def check(session, events) -> None:
             locked = raw.locked() if hasattr(raw, "locked") else raw._semlock._get_value() == 0
         assert lock.locked == locked == (lock.holder is not None)
         assert lock.holder == holder.get(lock.name)  # at most one holder, the trace's
+
+
+def check_channels(snap, events) -> None:
+    """Queues and pipes: the items in order, and the messages in flight each way, are what the
+    trace put (sent) and did not get (receive), and the real count (`qsize()`), emptiness and
+    `poll()` agree; whoever is blocked on one is listed at the end it waits on."""
+    queues = {q.name: [] for q in snap.queues}
+    ends = {end: (p.name, side) for p in snap.pipes for side, end in enumerate(p.ends)}
+    flight = {p.name: ([], []) for p in snap.pipes}
+    owed: dict[str, list] = {name: [] for name in queues}  # got just before its put's record
+    for e in events:
+        if e.kind != "step" or not isinstance(e.result, str) or e.result in NOT_MOVED:
+            continue
+        if e.resource in queues and e.op == "put":
+            if e.result in owed[e.resource]:  # (a put that waited for room ends after its wait,
+                owed[e.resource].remove(e.result)  # and its getter may say so a moment sooner)
+            else:
+                queues[e.resource].append(e.result)
+        elif e.resource in queues and e.op == "get":
+            if e.result in queues[e.resource]:
+                queues[e.resource].remove(e.result)
+            else:
+                owed[e.resource].append(e.result)
+        elif e.resource in ends and e.op == "send":
+            pipe, side = ends[e.resource]
+            flight[pipe][1 - side].append(e.result)
+        elif e.resource in ends and e.op == "recv":
+            pipe, side = ends[e.resource]
+            assert flight[pipe][side][0] == e.result  # a pipe is in order
+            flight[pipe][side].pop(0)
+    blocked = {w.name: w.blocked_on for w in snap.workers if w.state == "blocked"}
+    assert not any(owed.values()), owed  # every item got was put
+    for q in snap.queues:
+        assert q.items is not None and list(q.items) == queues[q.name], (q, queues[q.name])
+        if q.size is not None:
+            assert q.size == len(queues[q.name]), q
+            assert q.full == (bool(q.maxsize) and q.size >= q.maxsize)
+        assert q.empty in (None, not queues[q.name])
+        waiting = sorted([*q.getters, *q.putters, *q.joiners])
+        assert waiting == sorted(w for w, on in blocked.items() if on == q.name)
+        if q.getters:
+            assert not queues[q.name]  # blocked in get: it is empty
+    for c in snap.conditions:  # blocked in wait for a notify (or a notify, for the woken)
+        waiting = sorted([*c.waiters, *c.notifiers])
+        assert waiting == sorted(w for w, on in blocked.items() if on == c.name), c
+        assert c.waiting >= len(c.waiters), c  # (the real count: with one at its gate to wait)
+    for b in snap.barriers:  # the real count of arrivals is who is blocked there
+        assert not b.broken and b.n_waiting == len(b.waiters), b
+        assert sorted(b.waiters) == sorted(w for w, on in blocked.items() if on == b.name)
+    for p in snap.pipes:
+        for side in (0, 1):
+            assert p.flight[side] is not None and list(p.flight[side]) == flight[p.name][side]
+            if not p.closed[side] and p.waiting[side] is not None:
+                assert p.waiting[side] == bool(flight[p.name][side]), (p, side)
+            assert sorted(p.receivers[side]) == sorted(
+                w for w, on in blocked.items() if on == p.ends[side]
+            )
 
 
 def step_at_random(session: Session, choose, most: int = 600) -> list:
@@ -125,7 +184,32 @@ def step_at_random(session: Session, choose, most: int = 600) -> list:
 )
 @given(data=st.data())
 def test_random_schedules_keep_every_invariant(name, mode, data):
-    s = open_session(find_scenario(name), mode)
+    run_at_random(name, mode, None, data)
+
+
+# The variants that use what the default does not: a Condition, multiprocessing's Barrier
+WATCHING_VARIANTS = [
+    (name, mode, variant)
+    for name, variant in (("producer-consumer", "condition"), ("barrier", "library"))
+    for mode in ("process", "thread")
+] + [("ipc-compare", "program", "picture")]  # (a measuring program's watched variant)
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("name, mode, variant", WATCHING_VARIANTS)
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_random_schedules_keep_every_invariant_in_the_variants(name, mode, variant, data):
+    run_at_random(name, mode, variant, data)
+
+
+def run_at_random(name, mode, variant, data) -> None:
+    s = open_session(find_scenario(name), mode, variant)
     s.start()
     try:
         if hasattr(s, "wait_started"):  # a built-in plain program

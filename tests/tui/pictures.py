@@ -24,6 +24,8 @@ from ipc_tui.engine.snapshot import (
     Cell,
     EventState,
     LockState,
+    PipeState,
+    QueueState,
     SemaphoreState,
     State,
     Table,
@@ -149,6 +151,8 @@ def load(name: str) -> Picture:
             "tables": tuple(Table(**x) for x in s["tables"]),
             "verdict": Verdict(**s["verdict"]),
             "checked": Checked(**s["checked"]) if s["checked"] else None,
+            "queues": tuple(QueueState(**x) for x in s.get("queues", ())),
+            "pipes": tuple(PipeState(**x) for x in s.get("pipes", ())),
         }
     )
     events = tuple(TraceEvent(**x) for x in d["events"])

@@ -43,6 +43,18 @@ STATES = [
         },
     ),
     LessonState(
+        "condition",
+        "process",
+        "MainThreadx2,eater*",
+        {
+            "queues_pane": [
+                "kitchen Condition, its lock kitchen.lock",
+                "waiting for a notify: eater",
+            ],
+            "locks_pane": ["kitchen.lock ○ free"],
+        },
+    ),
+    LessonState(
         "critical-section",
         "process",
         "MainThreadx2,w0,w1",
@@ -111,12 +123,36 @@ STATES = [
         {"locks_pane": ["lock ● w0 w2 → w1"]},
     ),
     LessonState(
+        "message-queue",
+        "process",
+        "MainThreadx2,producer*",
+        {
+            "queues_pane": [
+                "jobs Queue 2/2 full",
+                "in transit: 1 · 2",
+                "blocked in put (full): producer",
+            ],
+        },
+    ),
+    LessonState(
         "ping-pong",
         "process",
         "MainThreadx2,pong",
         {
             "workers_pane": ["pong ■ blocked on pong"],  # (cut at 80 columns)
             "semaphores_pane": ["pong_turn 0 (started at 0)", "blocked at 0: pong"],
+        },
+    ),
+    LessonState(
+        "pipe",
+        "process",
+        "MainThreadx3",
+        {
+            "queues_pane": [
+                "parent_end ⇄ child_end",
+                "→ parent_end: nothing in flight blocked in recv: MainThread",
+                "→ child_end: 'ping'",
+            ],
         },
     ),
     LessonState(

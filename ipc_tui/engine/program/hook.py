@@ -1,11 +1,13 @@
-"""The program's `import multiprocessing`, `import threading` and `import time`, watched.
+"""The program's `import multiprocessing`, `import threading`, `import time` and `import queue`,
+watched.
 
 A hook on `builtins.__import__` hands the program's own files (the program's folder, but no
 library inside it) modules that look like the standard library's and are, except that
 their primitives and workers are the watched ones (watched.py). Everybody else, the standard
 library first (`Thread.__init__` makes an Event), keeps the real modules: patching them would
-watch the library's insides too. What ipc-tui does not watch (a Queue, a Pool, a Manager, a
-Condition) is the real thing, with a notice naming the line.
+watch the library's insides too. Queues and pipes are channels.py's, conditions and
+barriers conditions.py's. What ipc-tui does not watch (a Pool, a Manager, a Timer) is the
+real thing, with a notice naming the line.
 
 Children get the hook too: under fork they inherit it; under spawn and forkserver the data
 multiprocessing sends a child carries one object whose unpickling installs it, before the
@@ -17,6 +19,7 @@ from __future__ import annotations
 import builtins
 import multiprocessing
 import os
+import queue
 import sys
 import threading
 import time
@@ -24,20 +27,15 @@ import types
 from typing import Any
 
 from ipc_tui.engine.program import agent as agent_module
-from ipc_tui.engine.program import watched
+from ipc_tui.engine.program import channels, conditions, watched
 
 UNWATCHED = {
     "multiprocessing": (
-        "Queue",
-        "JoinableQueue",
-        "SimpleQueue",
-        "Pipe",
         "Manager",
         "Pool",
-        "Condition",
-        "Barrier",
     ),
-    "threading": ("Condition", "Barrier", "Timer"),
+    "threading": ("Timer",),
+    "queue": ("SimpleQueue",),
     # made for the program when it imports them (importing asyncio costs every program time)
     "concurrent.futures": ("ThreadPoolExecutor", "ProcessPoolExecutor"),
     "asyncio": ("run", "Runner"),
@@ -93,6 +91,7 @@ def install(cfg: dict) -> None:
         "multiprocessing": _multiprocessing(method, swap),
         "threading": _threading(swap),
         "time": _time(),
+        "queue": _proxy("queue", queue, channels.queue_members()),
     }
     real_import = builtins.__import__
 
@@ -196,6 +195,8 @@ class _Context(watched.Context):
         for attr in UNWATCHED["multiprocessing"]:
             if hasattr(real, attr):
                 setattr(self, attr, _unwatched(attr, getattr(real, attr)))
+        vars(self).update(channels.multiprocessing_members(real))  # (queues and pipes: watched)
+        vars(self).update(conditions.multiprocessing_members(real))
 
     def get_context(self, method: str | None = None) -> Any:
         return _contexts(method)
@@ -236,6 +237,8 @@ def _multiprocessing(method: str | None, swap: str = "") -> types.ModuleType:
             return
         multiprocessing.set_start_method(name, force)
 
+    members.update(channels.multiprocessing_members(multiprocessing))
+    members.update(conditions.multiprocessing_members(multiprocessing))
     members["get_context"] = get_context
     members["set_start_method"] = set_start_method
     return _proxy("multiprocessing", multiprocessing, members)
@@ -249,10 +252,12 @@ def _threading(swap: str = "") -> types.ModuleType:
         "Semaphore": watched.thread_semaphore,
         "BoundedSemaphore": watched.thread_bounded_semaphore,
         "Event": watched.thread_event,
+        **conditions.threading_members(),
     }
     if swap == "process":  # written with threads, run as processes: their primitives too
         default = watched.Context(multiprocessing)
         members.update({name: getattr(default, name) for name in PRIMITIVES})
+        members.update(conditions.multiprocessing_members(multiprocessing))
         members["Thread"] = watched.ProcessAsThread
     return _proxy("threading", threading, members)
 

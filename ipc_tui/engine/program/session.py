@@ -67,6 +67,7 @@ class Remote:
         self.initial = details.get("initial", 0)
         self.reentrant = details.get("reentrant", False)
         self.shared = details.get("shared", True)  # one object in every process
+        self.details = details  # (a queue's maxsize, a pipe end's pipe and side: channels.py)
         self.state: Any = None
         self.t = -1.0  # when the state was read
         self.real = None  # (it lives in the program's processes)
@@ -151,6 +152,8 @@ class ProgramSession(Steering):
             known = ", ".join(info.variants) or "none"
             raise ScenarioError(f"{info.name} has no variant {variant!r}; variants: {known}")
         self.variant = variant or (info.variants[0] if info.variants else "")
+        # a measuring program runs unwatched, but for its variants that step (`watched: only`)
+        self.watched = info.watched or self.variant in info.watched_variants
         if self.variant:  # the program reads it as its first argument
             argv = (self.variant, *argv)
         self.start_method = start_method
@@ -216,7 +219,7 @@ class ProgramSession(Steering):
             "argv": list(self.argv),
             "swap": self.mode if self.swapped else "",
             "stdin": self.stdin is not None,
-            "unwatched": not self.info.watched,
+            "unwatched": not self.watched,
         }
         env = dict(os.environ, **{ENV: json.dumps(cfg)})
         env.pop("PYTHONSTARTUP", None)
