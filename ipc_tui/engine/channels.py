@@ -296,8 +296,11 @@ class Channels:
             kept = self.items.get(q.name)
             blocked = q.getters or q.putters
             recent = now - self.touched.get(q.name, 0.0) < SAYS
-            if blocked and recent and kept is not None and q.size not in (None, len(kept)):
-                return False
+            if blocked and recent and kept is not None:
+                if q.size is not None and q.size != len(kept):
+                    return False
+                if q.size is None and q.empty is not None and q.empty != (not kept):
+                    return False
         for pipe in self.pipes(board):  # a message sent: its end's poll() is on its way
             for side in (0, 1):
                 flight, waits = pipe.flight[side], pipe.waiting[side]
@@ -313,12 +316,18 @@ def confirms_wait(board: Board, w: WorkerRecord, res: Any) -> bool:
     op = board.channels.blocked_op.get(w.name)
     state = res.peek() or {}
     if res.kind == "queue":
+        # The real count, and the steps' when they are known: both must say it (a getter
+        # that has just taken the last item, its report on its way, is not waiting any more)
         size = state.get("size")
+        kept = board.channels.items.get(res.name)
         if op == "get":
-            return size == 0 if size is not None else state.get("empty") is True
+            if size is None:
+                return state.get("empty") is True and not kept
+            return size == 0 and not kept
         if op == "put":
             maxsize = getattr(res, "details", {}).get("maxsize", 0)
-            return bool(maxsize) and size is not None and size >= maxsize
+            full = bool(maxsize) and size is not None and size >= maxsize
+            return full and (kept is None or len(kept) >= maxsize)
         if op == "join":
             return (state.get("unfinished") or 0) > 0
         return False
