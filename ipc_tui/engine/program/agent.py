@@ -89,6 +89,7 @@ class Agent:
         self.ids = itertools.count(1)
         self.main_worker: str | None = None  # this process's first worker: unclaimed output
         self.by_thread: dict[int, Runtime] = {}  # thread ident -> its worker's runtime
+        self.reported = 0  # reports sent by this process's workers (see _send_state)
         self.tracer = None  # plain globals and the instruction grain (variables.py)
         self.codes: dict[Any, str] = {}  # code object -> its key, sent to the session
         if self.path and not cfg.get("unwatched"):
@@ -127,6 +128,7 @@ class Agent:
 
     def report(self, wid: str, report: tuple) -> None:
         """A worker's report; after a step, the state of what it touched."""
+        self.reported += 1  # (first: a look by the agent's thread meanwhile may be older)
         if self.copies_seen:  # (a forked child's copies of threading primitives: listed when used)
             report = self._list_copies(report)
         kind = type(report)
@@ -138,12 +140,12 @@ class Agent:
         elif kind is Summary:
             self._send_state(self.resources)
 
-    def _send_state(self, ids: Any) -> None:
-        # Stamped before it is read: of two readings sent by two threads (a worker after its
-        # step, this agent's look every PEEK_SECONDS), the one read later wins, whichever
-        # arrives last (stamped after the read, an older reading sent late won: seen in the
-        # truth tests, a global's cell one write behind).
-        t = monotonic()
+    def _send_state(self, ids: Any, since: int | None = None) -> None:
+        """The state of `ids`, stamped once read: it shows what every step before it did.
+        `since`: this agent's own look every PEEK_SECONDS, begun when `reported` was that; if
+        a worker reported meanwhile, its reading may be older than the worker's (read before
+        a step, sent after it: seen in the truth tests, a global's cell one write behind), and
+        is not sent (the worker sends its own after the step)."""
         state = {}
         for rid in list(ids):
             res = self.resources.get(rid)
@@ -153,6 +155,9 @@ class Agent:
                 state[rid] = res.peek()
             except Exception:  # noqa: BLE001 (a state that cannot be read is not sent)
                 continue
+        t = monotonic()
+        if since is not None and since != self.reported:
+            return
         if state:
             self.shown.update(state)
             self.send(("state", state, t))
@@ -232,7 +237,7 @@ class Agent:
                         while self.dropped:
                             dropped.append(self.dropped.popleft())
                         self.send(("dropped", dropped))
-                    self._send_changes()
+                    self._send_changes(self.reported)
                     due = monotonic() + PEEK_SECONDS
         except (EOFError, OSError):  # the session has gone: end the program's process
             os._exit(1)
@@ -256,7 +261,7 @@ class Agent:
                 for wake in list(self.wakes.values()):
                     wake.set()
 
-    def _send_changes(self) -> None:
+    def _send_changes(self, since: int | None = None) -> None:
         changed = []
         for rid, res in list(self.resources.items()):
             try:
@@ -266,7 +271,7 @@ class Agent:
             if self.shown.get(rid, _NEVER) != now:
                 changed.append(rid)
         if changed:
-            self._send_state(changed)
+            self._send_state(changed, since)
 
     # -- a child made by fork ----------------------------------------------------------------
 

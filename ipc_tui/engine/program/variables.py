@@ -98,20 +98,26 @@ def listing(code: types.CodeType) -> tuple:
 
 def shared_names(module_code: types.CodeType) -> tuple[frozenset[str], frozenset[str]]:
     """The module-level names a program's functions share: those they rebind (`global x`),
-    and those bound at the top level that they use (a list, a dict, an object: whether it is
-    one is seen when it is used). Returns (all of them, the rebound ones)."""
-    rebound, top, used = set(), set(), set()
+    and those bound at the top level that they use and that some code changes (a list
+    appended to, a dict stored into, an object's attribute set or its method called: whether
+    it is data is seen when it is used). A table the program only reads (a list of constants)
+    is not shared state. Returns (all of them, the rebound ones)."""
+    rebound, top, used, changed = set(), set(), set(), set()
     for code, at_top in _codes(module_code):
         before = None
-        for ins in instructions(code):
+        found = instructions(code)
+        lines = listing(code)
+        for k, ins in enumerate(found):
             if at_top and ins.opname == "STORE_NAME" and before not in _NOT_MADE:
                 top.add(ins.argval)  # (bound to what may be data: a list, a call's result)
             elif not at_top and ins.opname in ("STORE_GLOBAL", "DELETE_GLOBAL"):
                 rebound.add(ins.argval)
             elif not at_top and ins.opname == "LOAD_GLOBAL":
                 used.add(ins.argval)
+            if ins.opname in _LOADS and _changes_after(found, k, lines, any_method=True):
+                changed.add(ins.argval)
             before = ins.opname
-    return frozenset(rebound | (top & used)), frozenset(rebound)
+    return frozenset(rebound | (top & used & changed)), frozenset(rebound)
 
 
 class GlobalCell:
@@ -715,9 +721,18 @@ def _attribute_uses(found: list, lines: tuple, names: frozenset) -> dict:
     return out
 
 
-def _changes_after(found: list, k: int, lines: tuple) -> bool:
+# Methods of lists, dicts, sets and strings that change nothing (any other method called on
+# an object may change it: `totals.add(5)`)
+READERS = frozenset(
+    "count index copy get keys values items startswith endswith join split format "
+    "issubset issuperset isdisjoint union intersection difference __len__ __contains__".split()
+)
+
+
+def _changes_after(found: list, k: int, lines: tuple, any_method: bool = False) -> bool:
     """Whether the statement of instruction k changes what it loaded: a store into it, or a
-    mutating method called on it, later on the same line."""
+    mutating method called on it, later on the same line (`any_method`: or any method not
+    known to only read)."""
     line = lines[k][1]
     for j in range(k + 1, len(found)):
         if lines[j][1] != line:
@@ -727,6 +742,11 @@ def _changes_after(found: list, k: int, lines: tuple) -> bool:
             return True
         if ins.opname in ("LOAD_METHOD", "LOAD_ATTR") and ins.argval in MUTATORS:
             return True
+        method = ins.opname == "LOAD_METHOD" or (
+            ins.opname == "LOAD_ATTR" and "NULL" in ins.argrepr
+        )
+        if any_method and method and ins.argval not in READERS and j == k + 1:
+            return True  # (a method called on it, right after its load)
         if ins.opname in ("BINARY_OP", "INPLACE_ADD") and "=" in ins.argrepr:
             return True
     return False
