@@ -357,3 +357,39 @@ def test_a_pause_reaches_a_worker_that_runs_free_on_globals_only(program):
     assert s.step("w0") == "w0" and s.wait_settled(5)
     assert s.step("w0") == "w0" and s.wait_settled(5)
     assert cells(s)["counter"] in (before, before + 1)  # stepped again: one at a time
+
+
+def test_a_global_whose_repr_fails_is_stepped_and_the_program_is_not_disturbed(program):
+    s = program(
+        """\
+        import threading
+
+
+        class Odd:
+            def __repr__(self):
+                raise ValueError("no")
+
+
+        box = []
+
+
+        def work():
+            box.append(Odd())
+            box.append(1)
+
+
+        if __name__ == "__main__":
+            t = threading.Thread(target=work, name="w0")
+            t.start()
+            t.join()
+            print("box has", len(box))
+        """
+    )
+    s.run_schedule("MainThread,w0x2", timeout=20)
+    ops = [(e.op, e.resource, e.after) for e in steps(s, "w0")]
+    assert ops == [
+        ("write", "box", ("(its repr failed: ValueError)",)),
+        ("write", "box", ("(its repr failed: ValueError)", 1)),
+    ]
+    run_free(s)
+    assert said(s) == ["box has 2"]

@@ -99,6 +99,7 @@ class Agent:
             self.tracer = variables.make_tracer(
                 self.path, folder, hook.libraries_below(folder), self.made, self.flags
             )
+            self.tracer.notice = lambda text: self.send(("notice", text, 0))
         self.conn = None
         if cfg.get("address"):
             self.conn = multiprocessing.connection.Client(

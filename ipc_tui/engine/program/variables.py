@@ -38,6 +38,7 @@ import types
 from time import monotonic
 from typing import Any
 
+from ipc_tui.engine import errors
 from ipc_tui.engine.runtime import FREE, GRAIN, Runtime, _local
 
 _LOADS = ("LOAD_GLOBAL", "LOAD_NAME")
@@ -154,17 +155,21 @@ class GlobalCell:
 
 def shown(value: Any, kind: str = "value") -> Any:
     """What a cell shows of a value: a number or a string as it is, a list's items, else its
-    text (cut to SHOWN_CHARS). Plain data: it travels to the session."""
-    if value is _UNBOUND:
-        return "(unbound)"
-    if kind == "array" and isinstance(value, (list, tuple, collections.deque)):
-        return tuple(v if isinstance(v, _SCALARS) else _cut(repr(v)) for v in list(value))
-    if isinstance(value, _SCALARS):
-        return value
-    if type(value).__repr__ is object.__repr__ and hasattr(value, "__dict__"):
-        text = ", ".join(f"{k}={v!r}" for k, v in vars(value).items())
-        return _cut(f"{type(value).__name__}({text})")
-    return _cut(repr(value))
+    text (cut to SHOWN_CHARS). Plain data: it travels to the session. (The program's own
+    `__repr__` may fail: the cell says so, and the program is not disturbed.)"""
+    try:
+        if value is _UNBOUND:
+            return "(unbound)"
+        if kind == "array" and isinstance(value, (list, tuple, collections.deque)):
+            return tuple(v if isinstance(v, _SCALARS) else shown(v) for v in list(value))
+        if isinstance(value, _SCALARS):
+            return value
+        if type(value).__repr__ is object.__repr__ and hasattr(value, "__dict__"):
+            text = ", ".join(f"{k}={v!r}" for k, v in vars(value).items())
+            return _cut(f"{type(value).__name__}({text})")
+        return _cut(repr(value))
+    except Exception as exc:  # noqa: BLE001
+        return f"(its repr failed: {type(exc).__name__})"
 
 
 def _cut(text: str) -> str:
@@ -234,6 +239,8 @@ class Tracer:
         self.tables: dict[types.CodeType, dict | None] = {}  # code -> offset -> instruction
         self.threads: set[int] = set()  # idents of the threads with the trace function on
         self.undecided = set(self.names)  # neither a cell nor refused yet
+        self.faulted = False  # a fault of the tracer's said once (guarded)
+        self.notice: Any = lambda text: None  # (the agent's: to the trace)
         self._lock = threading.Lock()
 
     @property
@@ -321,8 +328,21 @@ class Tracer:
         if not rt.flags[GRAIN] and not self.needed:
             self.off(frame)
             return None
-        self.at(rt, frame, frame.f_lasti)
+        self.guarded(rt, frame, frame.f_lasti)
         return self.on_event
+
+    def guarded(self, rt: Runtime, frame: Any, offset: int) -> None:
+        """`at`, kept from failing silently: a trace function that raises is dropped by
+        CPython without a word, and the globals' steps would be missing from then on."""
+        try:
+            self.at(rt, frame, offset)
+        except errors.Stopped:
+            raise  # (the session is closing: the worker ends)
+        except Exception as exc:  # noqa: BLE001 (a fault of ipc-tui's: said, and watched on)
+            rt.pending = None
+            if not self.faulted:
+                self.faulted = True
+                self.notice(f"ipc-tui could not watch a global at line {frame.f_lineno}: {exc!r}")
 
     def at(self, rt: Runtime, frame: Any, offset: int) -> None:
         """The instruction at `offset` of `frame` is about to run: end the step before, and
@@ -633,7 +653,7 @@ class MonitoredTracer(Tracer):
             if rt.pending is not None and not rt.pending.within(frame):
                 rt.pending()
             return None
-        self.at(rt, frame, offset)
+        self.guarded(rt, frame, offset)
         return None
 
     def on(self, rt: Runtime) -> None:
