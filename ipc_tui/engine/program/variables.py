@@ -1,28 +1,31 @@
 """Plain globals as shared state, and steps of one bytecode instruction.
 
 The notes say threads talk through global variables. A program's module-level variables that
-its functions change (`global counter; counter += 1`), and the module-level lists, dicts, sets
-and objects its functions use, are *shared globals*: each is a cell in the Shared memory pane
-(a global of one process: each process has its own copy) and each read or write of one is a
-step, as a `Value`'s is. `counter += 1` is then a read step (`LOAD_GLOBAL`) and a write step
-(`STORE_GLOBAL`), and the schedule `w0,w1,w0,w1` loses an update.
+its functions rebind (`global counter; counter += 1`), and the module-level lists, dicts, sets
+and objects its functions use and some code changes, are *shared globals*: each is a cell in
+the Shared memory pane (a global of one process: each process has its own copy) and each read
+or write of one is a step, as a `Value`'s is. `counter += 1` is then a read step
+(`LOAD_GLOBAL`) and a write step (`STORE_GLOBAL`), and the schedule `w0,w1,w0,w1` loses an
+update. An object's attribute (`totals.count += 1`) is read and written the same way; a list,
+a dict or a set is read or written by more than its load (`items.append`, `d[k] = v`), so its
+step ends when its statement does, and is a write when the statement changes it (looked up in
+the statement's bytecode: a store into it, a mutating method).
 
-How: a trace function (`sys.settrace`, with `f_trace_opcodes`) on the worker threads, for the
-code that touches a shared global and nothing else: other code runs untraced. Each instruction
-event is looked up in a table made once per code object; a load or a store of a shared global
-is a step (`Runtime.enter`, the gate), ended at the next event, when the instruction has run.
-A list, a dict, a set or an object is read or written by more than its load (`items.append`,
-`d[k] = v`), so its step ends when its statement does, and is a write when the statement
-changes it (looked up in the statement's bytecode: a store into it, a mutating method).
+How: on the code that touches a shared global and on nothing else, a trace function
+(`Tracer`: `sys.settrace` with `f_trace_opcodes`, per worker thread, Python 3.10 and 3.11) or
+INSTRUCTION events (`MonitoredTracer`: `sys.monitoring`, per code object, 3.12 and later).
+Each instruction is looked up in a table made once per code object; a load or a store of a
+shared global is a step (`Runtime.enter`, the gate), ended at the next event, once the
+instruction has run (`Runtime.pending`).
 
 The instruction grain (flag GRAIN): every instruction of the program's own code is a step,
 its name the instruction's (`LOAD_GLOBAL`, `BINARY_OP +=`, `STORE_GLOBAL`), so that a thread
 switch can be put between a load and its store by hand.
 
-Running free, nothing is traced: a frame drops its trace function at its next event and new
-calls are not traced, so a free run costs what the global trace function costs on each call.
-Pausing sets the trace function on each worker thread's frames again, from the agent's thread
-(`attach_all`): the worker stops at its next instruction that is a step.
+Running free, nothing is traced (a step going on is first let end). A pause traces again from
+the agent's thread (`attach_all`): on 3.12 and later at once; before, a thread's trace
+function can be set only by the thread itself, so a worker that ran free untraced is traced
+again at its next step of a primitive.
 """
 
 from __future__ import annotations
