@@ -114,7 +114,8 @@ def what_happened(e: TraceEvent, space: str = " ") -> Text:
     if e.kind == "step":
         if e.op in CHANNEL_OPS and isinstance(e.result, str):  # the item moved, as its repr
             text.append(f"  {e.result}", style="cyan")
-            if e.before != e.after and isinstance(e.after, int) and isinstance(e.before, int):
+            counts = [x for x in (e.before, e.after) if type(x) is int]  # (not a bool: poll())
+            if e.before != e.after and len(counts) == 2:
                 text.append(f"  ({e.before} -> {e.after} in it)", style="dim")
         elif (writes(e.op) and e.resource) or (e.before != e.after and e.before is not None):
             text.append(f"  {e.before!r} -> {e.after!r}")

@@ -160,7 +160,9 @@ class Channels:
                 items = state.get("items")
             else:
                 kept = self._kept(res.name)
-                if kept is None:
+                if kept is None and size == 0 and not self.owed.get(res.name):
+                    items = ()  # (which items, unknown; but the real count says none)
+                elif kept is None:
                     items, unknown = None, self.why.get(res.name, "")
                 elif self.owed.get(res.name):
                     items, unknown = None, STRANGER

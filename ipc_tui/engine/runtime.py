@@ -99,11 +99,15 @@ class Runtime:
         self.pending: Callable[[], None] | None = None  # a step to end before the next begins
         self.after_gate: Callable[[Runtime], None] | None = None  # (the tracer: variables.py)
         self.grain = -1  # the grain last seen past the gate
+        # The frame the worker's life runs in: frames below it are not its own (a forked
+        # child's stack holds its parent's, down to the parent's `start()`)
+        self.base: Any = None
 
     def line(self, depth: int = 2) -> int:
         """The scenario line that called the operation now being done."""
         frame = sys._getframe(depth)
-        while frame is not None:
+        base = self.base
+        while frame is not None and frame is not base:
             if frame.f_code.co_filename == self.path:
                 self.frame = frame
                 return frame.f_lineno

@@ -84,8 +84,8 @@ def _condition(out: Text, c: ConditionState) -> None:
     if c.waiters:
         out.append("\n  waiting for a notify: ", style="dim")
         out.append(", ".join(c.waiters), style="bold red")
-    elif c.waiting:
-        out.append(f"\n  {c.waiting} waiting for a notify", style="dim")
+    elif c.waiting:  # (wait() counts itself in before it lets the lock go, as it must)
+        out.append(f"\n  {c.waiting} inside wait(), not blocked yet", style="dim")
     if c.notifiers:
         out.append("\n  notifying, until the woken wake: ", style="dim")
         out.append(", ".join(c.notifiers), style="yellow")

@@ -36,6 +36,10 @@ def _listed(obj: watched.Watched, real: Any, what: str, frame: Any, suggested: s
     obj.name = here().made(obj)
 
 
+def _nothing() -> None:
+    return None
+
+
 class WatchedCondition(watched.Watched):
     kind = "condition"
 
@@ -204,7 +208,7 @@ class WatchedCondition(watched.Watched):
                 pass
             return True
 
-        step(op, self, take, (True,), take=take)
+        step(op, self, take, (True,), take=take, then=_nothing)  # (notify returns None)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
@@ -253,8 +257,8 @@ class WatchedBarrier(watched.Watched):
 
         if current() is None:
             return real.wait(timeout)
-        step("wait", self, do, (timeout,), take=take, timeout=limit)
-        return box.pop()
+        # (the step's result is the real wait's: the arrival's index, as the trace shows it)
+        return step("wait", self, do, (timeout,), take=take, timeout=limit, then=box.pop)
 
     def abort(self) -> None:
         step("abort", self, self._real.abort)

@@ -50,6 +50,7 @@ def run_as_worker(wid: str, obj: Any, body: Callable[[], Any]) -> Any:
     (exception hooks, joining children at exit) stays the standard library's."""
     agent = agent_module.here(getattr(obj, "name", None))
     rt = agent.runtime(wid, obj)
+    rt.base = sys._getframe()  # (a forked child's stack holds its parent's frames below)
     real_run = obj.run
 
     def run() -> None:
