@@ -239,7 +239,12 @@ def test_names_come_from_the_code(program):
             def __init__(self):
                 self.lock = threading.Lock()
 
+        def pair():
+            empty, full = Semaphore(1), Semaphore(0)  # (in a function: stored without a swap)
+            return empty, full
+
         if __name__ == "__main__":
+            turns = pair()
             bank = Bank()
             forks = [threading.Lock() for _ in range(3)]
             table = {}
@@ -256,6 +261,7 @@ def test_names_come_from_the_code(program):
     assert "table[2]" in names
     assert any(n.startswith("Lock#1 (prog.py:") for n in names), names
     assert {"left", "right"} <= set(names)  # a, b = Lock(), Lock()
+    assert {"empty", "full"} <= set(names), names  # and with arguments, in a function
 
 
 def test_a_lock_sent_through_a_queue_is_refused_as_the_standard_library_refuses_it(program):

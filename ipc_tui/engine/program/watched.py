@@ -76,25 +76,34 @@ _CALLS = ("CALL", "CALL_FUNCTION", "CALL_FUNCTION_KW", "CALL_METHOD", "CALL_KW")
 
 
 def _pair(instructions: list, at: int) -> str | None:
-    """`a, b = Lock(), Lock()`: the two values are swapped, then stored in order."""
+    """`a, b = Lock(), Lock()`: the two names, in the order the values are stored. Either
+    swapped, then stored in order (`SWAP` or `ROT_TWO`, then `a`, then `b`), or stored as they
+    come off the stack, the second value first (`b`, then `a`; on 3.13 in a function one
+    `STORE_FAST_STORE_FAST b, a`)."""
 
-    def stores_after(k: int) -> list | None:
+    def names_after(k: int) -> list | None:
+        """(the first value's name, the second's) if a pair's stores begin at k."""
         rest = _following(instructions, k)
         if (
             len(rest) >= 3
             and rest[0].opname in _SWAPS
             and all(i.opname in _STORES for i in rest[1:3])
         ):
-            return rest[1:3]
+            return [str(rest[1].argval), str(rest[2].argval)]
+        if len(rest) >= 2 and all(i.opname in _STORES for i in rest[:2]):
+            return [str(rest[1].argval), str(rest[0].argval)]
+        if rest and rest[0].opname == "STORE_FAST_STORE_FAST":
+            second, _, first = rest[0].argrepr.partition(", ")
+            return [first, second] if first else None
         return None
 
-    second = stores_after(at + 1)
-    if second:  # this call made the second value
-        return str(second[1].argval)
+    names = names_after(at + 1)
+    if names:  # this call made the second value
+        return names[1]
     for k in range(at + 1, min(at + 16, len(instructions))):
         if instructions[k].opname in _CALLS:
-            first = stores_after(k + 1)
-            return str(first[0].argval) if first else None
+            names = names_after(k + 1)
+            return names[0] if names else None
     return None
 
 
@@ -109,6 +118,8 @@ def _stored_as(frame: Any, nxt: list) -> str | None:
     first = nxt[0]
     if first.opname in _STORES:
         return str(first.argval)
+    if first.opname == "STORE_FAST_STORE_FAST":  # (3.13: `a, b = x, y` in a function)
+        return None  # (a pair: _pair)
     if first.opname in _LOADS and len(nxt) > 1:
         second = nxt[1]
         if second.opname == "STORE_ATTR" and first.opname != "LOAD_CONST":
