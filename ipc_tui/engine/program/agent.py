@@ -36,7 +36,7 @@ from time import monotonic
 from typing import Any
 
 from ipc_tui.engine.reports import Done, Failed, Finished, Output, Started, Stopped, Summary
-from ipc_tui.engine.runtime import FLAGS, FREE, GRAIN, SUMMARY, Runtime, _local
+from ipc_tui.engine.runtime import FLAGS, GRAIN, SUMMARY, Runtime, _local
 
 ENV = "IPC_TUI_PROGRAM"  # the session's address, its key, the program's path, overrides
 PEEK_SECONDS = 0.05
@@ -254,8 +254,7 @@ class Agent:
             self.flags[:] = message[1]
             tracer = self.tracer
             if tracer is not None and was[: GRAIN + 1] != self.flags[: GRAIN + 1]:
-                if not self.flags[FREE] or hasattr(tracer, "relight"):
-                    tracer.attach_all(self.by_thread)  # (free: 3.12+ turns events off)
+                tracer.attach_all(self.by_thread)  # (free: 3.12+ turns its events off)
             if any(message[1][1:2]):  # stopping: let every gate and sleep go
                 for gate in list(self.gates.values()):
                     gate.release()

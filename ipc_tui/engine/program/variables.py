@@ -535,17 +535,13 @@ class Tracer:
             frame = frame.f_back
 
     def attach_all(self, runtimes: dict[int, Runtime]) -> None:
-        """A pause, or the instruction grain: trace the worker threads again, from the
-        agent's thread: their frames now, and (Python 3.12 and later) their calls. Before
-        3.12 a thread's trace function can be set only by the thread itself: a worker that
-        ran free untraced is traced again at its next step (Runtime.enter)."""
+        """The flags changed (a pause, the instruction grain): trace again, from the agent's
+        thread, the frames of the worker threads traced before. (A thread's trace function
+        can be set only by the thread itself before 3.12: a worker that ran free untraced is
+        traced again at its next step, Runtime.enter.) Running free: nothing to do."""
+        if any(rt.flags[FREE] for rt in runtimes.values()):
+            return
         frames = sys._current_frames()
-        for_all = getattr(sys, "_settraceallthreads", None)
-        if for_all is not None:
-            self.list_bound()
-            if self.needed or any(rt.flags[GRAIN] for rt in runtimes.values()):
-                for_all(self.on_call)
-                self.threads.update(runtimes)
         for ident in list(self.threads):
             frame, rt = frames.get(ident), runtimes.get(ident)
             if frame is not None and rt is not None:
