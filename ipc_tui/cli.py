@@ -29,6 +29,33 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _count(option: str, least: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{option} wants a whole number, got {text!r}"
+            ) from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"{option} must be at least {least}, got {text!r}")
+        return value
+
+    return parse
+
+
+def _positive(option: str):
+    def parse(text: str) -> float:
+        try:
+            return _seconds(text)
+        except argparse.ArgumentTypeError:
+            raise argparse.ArgumentTypeError(
+                f"{option} wants a number of seconds more than 0, got {text!r}"
+            ) from None
+
+    return parse
+
+
 class _Version(argparse.Action):
     """`--version`, read only when asked: importlib.metadata alone takes ~40 ms to import."""
 
@@ -110,6 +137,45 @@ def build_parser() -> argparse.ArgumentParser:
         help="the measuring scenarios (gil, ipc-compare) at a small size, in seconds",
     )
     parser.add_argument("--json", action="store_true", help="headless: print JSON lines")
+    explore = parser.add_argument_group(
+        "exploring", "run the program again and again under chosen schedules: every outcome"
+    )
+    explore.add_argument(
+        "--explore",
+        action="store_true",
+        help="find every outcome the program can have, each with a schedule that replays it "
+        "(headless)",
+    )
+    explore.add_argument(
+        "--strategy",
+        choices=("exhaustive", "random", "pct"),
+        default="exhaustive",
+        help="exhaustive search (the default), a random walk, or PCT",
+    )
+    explore.add_argument(
+        "--budget", type=_count("--budget", 1), metavar="N", help="at most N runs (1000)"
+    )
+    explore.add_argument(
+        "--seconds", type=_positive("--seconds"), metavar="S", help="at most S seconds (60)"
+    )
+    explore.add_argument(
+        "--check",
+        metavar="EXPR",
+        help="a run fails when EXPR is false on its final cells, e.g. 'counter == 6'",
+    )
+    explore.add_argument(
+        "--preemptions",
+        type=_count("--preemptions", 0),
+        metavar="K",
+        help="exhaustive: search runs with at most K preemptions (default: raise the bound "
+        "until every interleaving is run)",
+    )
+    explore.add_argument(
+        "--depth", type=_count("--depth", 1), default=3, metavar="D", help="PCT's depth (3)"
+    )
+    explore.add_argument(
+        "--seed", type=_count("--seed", 0), default=0, metavar="N", help="random and PCT's seed"
+    )
     parser.add_argument(
         "--lang",
         choices=("en", "zh"),
@@ -160,6 +226,35 @@ def main(argv: list[str] | None = None) -> int:
             for info in list_scenarios():
                 print(f"{info.name:<20} {info.text(args.lang)[0]}")
             return 0
+        exploring = [
+            name
+            for name in ("strategy", "budget", "seconds", "check", "preemptions")
+            if getattr(args, name) not in (None, "exhaustive")
+        ]
+        if exploring and not args.explore:
+            raise ScenarioError(f"--{exploring[0]} goes with --explore")
+        if args.explore:
+            if not args.scenario:
+                raise ScenarioError("--explore needs --scenario NAME|PATH (see ipc-tui --list)")
+            if args.schedule:
+                raise ScenarioError("--explore finds schedules: give it no --schedule")
+            from ipc_tui.explore_cli import run_explore
+
+            return run_explore(
+                find_scenario(args.scenario),
+                args.mode,
+                args.variant,
+                args.start_method,
+                tuple(args.args),
+                args.json,
+                args.strategy,
+                args.budget,
+                args.seconds,
+                args.check,
+                args.preemptions,
+                args.depth,
+                args.seed,
+            )
         if args.headless:
             if not args.scenario:
                 raise ScenarioError("--headless needs --scenario NAME|PATH (see ipc-tui --list)")

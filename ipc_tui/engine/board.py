@@ -56,6 +56,7 @@ class WorkerRecord:
     state: State = State.RUNNING
     op: str | None = None
     at: Any = None  # where its next step is in the bytecode: (code key, offset), when known
+    next: tuple | None = None  # at its gate: (op, resource, index) of the step it waits to take
     blocked_on: str | None = None
     blocked_at: float = 0.0
     waited: float = 0.0  # seconds spent blocked in all, over the finished waits
@@ -269,6 +270,7 @@ class Board:
         w.state, w.at_gate, w.line = State.READY, True, report.line
         w.op = describe(report.op, report.resource, report.index)
         w.at = report.at
+        w.next = (report.op, report.resource, report.index)
 
     def _blocked(self, w: WorkerRecord, report: r.Blocked) -> None:
         w.state, w.blocked_on, w.blocked_at, w.line = (

@@ -124,6 +124,7 @@ class ProgramSession(Steering):
         mode: str | None = None,
         variant: str | None = None,
         stdin: Any = None,
+        zygote: Any = None,
     ):
         if start_method is not None and start_method not in START_METHODS:
             raise ScenarioError(
@@ -161,6 +162,7 @@ class ProgramSession(Steering):
         self.summary = summary
         self.argv = tuple(argv)
         self.stdin = stdin  # what the program reads (None: nothing, as there is no keyboard)
+        self.zygote = zygote  # a warm launcher that forks each run (program/zygote.py), or None
         self._asserts = asserts_in(Path(info.path).read_text(encoding="utf-8", errors="replace"))
         self._build()
 
@@ -221,18 +223,26 @@ class ProgramSession(Steering):
             "stdin": self.stdin is not None,
             "unwatched": not self.watched,
         }
-        env = dict(os.environ, **{ENV: json.dumps(cfg)})
-        env.pop("PYTHONSTARTUP", None)
-        command = [sys.executable, "-c", "from ipc_tui.engine.program.launcher import main; main()"]
-        self._proc = subprocess.Popen(
-            command,
-            env=env,
-            stdin=subprocess.DEVNULL if self.stdin is None else self.stdin,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            cwd=os.getcwd(),
-        )
+        self._wake_r, self._wake_w = os.pipe()  # (close wakes the collector at once)
+        if self.zygote is not None:  # (its output is not read: the explorer wants none)
+            self._proc = self.zygote.spawn({ENV: json.dumps(cfg)}, os.getcwd())
+        else:
+            env = dict(os.environ, **{ENV: json.dumps(cfg)})
+            env.pop("PYTHONSTARTUP", None)
+            command = [
+                sys.executable,
+                "-c",
+                "from ipc_tui.engine.program.launcher import main; main()",
+            ]
+            self._proc = subprocess.Popen(
+                command,
+                env=env,
+                stdin=subprocess.DEVNULL if self.stdin is None else self.stdin,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                cwd=os.getcwd(),
+            )
         self._pgid = self._proc.pid
         for target, name in ((self._collect, "collector"), (self._read_output, "output")):
             t = threading.Thread(target=target, name=f"ipc-tui-program-{name}", daemon=True)
@@ -242,8 +252,9 @@ class ProgramSession(Steering):
     def _read_output(self) -> None:
         """What reached the launcher's real stdout or stderr (written past `sys.stdout`: by C
         code, or before the program's first line): the main thread's output."""
-        assert self._proc is not None and self._proc.stdout is not None
-        for raw in iter(self._proc.stdout.readline, b""):
+        assert self._proc is not None
+        stdout = self._proc.stdout
+        for raw in iter(stdout.readline, b"") if stdout is not None else ():
             text = raw.decode("utf-8", "replace").rstrip("\n")
             with self._cond:
                 main = self._host.by_name.get("MainThread")
@@ -253,6 +264,10 @@ class ProgramSession(Steering):
                     self.early_output.append(text)
         self._proc.wait()
         self._launcher_exited = True  # (the collector ends the run once every report is in)
+        try:
+            os.write(self._wake_w, b"x")
+        except OSError:  # (closed: the session has ended)
+            pass
 
     # -- the collector ---------------------------------------------------------------------
 
@@ -260,11 +275,13 @@ class ProgramSession(Steering):
         server = self._server
         while not self._closed:
             with self._cond:
-                watched = [server, *self._conns]
+                watched = [server, self._wake_r, *self._conns]
             try:
                 ready = multiprocessing.connection.wait(watched, timeout=0.02)
             except (OSError, ValueError):
                 ready = []
+            if self._wake_r in ready:  # close(), or the launcher has exited: look again
+                os.read(self._wake_r, 64)
             if server in ready:
                 self._accept()
             with self._cond:
@@ -628,6 +645,7 @@ class ProgramSession(Steering):
         with self._cond:
             self._stopping.set()
         end_group(self._pgid, self._proc)
+        os.write(self._wake_w, b"x")
         for t in self._threads:
             t.join(2)
         stdout = self._proc.stdout if self._proc is not None else None
@@ -638,6 +656,8 @@ class ProgramSession(Steering):
                 self._gone(conn)
         if self._server is not None:
             self._server.close()
+        os.close(self._wake_r)
+        os.close(self._wake_w)
         if self._dir:
             for name in os.listdir(self._dir):
                 os.unlink(os.path.join(self._dir, name))

@@ -1,0 +1,726 @@
+"""The explorer: run a program again and again under chosen schedules, and collect every
+distinct outcome it reaches, each with the shortest schedule that replays it.
+
+A run is a real run of the program (engine/program: its real threads, processes, primitives and
+shared memory), stepped one step at a time: at each *decision point* every worker at its gate
+could go next, and the strategy chooses. The outcome of a run is what a student would call its
+result: the final values of the cells, which workers failed and how (a failed `assert` is the
+main thread's failure), a deadlock and its cycle, or no progress at all. The schedule a run
+took, written as `--schedule` spells it (`MainThreadx2,w0,w1x3,...`), replays it exactly:
+every step of every worker is in it, so nothing is left to chance.
+
+Strategies:
+
+- **exhaustive**: depth-first search over every choice, bounded by *preemptions* (a switch
+  away from a worker that could have gone on; CHESS's iterative context bounding: all runs
+  with 0 preemptions, then 1, ...), with *sleep sets* (Godefroid's partial-order reduction):
+  two steps of different workers on different resources give the same result in either
+  order, so once the subtree of one choice is done, a sibling does not try it again first.
+  Sleep sets and a preemption bound together can lose a run (the one equivalent run the
+  sleep set relies on may need more preemptions than the bound allows): a choice is put in its
+  siblings' sleep sets only once its own subtree was searched without the bound cutting
+  anything. A search that ends without a cut is complete: every interleaving was run.
+- **random**: a random walk, each decision uniform among the workers at their gates.
+- **pct**: probabilistic concurrency testing (Burckhardt et al. 2010) with depth `d`: random
+  priorities, the highest-priority worker always goes, and at d-1 random steps the running
+  worker's priority drops below all others. A bug that needs d ordering constraints is found
+  with probability at least 1/(n k^(d-1)) per run (n workers, k steps).
+
+A run's every decision waits until the board has settled (no step in flight, the reports agree
+with the real primitives): the same as `--schedule` does, which is why a schedule replays.
+
+Each run is a fresh process forked from a warm launcher (program/zygote.py), not a fresh
+interpreter.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from time import monotonic
+from typing import Any
+
+from ipc_tui.engine.errors import ScenarioError
+from ipc_tui.engine.loader import ScenarioInfo
+
+STRATEGIES = ("exhaustive", "random", "pct")
+DEFAULT_BUDGET = 1000  # runs
+DEFAULT_SECONDS = 60.0
+RUN_SECONDS = 10.0  # one run that takes longer has made no progress
+READS = ("read", "get_value", "poll")
+
+_STOP, _CUT = "sleep", "cut"  # why a run was ended before the program did
+
+
+class ExploreError(ScenarioError):
+    """A bad --check, or a program the explorer cannot run: said in one line."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One distinct result of a run of the program."""
+
+    cells: tuple[tuple[str, Any], ...]  # (name, final value), in the order the program made them
+    failures: tuple[tuple[str, str], ...]  # (worker, the last line of its failure)
+    verdict: str  # "finished", "deadlock", "stuck", "no progress"
+    cycle: tuple[str, ...] = ()  # a deadlock's: w0, a, w1, b, w0
+    check: bool | None = None  # --check on the final cells (None: not given)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.failures) or self.verdict != "finished" or self.check is False
+
+    def words(self) -> str:
+        """The outcome in one line: `counter = 5; MainThread failed: AssertionError: ...`."""
+        parts = [", ".join(f"{name} = {_shown(value)}" for name, value in self.cells)]
+        if self.verdict == "deadlock":
+            parts.append("deadlock: " + " → ".join(self.cycle))
+        elif self.verdict != "finished":
+            parts.append(self.verdict)
+        parts += [f"{worker} failed: {line}" for worker, line in self.failures]
+        if self.check is False:
+            parts.append("--check does not hold")
+        return "; ".join(p for p in parts if p) or "finished"
+
+
+@dataclass
+class Found:
+    """An outcome, how many runs reached it, and the shortest schedule that does (fewest
+    preemptions, then fewest steps)."""
+
+    outcome: Outcome
+    runs: int
+    schedule: str
+    preemptions: int
+    steps: int
+    first: int  # the number of the run that found it first (1, 2, ...)
+
+
+@dataclass
+class Report:
+    """What an exploration found so far (the explorer updates it after every run)."""
+
+    strategy: str
+    found: list[Found] = field(default_factory=list)
+    runs: int = 0  # runs to the program's end, each a distinct interleaving
+    started: int = 0  # runs started (with the ones ended early and the repeats)
+    pruned: int = 0  # choices not tried: partial-order reduction showed them the same
+    stopped: int = 0  # runs ended early: every next step would repeat a run (sleep sets)
+    diverged: int = 0  # runs where the program did not follow its schedule
+    seconds: float = 0.0
+    complete: bool = False  # exhaustive: every interleaving (within `bound`) was run
+    bound: int | None = None  # exhaustive: the preemptions searched in full (None: all)
+    searching: int | None = None  # exhaustive: the bound searched when it ended
+    over: str = ""  # why it ended: "done", "budget", "seconds", "stopped", "failure"
+    first_failure: Found | None = None
+
+    @property
+    def failures(self) -> list[Found]:
+        return [f for f in self.found if f.outcome.failed]
+
+    def per_second(self) -> float:
+        return self.started / self.seconds if self.seconds > 0 else 0.0
+
+    def statement(self) -> str:
+        """What a student may conclude, in one line."""
+        bad = self.failures
+        said = f"{len(bad)} of {len(self.found)} outcomes fail" if bad else "no failure"
+        if not self.found:
+            said = "no run reached the program's end"
+        n = f"{self.runs} interleaving{'s' if self.runs != 1 else ''}"
+        if self.strategy != "exhaustive":
+            name = "random walk" if self.strategy == "random" else self.strategy.upper()
+            return (
+                f"{name}: {self.started} runs, {self.runs} distinct, {said} (a sample, not a "
+                "proof: an outcome not seen may still happen; exhaustive search says what "
+                "cannot)"
+            )
+        if self.complete and self.bound is None:
+            return f"complete: all {n}: {said}"
+        if self.complete:
+            return f"all {n} with at most {self.bound} preemptions: {said}"
+        if self.bound is not None:
+            return (
+                f"all interleavings with at most {self.bound} preemptions ({n} in all, "
+                f"some with {self.searching}, when the {self.over} ran out): {said}"
+            )
+        return f"not complete ({n} when the {self.over} ran out): {said}"
+
+
+def parse_check(text: str | None) -> Any:
+    if not text:
+        return None
+    try:
+        return compile(text, "--check", "eval")
+    except SyntaxError as exc:
+        raise ExploreError(f"--check {text!r} is not a Python expression: {exc.msg}") from None
+
+
+_SAFE = {
+    name: __builtins__[name] if isinstance(__builtins__, dict) else getattr(__builtins__, name)
+    for name in ("abs", "all", "any", "len", "list", "max", "min", "range", "set", "sorted",
+                 "sum", "tuple", "True", "False", "None")
+}  # fmt: skip
+
+
+def _independent(a: str, sa: tuple, b: str, sb: tuple, family: Callable[[Any], Any]) -> bool:
+    """Whether worker a's next step `sa` and worker b's `sb` (op, resource, index) give the same
+    result in either order, and neither changes whether the other can go."""
+    if a == b:
+        return False
+    op1, r1, i1 = sa
+    op2, r2, i2 = sb
+    if r1 == b or r2 == a:  # a start or a join of the other worker
+        return False
+    if r1 is None or r2 is None:
+        return True
+    if family(r1) != family(r2):
+        return True
+    if op1 in READS and op2 in READS:
+        return True
+    # two cells of one array, two attributes of one object
+    return type(i1) is type(i2) and isinstance(i1, (int, str)) and i1 != i2
+
+
+class _Node:
+    """A decision point of the exhaustive search: who could go, and what is left to try."""
+
+    __slots__ = (
+        "prefix",
+        "enabled",
+        "order",
+        "sleep",
+        "last",
+        "pre",
+        "parent",
+        "via",
+        "tried",
+        "clean",
+        "cut",
+        "todo",
+    )
+
+    def __init__(self, prefix, enabled, order, sleep, last, pre, parent, via):
+        self.prefix: list[str] = prefix
+        self.enabled: dict[str, tuple] = enabled
+        self.order: list[str] = order
+        self.sleep: dict[str, tuple] = sleep
+        self.last: str | None = last
+        self.pre: int = pre
+        self.parent: _Node | None = parent
+        self.via: str | None = via
+        self.tried: list[str] = []
+        self.clean: dict[str, bool] = {}  # child -> its subtree was searched without a cut
+        self.cut = False
+        self.todo: list[str] = []
+
+    def cost(self, worker: str) -> int:
+        """Preemptions after choosing `worker` here."""
+        preempts = self.last is not None and self.last in self.enabled and worker != self.last
+        return self.pre + (1 if preempts else 0)
+
+
+@dataclass
+class _Run:
+    """What one run did."""
+
+    path: list[str]
+    nodes: list[tuple]  # (depth, enabled, order, sleep, last, pre, chosen)
+    end: str  # "done", _STOP (sleep-blocked), _CUT (the bound), "diverged"
+    outcome: Outcome | None
+    preemptions: int
+
+
+class Explorer:
+    """Explore a program's interleavings; `explore()` returns the report (also in `report`
+    while it runs, for a front-end to show)."""
+
+    def __init__(
+        self,
+        info: ScenarioInfo,
+        mode: str | None = None,
+        variant: str | None = None,
+        start_method: str | None = None,
+        argv: tuple[str, ...] = (),
+        strategy: str = "exhaustive",
+        budget: int | None = None,
+        seconds: float | None = None,
+        check: str | None = None,
+        preemptions: int | None = None,
+        depth: int = 3,
+        seed: int = 0,
+        stop_at_failure: bool = False,
+    ):
+        if not info.program:
+            raise ExploreError(f"{info.name} is written for ipc-tui: --explore runs programs")
+        if not info.watched and not variant:
+            raise ExploreError(f"{info.name} measures, unwatched: it has no steps to explore")
+        if strategy not in STRATEGIES:
+            raise ExploreError(f"no strategy {strategy!r}; use {', '.join(STRATEGIES)}")
+        if budget is not None and budget < 1:
+            raise ExploreError(f"--budget must be at least 1 run, got {budget}")
+        if preemptions is not None and preemptions < 0:
+            raise ExploreError(f"--preemptions must be 0 or more, got {preemptions}")
+        if depth < 1:
+            raise ExploreError(f"--depth must be at least 1, got {depth}")
+        self.info = info
+        self.options = {
+            "mode": mode,
+            "variant": variant,
+            "start_method": start_method,
+            "argv": tuple(argv),
+        }
+        self.strategy = strategy
+        self.budget = budget or DEFAULT_BUDGET
+        self.seconds = seconds or DEFAULT_SECONDS
+        self.check_text = check
+        self.check = parse_check(check)
+        self.bound = preemptions
+        self.depth = depth
+        self.seed = seed
+        self.stop_at_failure = stop_at_failure
+        self.report = Report(strategy)
+        self._stop = threading.Event()
+        self._session: Any = None  # the run going on (stop() ends it)
+        self._families: dict[str, Any] = {}
+        self._seen: set[tuple[str, ...]] = set()
+        self._longest = 0
+        self.mode = mode
+
+    # -- the outside -------------------------------------------------------------------------
+
+    def stop(self) -> None:
+        """End the exploration soon (from another thread): the run going on is ended."""
+        self._stop.set()
+
+    def explore(self, progress: Callable[[Report], None] | None = None) -> Report:
+        from ipc_tui.engine.program.session import ProgramSession
+        from ipc_tui.engine.program.zygote import Zygote
+
+        # Bad options fail here, before any process starts.
+        probe = ProgramSession(self.info, self.options["start_method"], **self._session_options())
+        self.mode = probe.mode
+        self._progress = progress
+        self._t0 = monotonic()
+        self._zygote = Zygote()
+        try:
+            if self.strategy == "exhaustive":
+                self._exhaustive()
+            else:
+                self._sample()
+        finally:
+            self._zygote.close()
+            self.report.seconds = monotonic() - self._t0
+        return self.report
+
+    def _session_options(self) -> dict:
+        o = self.options
+        return {"mode": o["mode"], "variant": o["variant"], "argv": o["argv"]}
+
+    def _over(self) -> str:
+        """Why the exploration must end now ("" while it may go on)."""
+        if self._stop.is_set():
+            return "stopped"
+        if self.stop_at_failure and self.report.first_failure is not None:
+            return "failure"
+        if self.report.started >= self.budget:
+            return "budget"
+        if monotonic() - self._t0 >= self.seconds:
+            return "seconds"
+        return ""
+
+    # -- one run -----------------------------------------------------------------------------
+
+    def _drive(self, choose: Callable[..., Any]) -> _Run:
+        """Run the program once; `choose(enabled, order, path, forced)` picks the next worker
+        (or returns _STOP, _CUT, or "diverged" to end the run here). `enabled`: the workers at
+        their gates whose step would not wait, with their steps; `forced`: when there are none,
+        the first of those whose step would wait (its turn is no choice)."""
+        from ipc_tui.engine.program.session import ProgramSession
+
+        session = ProgramSession(
+            self.info, self.options["start_method"], zygote=self._zygote, keep_events=0,
+            **self._session_options(),
+        )  # fmt: skip
+        self._session = session
+        self.report.started += 1
+        path: list[str] = []
+        preemptions = 0
+        end, outcome = "done", None
+        deadline = monotonic() + RUN_SECONDS
+        try:
+            session.start()
+            while True:
+                if self._stop.is_set():
+                    end = "stopped"
+                    break
+                if not session.wait_settled(max(0.0, deadline - monotonic())):
+                    outcome = self._outcome(session, "no progress")
+                    break
+                with session._cond:
+                    board = session.board
+                    order = [w.name for w in board.workers]
+                    at_gate = [w for w in board.workers if w.at_gate and w.live and w.next]
+                    enabled = {w.name: w.next for w in at_gate if not _would_block(board, w)}
+                    # Nobody can go without waiting: let them wait for real, one by one (the
+                    # board then says whether it is a deadlock)
+                    forced = at_gate[0].name if at_gate and not enabled else None
+                    if not at_gate:
+                        stuck = self._stuck(session, board, deadline)
+                    else:
+                        self._learn(session, {w.name: w.next for w in at_gate})
+                if not at_gate:
+                    if stuck is None:  # (a timed wait, or the program on its way out)
+                        continue
+                    outcome = self._outcome(session, stuck)
+                    break
+                chosen = choose(enabled, order, path, forced)
+                if chosen in (_STOP, _CUT, "diverged"):
+                    end = chosen
+                    break
+                if session.step(chosen) is None:  # (it was at its gate: cannot happen)
+                    end = "diverged"
+                    break
+                if path and path[-1] in enabled and chosen != path[-1]:
+                    preemptions += 1
+                path.append(chosen)
+        finally:
+            self._session = None
+            session.close()
+        return _Run(path, getattr(choose, "nodes", []), end, outcome, preemptions)
+
+    def _stuck(self, session: Any, board: Any, deadline: float) -> str | None:
+        """Nobody at a gate and nothing in flight: the program's end, a deadlock, or a wait
+        with a timeout (None: wait a moment and look again). Under the session's lock."""
+        from ipc_tui.engine.verdict import judge
+
+        if session._ended.is_set() and not session._conns:
+            return "finished"
+        verdict = judge(board)
+        if verdict.certain:
+            return verdict.kind
+        if monotonic() > deadline:
+            return "no progress"
+        session._cond.wait(0.005)
+        return None
+
+    def _learn(self, session: Any, enabled: dict) -> None:
+        """What each resource a step names belongs to (two ends of one pipe, a value and its
+        lock, a condition and its lock are one for the search)."""
+        for _op, res, _index in enabled.values():
+            if res is not None and res not in self._families:
+                family = res.split(".", 1)[0]
+                for remote in session._remote.values():
+                    if remote.name == res and "pipe" in remote.details:
+                        family = ("pipe", remote.details["pipe"])
+                self._families[res] = family
+
+    def _family(self, res: Any) -> Any:
+        return self._families.get(res, res)
+
+    def _outcome(self, session: Any, how: str) -> Outcome:
+        if how == "finished":
+            session.wait_exited(2.0)
+        snap = session.snapshot()
+        cells = tuple((c.name, _plain(c.value, c)) for c in snap.cells)
+        failures = tuple(
+            (w.name, _last_line(w.error or w.state))
+            for w in snap.workers
+            if w.state in ("failed", "killed")
+        )
+        verdict = how if how != "finished" else "finished"
+        cycle = tuple(snap.verdict.cycle) if verdict in ("deadlock", "stuck") else ()
+        check = None
+        if self.check is not None:
+            names = {name: value for name, value in cells if name.isidentifier()}
+            try:
+                check = bool(eval(self.check, {"__builtins__": _SAFE}, names))  # noqa: S307
+            except Exception as exc:  # noqa: BLE001 (said in one line, as bad input)
+                known = ", ".join(names) or "none"
+                raise ExploreError(
+                    f"--check {self.check_text!r}: {type(exc).__name__}: {exc} (cells: {known})"
+                ) from None
+        return Outcome(cells, failures, verdict, cycle, check)
+
+    def _record(self, run: _Run) -> None:
+        """Count a run that reached the program's end (or a deadlock)."""
+        if run.outcome is None:
+            return
+        key = tuple(run.path)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        self._longest = max(self._longest, len(run.path))
+        rep = self.report
+        rep.runs += 1
+        schedule = write_schedule(run.path)
+        for f in rep.found:
+            if f.outcome == run.outcome:
+                f.runs += 1
+                if (run.preemptions, len(run.path)) < (f.preemptions, f.steps):
+                    f.schedule, f.preemptions, f.steps = schedule, run.preemptions, len(run.path)
+                break
+        else:
+            f = Found(run.outcome, 1, schedule, run.preemptions, len(run.path), rep.runs)
+            rep.found.append(f)
+            if f.outcome.failed and rep.first_failure is None:
+                rep.first_failure = f
+
+    def _tell(self) -> None:
+        self.report.seconds = monotonic() - self._t0
+        if self._progress is not None:
+            self._progress(self.report)
+
+    # -- random walks and PCT --------------------------------------------------------------------
+
+    def _sample(self) -> None:
+        rng = random.Random(self.seed)
+        while not (over := self._over()):
+            if self.strategy == "random":
+                choose = _random_walk(rng)
+            else:
+                choose = _pct(rng, self.depth, max(self._longest, 20))
+            run = self._drive(choose)
+            if run.end == "diverged":
+                self.report.diverged += 1
+            self._record(run)
+            self._tell()
+        self.report.over = over
+
+    # -- exhaustive ------------------------------------------------------------------------------
+
+    def _exhaustive(self) -> None:
+        rep = self.report
+        k = 0
+        cache: dict[tuple, _Run] = {}
+        while True:
+            rep.searching = k
+            # Each bound is searched whole (the runs of the last are taken from `cache`, not
+            # run again): what the table counts is the runs of this search.
+            rep.runs = 0
+            for f in rep.found:
+                f.runs = 0
+            self._seen.clear()
+            cut = self._search(k, cache)
+            over = self._over()
+            if over:
+                rep.over = over
+                rep.bound = k - 1 if k > 0 else None
+                if k > 0 and over == "failure":
+                    rep.bound = None
+                return
+            if not cut:  # nothing was left out: every interleaving was run
+                rep.complete, rep.bound, rep.over = True, None, "done"
+                return
+            if self.bound is not None and k >= self.bound:
+                rep.complete, rep.bound, rep.over = True, k, "done"
+                return
+            k += 1
+
+    def _search(self, k: int, cache: dict) -> bool:
+        """One depth-first search with at most `k` preemptions; True when the bound cut
+        something off (or the search was not finished)."""
+        rep = self.report
+        any_cut = False
+        stack: list[_Node] = []
+
+        def branch(prefix: list[str], sleep: dict, pre: int, parent: _Node | None, via: str | None):
+            nonlocal any_cut
+            key = (tuple(prefix), frozenset(sleep.items()))
+            run = cache.get(key)
+            if run is None or run.end == _CUT:
+                run = self._drive(_Guided(self, prefix, sleep, pre, k))
+                if run.end == "diverged":
+                    rep.diverged += 1
+                elif run.end in ("done", _STOP, _CUT):
+                    cache[key] = run
+                if run.end == _STOP:
+                    rep.stopped += 1
+                self._record(run)
+                self._tell()
+            else:
+                self._record(run)
+            if run.end == _CUT:
+                any_cut = True
+            made: list[_Node] = []
+            for d, enabled, order, sl, last, p, chosen in run.nodes:
+                if d < len(prefix):
+                    continue
+                node = _Node(run.path[:d], enabled, order, sl, last, p, parent, via)
+                node.tried.append(chosen)
+                for w in order:
+                    if w not in enabled or w == chosen:
+                        continue
+                    if w in sl:
+                        rep.pruned += 1
+                    elif node.cost(w) > k:
+                        node.cut = True
+                        any_cut = True
+                    else:
+                        node.todo.append(w)
+                made.append(node)
+                parent, via = node, chosen
+            # the last choice's subtree: nothing after it, or cut by the bound there
+            if parent is not None and via is not None:
+                parent.clean[via] = run.end != _CUT and run.end != "diverged"
+            stack.extend(made)
+
+        branch([], {}, 0, None, None)
+        while stack:
+            if self._over():
+                return True
+            node = stack[-1]
+            if node.todo:
+                u = node.todo.pop(0)
+                sleep = dict(node.sleep)
+                for c in node.tried:
+                    if node.clean.get(c):
+                        sleep[c] = node.enabled[c]
+                step = node.enabled[u]
+                sleep = {
+                    x: s
+                    for x, s in sleep.items()
+                    if x != u and _independent(x, s, u, step, self._family)
+                }
+                node.tried.append(u)
+                branch([*node.prefix, u], sleep, node.cost(u), node, u)
+            else:
+                stack.pop()
+                if node.parent is not None:
+                    node.parent.clean[node.via] = not node.cut and all(node.clean.values())
+        return any_cut
+
+
+class _Guided:
+    """The exhaustive search's choices in one run: the prefix, then the worker that went last
+    while it can (no preemption), else the first awake one, keeping the sleep set."""
+
+    def __init__(self, explorer: Explorer, prefix: list[str], sleep: dict, pre: int, k: int):
+        self.explorer = explorer
+        self.prefix = prefix
+        self.sleep = dict(sleep)
+        self.pre = pre
+        self.k = k
+        self.nodes: list[tuple] = []
+
+    def __call__(self, enabled: dict, order: list, path: list, forced: str | None) -> Any:
+        i = len(path)
+        if i < len(self.prefix):
+            chosen = self.prefix[i]
+            return chosen if chosen in enabled or chosen == forced else "diverged"
+        if forced is not None:
+            return forced
+        last = path[-1] if path else None
+        sleep = self.sleep
+        awake = [w for w in order if w in enabled and w not in sleep]
+        if not awake:
+            return _STOP
+        if last in enabled and last not in sleep:
+            chosen = last
+        else:
+            chosen = awake[0]
+            if last in enabled:  # (the last one is asleep: going on means a preemption)
+                if self.pre + 1 > self.k:
+                    return _CUT
+        self.nodes.append((i, dict(enabled), list(order), dict(sleep), last, self.pre, chosen))
+        if last in enabled and chosen != last:
+            self.pre += 1
+        step = enabled[chosen]
+        family = self.explorer._family
+        self.sleep = {
+            x: s
+            for x, s in sleep.items()
+            if x != chosen and _independent(x, s, chosen, step, family)
+        }
+        return chosen
+
+
+def _random_walk(rng: random.Random) -> Callable:
+    def choose(enabled: dict, order: list, path: list, forced: str | None) -> str:
+        return forced or rng.choice([w for w in order if w in enabled])
+
+    return choose
+
+
+def _pct(rng: random.Random, depth: int, steps: int) -> Callable:
+    """PCT: random priorities; at d-1 random steps the running worker drops to the lowest."""
+    change = {rng.randint(1, steps): j for j in range(1, depth)}  # step -> its new priority
+    priority: dict[str, float] = {}
+
+    def choose(enabled: dict, order: list, path: list, forced: str | None) -> str:
+        if forced is not None:
+            return forced
+        for w in order:
+            if w not in priority:
+                priority[w] = depth + rng.random()
+        chosen = max((w for w in order if w in enabled), key=priority.__getitem__)
+        j = change.get(len(path) + 1)
+        if j is not None:
+            priority[chosen] = depth - j - rng.random() * 0.001  # below every other
+            chosen = max((w for w in order if w in enabled), key=priority.__getitem__)
+        return chosen
+
+    return choose
+
+
+def _would_block(board: Any, w: Any) -> bool:
+    """Whether worker `w`'s next step would wait now: an acquire of a lock somebody holds or
+    of a semaphore at 0, a wait for an event not set, a join of a worker still running.
+    The search does not choose such a step (it could go later, once it would not wait: under
+    a real scheduler somebody else may take the lock first); when nobody else can go, it
+    lets it wait for real. Another step that may wait is chosen as it comes, and waits."""
+    op, res, _index = w.next
+    if res is None:
+        return False
+    if op == "join":
+        target = board.worker_named(res)
+        return target is not None and target.live
+    resource = board.by_name(res)
+    kind = getattr(resource, "kind", None)
+    if op == "acquire" and kind == "lock":
+        holder = board.tallies[res].holder
+        return holder is not None and not (
+            getattr(resource, "reentrant", False) and holder == w.name
+        )
+    if op == "acquire" and kind == "semaphore":
+        return not resource.peek()
+    if op == "wait" and kind == "event":
+        return not resource.peek()
+    return False
+
+
+def write_schedule(path: list[str]) -> str:
+    """A path of worker names as `--schedule` spells it: `MainThreadx2,w0,w1x3`."""
+    out: list[str] = []
+    i = 0
+    while i < len(path):
+        j = i
+        while j < len(path) and path[j] == path[i]:
+            j += 1
+        n = j - i
+        out.append(path[i] if n == 1 else f"{path[i]}x{n}")
+        i = j
+    return ",".join(out)
+
+
+def _plain(value: Any, cell: Any = None) -> Any:
+    if cell is not None and cell.kind == "array" and cell.typecode == "c":
+        return b"".join(value).split(b"\0", 1)[0].decode("latin-1")
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_shown(v) for v in value) + "]"
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _last_line(text: str) -> str:
+    lines = [line for line in str(text).strip().splitlines() if line.strip()]
+    return lines[-1].strip() if lines else str(text)
