@@ -18,7 +18,7 @@ from time import monotonic
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 from ipc_tui.engine.explore import Explorer, Found, Report
@@ -83,6 +83,9 @@ def report_dict(rep: Report, replay: Any = None) -> dict:
         "ended": rep.over,
         "outcomes": [found_dict(f) for f in rep.found],
         "first_failure": None if rep.first_failure is None else found_dict(rep.first_failure),
+        "lock_cycles": [
+            {"cycle": [list(edge) for edge in cycle], "ended": ended} for cycle, ended in rep.cycles
+        ],
         "replay": None
         if rep.first_failure is None or replay is None
         else replay(rep.first_failure.schedule),
@@ -186,7 +189,12 @@ def _print(info: ScenarioInfo, explorer: Explorer, rep: Report, replay: Any) -> 
     variant = f", {explorer.options['variant']}" if explorer.options["variant"] else ""
     c.print(Text(f"{info.name} ({mode}{variant}): {how}", style="bold"))
     table = Table(
-        "runs", "outcome", "preemptions", "schedule", title="Outcomes", title_justify="left"
+        "runs",
+        "outcome",
+        "preemptions",
+        Column("schedule", overflow="fold"),  # (whole: it is the thing to copy)
+        title="Outcomes",
+        title_justify="left",
     )
     for f in sorted(rep.found, key=lambda f: (f.outcome.failed, f.preemptions, f.steps)):
         style = "red" if f.outcome.failed else "green"
@@ -194,6 +202,12 @@ def _print(info: ScenarioInfo, explorer: Explorer, rep: Report, replay: Any) -> 
             str(f.runs), Text(f.outcome.words(), style=style), str(f.preemptions), f.schedule
         )
     c.print(table)
+    for cycle, ended in rep.cycles:
+        took = "; ".join(f"{w} took {first} then {second}" for w, first, second in cycle)
+        c.print(
+            Text(f"lock order: {took}: a cycle; a run aimed at it ended: {ended}", style="yellow"),
+            soft_wrap=True,
+        )
     first = rep.first_failure
     if first is not None:
         c.print(Text(f"first failure (run {first.first}): {first.outcome.words()}", style="red"))

@@ -115,6 +115,8 @@ class Report:
     searching: int | None = None  # exhaustive: the bound searched when it ended
     over: str = ""  # why it ended: "done", "budget", "seconds", "stopped", "failure"
     first_failure: Found | None = None
+    # Cycles in the order the runs took their locks, and what the run aimed at each found
+    cycles: list[tuple[tuple[tuple[str, str, str], ...], str]] = field(default_factory=list)
 
     @property
     def failures(self) -> list[Found]:
@@ -129,6 +131,12 @@ class Report:
         said = f"{len(bad)} of {len(self.found)} outcomes fail" if bad else "no failure"
         if not self.found:
             said = "no run reached the program's end"
+        if self.strategy == "exhaustive" and self.bound is not None:
+            inside = [f for f in bad if f.preemptions <= self.bound]
+            beyond = len(bad) - len(inside)
+            said = f"{len(inside)} of {len(self.found)} outcomes fail" if inside else "no failure"
+            if beyond:
+                said += f" (and {beyond} more beyond the bound)"
         n = f"{self.runs} interleaving{'s' if self.runs != 1 else ''}"
         if self.strategy != "exhaustive":
             name = "random walk" if self.strategy == "random" else self.strategy.upper()
@@ -285,9 +293,15 @@ class Explorer:
         self._stop = threading.Event()
         self._session: Any = None  # the run going on (stop() ends it)
         self._families: dict[str, Any] = {}
+        self._kinds: dict[str, str] = {}  # resource -> "lock", "semaphore", ...
+        # (worker, a lock it held, the lock it then acquired), from every run so far
+        self._edges: set[tuple[str, str, str]] = set()
+        self._hunted: set[frozenset] = set()  # the lock cycles a run has been directed at
         self._seen: set[tuple[str, ...]] = set()
         self._longest = 0
         self.mode = mode
+        # The process groups it made (its launcher's, each run's): all gone once it returns
+        self.groups: list[int] = []
 
     # -- the outside -------------------------------------------------------------------------
 
@@ -305,6 +319,7 @@ class Explorer:
         self._progress = progress
         self._t0 = monotonic()
         self._zygote = Zygote()
+        self.groups.append(self._zygote.proc.pid)
         try:
             if self.strategy == "exhaustive":
                 self._exhaustive()
@@ -352,6 +367,7 @@ class Explorer:
         deadline = monotonic() + RUN_SECONDS
         try:
             session.start()
+            self.groups.append(session._pgid)
             while True:
                 if self._stop.is_set():
                     end = "stopped"
@@ -370,16 +386,24 @@ class Explorer:
                     if not at_gate:
                         stuck = self._stuck(session, board, deadline)
                     else:
-                        self._learn(session, {w.name: w.next for w in at_gate})
+                        steps = {w.name: w.next for w in at_gate}
+                        self._learn(session, steps)
+                        held = {
+                            w: [x for x in names if self._kinds.get(x) == "lock"]
+                            for w, names in board.holds().items()
+                        }
                 if not at_gate:
                     if stuck is None:  # (a timed wait, or the program on its way out)
                         continue
                     outcome = self._outcome(session, stuck)
                     break
-                chosen = choose(enabled, order, path, forced)
+                chosen = choose(enabled, order, path, forced, held)
                 if chosen in (_STOP, _CUT, "diverged"):
                     end = chosen
                     break
+                op, res, _index = steps[chosen]
+                if op == "acquire" and self._kinds.get(res) == "lock":  # the order locks go in
+                    self._edges.update((chosen, first, res) for first in held.get(chosen, ()))
                 if session.step(chosen) is None:  # (it was at its gate: cannot happen)
                     end = "diverged"
                     break
@@ -407,14 +431,16 @@ class Explorer:
         return None
 
     def _learn(self, session: Any, enabled: dict) -> None:
-        """What each resource a step names belongs to (two ends of one pipe, a value and its
-        lock, a condition and its lock are one for the search)."""
+        """What each resource a step names is (a lock?) and belongs to (two ends of one pipe,
+        a value and its lock, a condition and its lock are one for the search)."""
         for _op, res, _index in enabled.values():
             if res is not None and res not in self._families:
                 family = res.split(".", 1)[0]
                 for remote in session._remote.values():
-                    if remote.name == res and "pipe" in remote.details:
-                        family = ("pipe", remote.details["pipe"])
+                    if remote.name == res:
+                        self._kinds[res] = remote.kind
+                        if "pipe" in remote.details:
+                            family = ("pipe", remote.details["pipe"])
                 self._families[res] = family
 
     def _family(self, res: Any) -> Any:
@@ -468,6 +494,21 @@ class Explorer:
             if f.outcome.failed and rep.first_failure is None:
                 rep.first_failure = f
 
+    def _hunt(self) -> None:
+        """Aim a run at each new cycle in the order the runs so far took their locks."""
+        for cycle in lock_cycles(self._edges):
+            key = frozenset(cycle)
+            if key in self._hunted or self._over():
+                continue
+            self._hunted.add(key)
+            run = self._drive(_Directed(cycle))
+            if run.end == "diverged":
+                self.report.diverged += 1
+            self._record(run)
+            o = run.outcome
+            self.report.cycles.append((cycle, o.words() if o is not None else "did not end"))
+            self._tell()
+
     def _tell(self) -> None:
         self.report.seconds = monotonic() - self._t0
         if self._progress is not None:
@@ -487,6 +528,7 @@ class Explorer:
                 self.report.diverged += 1
             self._record(run)
             self._tell()
+            self._hunt()
         self.report.over = over
 
     # -- exhaustive ------------------------------------------------------------------------------
@@ -540,6 +582,7 @@ class Explorer:
                     rep.stopped += 1
                 self._record(run)
                 self._tell()
+                self._hunt()
             else:
                 self._record(run)
             if run.end == _CUT:
@@ -605,7 +648,9 @@ class _Guided:
         self.k = k
         self.nodes: list[tuple] = []
 
-    def __call__(self, enabled: dict, order: list, path: list, forced: str | None) -> Any:
+    def __call__(
+        self, enabled: dict, order: list, path: list, forced: str | None, held: dict
+    ) -> Any:
         i = len(path)
         if i < len(self.prefix):
             chosen = self.prefix[i]
@@ -637,8 +682,63 @@ class _Guided:
         return chosen
 
 
+def lock_cycles(edges: set[tuple[str, str, str]]) -> list[tuple[tuple[str, str, str], ...]]:
+    """Cycles in the order locks were taken, each edge by another worker: w0 took a then b,
+    w1 took b then a. Each is a deadlock waiting for its interleaving (iGoodlock, Joshi et al.
+    2009): (worker, the lock it holds, the lock it then wants), in the cycle's order."""
+    by_first: dict[str, list[tuple[str, str, str]]] = {}
+    for edge in sorted(edges):
+        by_first.setdefault(edge[1], []).append(edge)
+    found: dict[frozenset, tuple] = {}
+
+    def walk(chain: list[tuple[str, str, str]]) -> None:
+        if len(found) >= 20 or len(chain) > 8:
+            return
+        for edge in by_first.get(chain[-1][2], ()):
+            if edge[0] in {e[0] for e in chain}:
+                continue
+            if edge[2] == chain[0][1]:
+                cycle = (*chain, edge)
+                found.setdefault(frozenset(cycle), cycle)
+            elif edge[2] not in {e[1] for e in chain}:
+                walk([*chain, edge])
+
+    for edge in sorted(edges):
+        walk([edge])
+    return list(found.values())
+
+
+class _Directed:
+    """A run aimed at one lock cycle (DeadlockFuzzer, Joshi et al. 2009): each worker of the
+    cycle goes until it holds its first lock and is about to take its second, and waits there
+    while anybody else can go; then they all take their second, which waits for ever if the
+    cycle closed. Otherwise the worker that went last goes on, else the first one that can."""
+
+    def __init__(self, cycle: tuple[tuple[str, str, str], ...]):
+        self.cycle = cycle
+
+    def __call__(
+        self, enabled: dict, order: list, path: list, forced: str | None, held: dict
+    ) -> str:
+        if forced is not None:
+            return forced
+
+        def paused(w: str) -> bool:
+            op, res, _ = enabled[w]
+            return op == "acquire" and any(
+                w == who and res == second and first in held.get(w, ())
+                for who, first, second in self.cycle
+            )
+
+        free = [w for w in order if w in enabled and not paused(w)]
+        last = path[-1] if path else None
+        if last in free:
+            return last
+        return free[0] if free else next(w for w in order if w in enabled)
+
+
 def _random_walk(rng: random.Random) -> Callable:
-    def choose(enabled: dict, order: list, path: list, forced: str | None) -> str:
+    def choose(enabled: dict, order: list, path: list, forced: str | None, held: dict) -> str:
         return forced or rng.choice([w for w in order if w in enabled])
 
     return choose
@@ -649,7 +749,7 @@ def _pct(rng: random.Random, depth: int, steps: int) -> Callable:
     change = {rng.randint(1, steps): j for j in range(1, depth)}  # step -> its new priority
     priority: dict[str, float] = {}
 
-    def choose(enabled: dict, order: list, path: list, forced: str | None) -> str:
+    def choose(enabled: dict, order: list, path: list, forced: str | None, held: dict) -> str:
         if forced is not None:
             return forced
         for w in order:
