@@ -318,7 +318,7 @@ class Explorer:
         self.mode = probe.mode
         self._progress = progress
         self._t0 = monotonic()
-        self._zygote = Zygote()
+        self._zygote = Zygote((probe.info.path,))
         self.groups.append(self._zygote.proc.pid)
         try:
             if self.strategy == "exhaustive":

@@ -102,7 +102,9 @@ def test_every_strategy_finds_the_deadlock_and_its_schedule_replays(strategy):
     cycle = deadlocks[0].outcome.cycle
     assert set(cycle) == {"w0", "w1", "a", "b"}
     assert rep.first_failure is not None
-    same_outcome(replayed(find_scenario("deadlock"), None, None, deadlocks[0].schedule), deadlocks[0])
+    same_outcome(
+        replayed(find_scenario("deadlock"), None, None, deadlocks[0].schedule), deadlocks[0]
+    )
 
 
 def test_the_fixed_deadlock_is_free_of_deadlock_in_every_interleaving():

@@ -61,3 +61,5 @@ def test_one_switch_inside_counter_plus_one_on_another_python(version):
         assert seen["counter"] == (1 if load < k <= store else 2), (version, seen, line)
         if k:  # the instructions w0 stepped are this Python's, in order
             assert seen["w0"][1:] == line[1:k] and seen["w0"][0] == "read", (version, seen)
+    explored = report["explored"]  # the explorer, on this Python too
+    assert explored == {"counters": [1, 2], "complete": True, "diverged": 0}, (version, explored)

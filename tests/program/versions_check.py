@@ -56,7 +56,25 @@ def main() -> None:
             seen.append({"k": k, "counter": counter, "w0": ops[:k], "notes": notes})
         finally:
             s.close()
-    print(json.dumps({"version": list(sys.version_info[:2]), "line": line, "seen": seen}))
+    # The explorer on this Python: both outcomes of the lost update, and the search complete
+    from ipc_tui.engine.explore import Explorer
+
+    rep = Explorer(read_info(path), seconds=120).explore()
+    explored = {
+        "counters": sorted(dict(f.outcome.cells)["counter"] for f in rep.found),
+        "complete": rep.complete,
+        "diverged": rep.diverged,
+    }
+    print(
+        json.dumps(
+            {
+                "version": list(sys.version_info[:2]),
+                "line": line,
+                "seen": seen,
+                "explored": explored,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

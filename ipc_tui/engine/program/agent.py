@@ -103,7 +103,9 @@ class Agent:
         self.conn = None
         if cfg.get("address"):
             self.conn = multiprocessing.connection.Client(
-                cfg["address"], family="AF_UNIX", authkey=bytes.fromhex(cfg["key"])
+                cfg["address"],
+                family="AF_UNIX",
+                authkey=bytes.fromhex(cfg["key"]) if cfg.get("key") else None,
             )
             self.send(("hello", self.pid, self.process))
             _thread.start_new_thread(self._listen, ())

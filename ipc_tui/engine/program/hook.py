@@ -17,6 +17,7 @@ child runs the program's top level again (`spawn.get_preparation_data`, wrapped 
 from __future__ import annotations
 
 import builtins
+import functools
 import multiprocessing
 import os
 import queue
@@ -27,7 +28,7 @@ import types
 from typing import Any
 
 from ipc_tui.engine.program import agent as agent_module
-from ipc_tui.engine.program import channels, conditions, watched
+from ipc_tui.engine.program import channels, conditions, variables, watched
 
 UNWATCHED = {
     "multiprocessing": (
@@ -53,12 +54,13 @@ def _is_program(globals_: Any, folder: str, libraries: tuple[str, ...] = ()) -> 
     file = globals_.get("__file__")
     if not isinstance(file, str):
         return globals_.get("__name__") in ("__main__", "__mp_main__")
-    path = os.path.realpath(file)
+    path = variables.realpath(file)
     if not path.startswith(folder + os.sep):
         return False
     return not any(path.startswith(library + os.sep) for library in libraries)
 
 
+@functools.cache
 def libraries_below(folder: str) -> tuple[str, ...]:
     """Where libraries live (the interpreter's prefixes, site-packages, ipc-tui itself), when
     that is inside the program's folder: a program saved at a virtual environment's top must

@@ -87,6 +87,20 @@ def run_process(wid: str, process: Any, body: Callable[[], int]) -> int:
     return code
 
 
+_compiled: dict[tuple, Any] = {}
+
+
+def compiled(path: str) -> Any:
+    """The program's code, compiled once per version of its file (the explorer's warm
+    launcher compiles it before it forks its runs: program/zygote.py)."""
+    st = os.stat(path)
+    key = (path, st.st_mtime_ns, st.st_size)
+    if key not in _compiled:
+        with open(path, encoding="utf-8") as f:
+            _compiled[key] = compile(f.read(), path, "exec", dont_inherit=True)
+    return _compiled[key]
+
+
 def main() -> None:
     cfg = agent_module.config()
     if not cfg:
@@ -104,8 +118,7 @@ def main() -> None:
     module.__file__ = path
     module.__builtins__ = __builtins__
     sys.modules["__main__"] = module  # as `python file.py` has it: spawn finds the file here
-    with open(path, encoding="utf-8") as f:
-        code_object = compile(f.read(), path, "exec", dont_inherit=True)
+    code_object = compiled(path)
     if agent.conn is None:  # no session (a test, a debugger): the program, unwatched
         exec(code_object, module.__dict__)
         return

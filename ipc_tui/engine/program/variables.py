@@ -33,6 +33,7 @@ from __future__ import annotations
 import atexit
 import collections
 import dis
+import functools
 import multiprocessing.process
 import os
 import sys
@@ -122,6 +123,28 @@ def shared_names(module_code: types.CodeType) -> tuple[frozenset[str], frozenset
                 changed.add(ins.argval)
             before = ins.opname
     return frozenset(rebound | (top & used & changed)), frozenset(rebound)
+
+
+# A file's real path, once per process (and once for the explorer's runs: its warm launcher
+# reads those of every module it has imported before it forks them)
+realpath = functools.lru_cache(maxsize=8192)(os.path.realpath)
+
+_known: dict[tuple, tuple[frozenset[str], frozenset[str]]] = {}
+
+
+def shared_names_of(path: str) -> tuple[frozenset[str], frozenset[str]]:
+    """`shared_names` of the program at `path`, read once per version of the file (the
+    explorer's warm launcher reads it before it forks its runs: program/zygote.py)."""
+    try:
+        st = os.stat(path)
+        key = (path, st.st_mtime_ns, st.st_size)
+        if key not in _known:
+            with open(path, encoding="utf-8") as f:
+                module_code = compile(f.read(), path, "exec", dont_inherit=True)
+            _known[key] = shared_names(module_code)
+        return _known[key]
+    except (OSError, SyntaxError, ValueError):
+        return frozenset(), frozenset()
 
 
 class GlobalCell:
@@ -231,12 +254,7 @@ class Tracer:
         self.folder = folder
         self.libraries = libraries
         self.made = made  # (cell) -> its id: the agent lists it with the session
-        try:
-            with open(path, encoding="utf-8") as f:
-                module_code = compile(f.read(), path, "exec", dont_inherit=True)
-            self.names, self.rebound = shared_names(module_code)
-        except (OSError, SyntaxError, ValueError):
-            self.names, self.rebound = frozenset(), frozenset()
+        self.names, self.rebound = shared_names_of(path)
         self.cells: dict[str, GlobalCell] = {}
         self.refused: set[str] = set()  # names whose value is not data (a function, a lock)
         self.tables: dict[types.CodeType, dict | None] = {}  # code -> offset -> instruction
@@ -258,7 +276,7 @@ class Tracer:
     def ours(self, filename: str) -> bool:
         if filename == self.path:
             return True
-        path = os.path.realpath(filename)
+        path = realpath(filename)
         if not path.startswith(self.folder + os.sep):
             return False
         return not any(path.startswith(lib + os.sep) for lib in self.libraries)

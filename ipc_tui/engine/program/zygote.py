@@ -78,6 +78,20 @@ def main() -> None:
     from multiprocessing import resource_tracker
 
     resource_tracker.ensure_running()
+    # The program itself, read once: its code, its shared globals, where libraries are
+    from ipc_tui.engine.program import hook, launcher, variables
+
+    for module in list(sys.modules.values()):
+        file = getattr(module, "__file__", None)
+        if isinstance(file, str):
+            variables.realpath(file)
+    for path in sys.argv[1:]:
+        try:
+            launcher.compiled(path)
+            variables.shared_names_of(path)
+            hook.libraries_below(os.path.dirname(os.path.realpath(path)))
+        except (OSError, SyntaxError, ValueError):
+            pass  # (the run says what is wrong with it)
 
     _become_subreaper()
     wake_r, wake_w = os.pipe()
@@ -186,11 +200,13 @@ class Zygote:
     """The explorer's handle on a zygote: `spawn(env)` forks a run and returns a handle that
     looks like the `subprocess.Popen` a launcher would have been (pid, poll, wait)."""
 
-    def __init__(self) -> None:
+    def __init__(self, programs: tuple[str, ...] = ()) -> None:
+        """`programs`: the paths of the programs it will run, read before any fork."""
         env = dict(os.environ)
         env.pop("PYTHONSTARTUP", None)
+        command = "from ipc_tui.engine.program.zygote import main; main()"
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", "from ipc_tui.engine.program.zygote import main; main()"],
+            [sys.executable, "-c", command, *programs],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
