@@ -15,7 +15,7 @@ import statistics
 from rich.console import Console
 from rich.table import Table
 
-from ipc_tui.bench import app, engine, lessons
+from ipc_tui.bench import app, engine, explore, lessons
 from ipc_tui.engine import start_helpers
 
 
@@ -78,6 +78,24 @@ def main() -> int:
         f"raw {g['raw access'] * 1e9:.0f} ns, running free {g['free access'] * 1e9:.0f} ns,"
         f" stepped {g['stepped access'] * 1e3:.2f} ms (median, step to screen)",
         "(free: untraced)",
+        True,
+    )
+    for mode, speed in explore.runs_per_second(quick).items():
+        aim = 200 if mode == "thread" else 50
+        row(
+            f"explore: race-condition, {plural[mode]}",
+            f"{speed['runs/s']:.0f} runs/s (one plain python run: {speed['plain'] * 1e3:.0f} ms,"
+            f" {1 / speed['plain']:.0f} a second)",
+            f"≥ {aim} runs/s",
+            speed["runs/s"] >= aim,
+        )
+    done = explore.exhaustive(quick)
+    row(
+        f"explore: exhaustive, {done['scenario']}, threads",
+        f"{done['interleavings'] / done['seconds']:.0f} interleavings/s"
+        f" ({done['interleavings']} in {done['seconds']:.1f} s, complete: {done['complete']});"
+        f" reduction skipped {done['pruned']} choices, {done['stopped']} runs ended early",
+        "(measured)",
         True,
     )
     load = app.under_load(20 if quick else 240, 3 if quick else 10)

@@ -422,6 +422,8 @@ class Explorer:
 
         if session._ended.is_set() and not session._conns:
             return "finished"
+        if board.workers and not any(w.live or w.state == "new" for w in board.workers):
+            return "finished"  # (every worker has ended: what is left is the launcher's exit)
         verdict = judge(board)
         if verdict.certain:
             return verdict.kind
@@ -447,8 +449,6 @@ class Explorer:
         return self._families.get(res, res)
 
     def _outcome(self, session: Any, how: str) -> Outcome:
-        if how == "finished":
-            session.wait_exited(2.0)
         snap = session.snapshot()
         cells = tuple((c.name, _plain(c.value, c)) for c in snap.cells)
         failures = tuple(

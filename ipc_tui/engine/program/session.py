@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
+import functools
 import json
 import multiprocessing.connection
 import os
@@ -51,6 +52,18 @@ from ipc_tui.engine.steering import Steering
 START_METHODS = ("fork", "spawn", "forkserver")
 BATCH = 2000
 _open: weakref.WeakSet[ProgramSession] = weakref.WeakSet()
+
+
+@functools.lru_cache(maxsize=64)
+def _asserts_in(path: str, mtime: int, size: int) -> tuple[str, ...]:
+    return tuple(asserts_in(Path(path).read_text(encoding="utf-8", errors="replace")))
+
+
+def _asserts_of(path: str) -> list[str]:
+    """The program's asserts, read once per version of its file (the explorer makes a
+    session per run)."""
+    st = os.stat(path)
+    return list(_asserts_in(path, st.st_mtime_ns, st.st_size))
 
 
 class Remote:
@@ -163,7 +176,7 @@ class ProgramSession(Steering):
         self.argv = tuple(argv)
         self.stdin = stdin  # what the program reads (None: nothing, as there is no keyboard)
         self.zygote = zygote  # a warm launcher that forks each run (program/zygote.py), or None
-        self._asserts = asserts_in(Path(info.path).read_text(encoding="utf-8", errors="replace"))
+        self._asserts = _asserts_of(info.path)
         self._build()
 
     def _build(self) -> None:
