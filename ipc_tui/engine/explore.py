@@ -35,6 +35,7 @@ interpreter.
 
 from __future__ import annotations
 
+import queue
 import random
 import threading
 from collections.abc import Callable
@@ -48,7 +49,12 @@ from ipc_tui.engine.loader import ScenarioInfo
 STRATEGIES = ("exhaustive", "random", "pct")
 DEFAULT_BUDGET = 1000  # runs
 DEFAULT_SECONDS = 60.0
-RUN_SECONDS = 10.0  # one run that takes longer has made no progress
+RUN_SECONDS = 10.0
+# Runs at once, for a random walk or PCT (2 cores: 34 -> 45 runs a second on race-condition
+# with threads, 2026-12-02). The exhaustive search makes one at a time: a run made beside its
+# sibling cannot skip what the sibling's subtree will have covered (sleep sets), and cost more
+# runs than it saved time (critical-section: 70 runs alone, 120 three at a time).
+PARALLEL = 3  # one run that takes longer has made no progress
 READS = ("read", "get_value", "poll")
 
 _STOP, _CUT = "sleep", "cut"  # why a run was ended before the program did
@@ -208,6 +214,8 @@ class _Node:
         "clean",
         "cut",
         "todo",
+        "open",
+        "finished",
     )
 
     def __init__(self, prefix, enabled, order, sleep, last, pre, parent, via):
@@ -223,6 +231,8 @@ class _Node:
         self.clean: dict[str, bool] = {}  # child -> its subtree was searched without a cut
         self.cut = False
         self.todo: list[str] = []
+        self.open = 0  # child nodes not finished and runs still going, below this one
+        self.finished = False
 
     def cost(self, worker: str) -> int:
         """Preemptions after choosing `worker` here."""
@@ -239,6 +249,43 @@ class _Run:
     end: str  # "done", _STOP (sleep-blocked), _CUT (the bound), "diverged"
     outcome: Outcome | None
     preemptions: int
+
+
+class _Runners:
+    """Threads that drive runs side by side: a run mostly waits (for a step's round trip,
+    for its processes to start), so on 2 cores two or three at once get through more runs
+    a second. Each run is a session of its own: what one does cannot touch another."""
+
+    def __init__(self, n: int):
+        self.jobs: queue.Queue = queue.Queue()
+        self.done: queue.Queue = queue.Queue()
+        self.threads = [
+            threading.Thread(target=self._work, name=f"ipc-tui-explore-{k}", daemon=True)
+            for k in range(n)
+        ]
+        for t in self.threads:
+            t.start()
+
+    def submit(self, job: Callable[[], Any], tag: Any) -> None:
+        self.jobs.put((job, tag))
+
+    def _work(self) -> None:
+        while True:
+            item = self.jobs.get()
+            if item is None:
+                return
+            job, tag = item
+            try:
+                result = job()
+            except BaseException as exc:  # noqa: BLE001 (handed to the explorer's thread)
+                result = exc
+            self.done.put((tag, result))
+
+    def close(self) -> None:
+        for _ in self.threads:
+            self.jobs.put(None)
+        for t in self.threads:
+            t.join(15)
 
 
 class Explorer:
@@ -260,10 +307,11 @@ class Explorer:
         depth: int = 3,
         seed: int = 0,
         stop_at_failure: bool = False,
+        parallel: int | None = None,
     ):
         if not info.program:
             raise ExploreError(f"{info.name} is written for ipc-tui: --explore runs programs")
-        if not info.watched and not variant:
+        if not info.watched and variant not in info.watched_variants:
             raise ExploreError(f"{info.name} measures, unwatched: it has no steps to explore")
         if strategy not in STRATEGIES:
             raise ExploreError(f"no strategy {strategy!r}; use {', '.join(STRATEGIES)}")
@@ -289,9 +337,11 @@ class Explorer:
         self.depth = depth
         self.seed = seed
         self.stop_at_failure = stop_at_failure
+        if parallel is None:
+            parallel = 1 if strategy == "exhaustive" else PARALLEL
+        self.parallel = max(1, parallel)
         self.report = Report(strategy)
         self._stop = threading.Event()
-        self._session: Any = None  # the run going on (stop() ends it)
         self._families: dict[str, Any] = {}
         self._kinds: dict[str, str] = {}  # resource -> "lock", "semaphore", ...
         # (worker, a lock it held, the lock it then acquired), from every run so far
@@ -320,15 +370,37 @@ class Explorer:
         self._t0 = monotonic()
         self._zygote = Zygote((probe.info.path,))
         self.groups.append(self._zygote.proc.pid)
+        self._runners = _Runners(self.parallel)
+        self._inflight = 0
         try:
             if self.strategy == "exhaustive":
                 self._exhaustive()
             else:
                 self._sample()
         finally:
+            self._stop.set()  # (an error: the runs still going end)
+            while self._inflight:
+                self._inflight -= 1
+                self._runners.done.get()
+            self._runners.close()
             self._zygote.close()
             self.report.seconds = monotonic() - self._t0
         return self.report
+
+    def _submit(self, choose: Any, tag: Any) -> None:
+        """Start a run on a runner thread; `_next()` hands back (tag, run)."""
+        self.report.started += 1
+        self._inflight += 1
+        self._runners.submit(lambda: self._drive(choose), tag)
+
+    def _next(self) -> tuple[Any, _Run]:
+        tag, run = self._runners.done.get()
+        self._inflight -= 1
+        if isinstance(run, BaseException):
+            raise run
+        if run.end == "diverged":
+            self.report.diverged += 1
+        return tag, run
 
     def _session_options(self) -> dict:
         o = self.options
@@ -359,8 +431,6 @@ class Explorer:
             self.info, self.options["start_method"], zygote=self._zygote, keep_events=0,
             **self._session_options(),
         )  # fmt: skip
-        self._session = session
-        self.report.started += 1
         path: list[str] = []
         preemptions = 0
         end, outcome = "done", None
@@ -411,7 +481,6 @@ class Explorer:
                     preemptions += 1
                 path.append(chosen)
         finally:
-            self._session = None
             session.close()
         return _Run(path, getattr(choose, "nodes", []), end, outcome, preemptions)
 
@@ -489,7 +558,7 @@ class Explorer:
                     f.schedule, f.preemptions, f.steps = schedule, run.preemptions, len(run.path)
                 break
         else:
-            f = Found(run.outcome, 1, schedule, run.preemptions, len(run.path), rep.runs)
+            f = Found(run.outcome, 1, schedule, run.preemptions, len(run.path), rep.started)
             rep.found.append(f)
             if f.outcome.failed and rep.first_failure is None:
                 rep.first_failure = f
@@ -501,6 +570,7 @@ class Explorer:
             if key in self._hunted or self._over():
                 continue
             self._hunted.add(key)
+            self.report.started += 1
             run = self._drive(_Directed(cycle))
             if run.end == "diverged":
                 self.report.diverged += 1
@@ -517,15 +587,25 @@ class Explorer:
     # -- random walks and PCT --------------------------------------------------------------------
 
     def _sample(self) -> None:
-        rng = random.Random(self.seed)
-        while not (over := self._over()):
-            if self.strategy == "random":
-                choose = _random_walk(rng)
-            else:
-                choose = _pct(rng, self.depth, max(self._longest, 20))
-            run = self._drive(choose)
-            if run.end == "diverged":
-                self.report.diverged += 1
+        """Random walks or PCT, `parallel` at once; run i's choices come from its own
+        generator (seed, i), and PCT's number of steps from the first run: the same seed
+        gives the same runs, however they overlap."""
+        steps = 0
+        index = 0
+        while True:
+            over = self._over()
+            while not over and self._inflight < (self.parallel if steps else 1):
+                rng = random.Random(f"{self.seed}/{index}")
+                index += 1
+                if self.strategy == "random":
+                    self._submit(_random_walk(rng), None)
+                else:
+                    self._submit(_pct(rng, self.depth, max(steps, 20)), None)
+                over = self._over()
+            if not self._inflight:
+                break
+            _tag, run = self._next()
+            steps = steps or int(len(run.path) * 1.2) + 1
             self._record(run)
             self._tell()
             self._hunt()
@@ -562,31 +642,32 @@ class Explorer:
             k += 1
 
     def _search(self, k: int, cache: dict) -> bool:
-        """One depth-first search with at most `k` preemptions; True when the bound cut
-        something off (or the search was not finished)."""
+        """One depth-first search with at most `k` preemptions, `parallel` runs at once;
+        True when the bound cut something off (or the search was not finished).
+
+        Each run replays a prefix and goes on by itself (`_Guided`); its decision points
+        become nodes, whose untried choices are the runs still to make. The deepest node with
+        one goes first. A node is finished when nothing below it is still running or to run;
+        then its parent learns whether its subtree was cut by the bound (a choice joins its
+        siblings' sleep sets only when it was not)."""
         rep = self.report
-        any_cut = False
+        cut = False
         stack: list[_Node] = []
 
-        def branch(prefix: list[str], sleep: dict, pre: int, parent: _Node | None, via: str | None):
-            nonlocal any_cut
-            key = (tuple(prefix), frozenset(sleep.items()))
-            run = cache.get(key)
-            if run is None or run.end == _CUT:
-                run = self._drive(_Guided(self, prefix, sleep, pre, k))
-                if run.end == "diverged":
-                    rep.diverged += 1
-                elif run.end in ("done", _STOP, _CUT):
-                    cache[key] = run
-                if run.end == _STOP:
-                    rep.stopped += 1
-                self._record(run)
-                self._tell()
-                self._hunt()
-            else:
-                self._record(run)
+        def finish(node: _Node | None) -> None:
+            while node is not None and not node.finished and not node.todo and not node.open:
+                node.finished = True
+                parent = node.parent
+                if parent is not None:
+                    parent.clean[node.via] = not node.cut and all(node.clean.values())
+                    parent.open -= 1
+                node = parent
+
+        def integrate(run: _Run, prefix: list[str], parent: _Node | None, via: str | None):
+            nonlocal cut
+            self._record(run)
             if run.end == _CUT:
-                any_cut = True
+                cut = True
             made: list[_Node] = []
             for d, enabled, order, sl, last, p, chosen in run.nodes:
                 if d < len(prefix):
@@ -600,22 +681,43 @@ class Explorer:
                         rep.pruned += 1
                     elif node.cost(w) > k:
                         node.cut = True
-                        any_cut = True
+                        cut = True
                     else:
                         node.todo.append(w)
+                if parent is not None:
+                    parent.open += 1
                 made.append(node)
                 parent, via = node, chosen
             # the last choice's subtree: nothing after it, or cut by the bound there
             if parent is not None and via is not None:
-                parent.clean[via] = run.end != _CUT and run.end != "diverged"
+                parent.clean[via] = run.end not in (_CUT, "diverged", "stopped")
             stack.extend(made)
+            finish(parent)
+
+        def branch(prefix: list[str], sleep: dict, pre: int, parent: _Node | None, via: Any):
+            key = (tuple(prefix), frozenset(sleep.items()))
+            run = cache.get(key)
+            if run is not None and run.end != _CUT:  # (run at a lower bound: the same run)
+                integrate(run, prefix, parent, via)
+                return
+            if parent is not None:
+                parent.open += 1
+            self._submit(_Guided(self, prefix, sleep, pre, k), (prefix, key, parent, via))
+
+        def deepest() -> _Node | None:
+            while stack and stack[-1].finished:
+                stack.pop()
+            for node in reversed(stack):
+                if node.todo:
+                    return node
+            return None
 
         branch([], {}, 0, None, None)
-        while stack:
-            if self._over():
-                return True
-            node = stack[-1]
-            if node.todo:
+        while True:
+            while self._inflight < self.parallel and not self._over():
+                node = deepest()
+                if node is None:
+                    break
                 u = node.todo.pop(0)
                 sleep = dict(node.sleep)
                 for c in node.tried:
@@ -629,11 +731,19 @@ class Explorer:
                 }
                 node.tried.append(u)
                 branch([*node.prefix, u], sleep, node.cost(u), node, u)
-            else:
-                stack.pop()
-                if node.parent is not None:
-                    node.parent.clean[node.via] = not node.cut and all(node.clean.values())
-        return any_cut
+            if not self._inflight:
+                break
+            (prefix, key, parent, via), run = self._next()
+            if parent is not None:
+                parent.open -= 1
+            if run.end in ("done", _STOP, _CUT):
+                cache[key] = run
+            if run.end == _STOP:
+                rep.stopped += 1
+            integrate(run, prefix, parent, via)
+            self._tell()
+            self._hunt()
+        return cut or deepest() is not None or bool(self._over())
 
 
 class _Guided:
