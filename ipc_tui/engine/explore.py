@@ -50,7 +50,7 @@ STRATEGIES = ("exhaustive", "random", "pct")
 DEFAULT_BUDGET = 1000  # runs
 DEFAULT_SECONDS = 60.0
 RUN_SECONDS = 10.0
-# Runs at once, for a random walk or PCT (2 cores: 34 -> 45 runs a second on race-condition
+# Runs at once, for a random walk or PCT (2 cores: 34 -> 59 runs a second on race-condition
 # with threads, 2026-12-02). The exhaustive search makes one at a time: a run made beside its
 # sibling cannot skip what the sibling's subtree will have covered (sleep sets), and cost more
 # runs than it saved time (critical-section: 70 runs alone, 120 three at a time).

@@ -100,6 +100,11 @@ class Agent:
                 self.path, folder, hook.libraries_below(folder), self.made, self.flags
             )
             self.tracer.notice = lambda text: self.send(("notice", text, 0))
+        # The explorer's runs (cfg "batch"): a worker's step's end and the state after it are
+        # sent with what the worker says next (its next gate, mostly a moment later): one
+        # message a step, not three. A session that shows a run as it goes does not batch.
+        self.batch = bool(cfg.get("batch"))
+        self.held = threading.local()  # .items: this worker thread's messages held back
         self.conn = None
         if cfg.get("address"):
             self.conn = multiprocessing.connection.Client(
@@ -123,6 +128,18 @@ class Agent:
         conn = self.conn
         if conn is None:
             return
+        if self.batch:  # (the explorer's runs: see __init__)
+            held = getattr(self.held, "items", None)
+            if (len(message) == 2 and type(message[1]) is Done and _local.runtime is not None) or (
+                held is not None and message[0] == "state"
+            ):
+                if held is None:
+                    self.held.items = held = []
+                held.append(message)
+                return
+            if held:
+                self.held.items = None
+                message = ("batch", [*held, message])
         with self.sending:
             try:
                 conn.send(message)

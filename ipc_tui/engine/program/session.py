@@ -238,6 +238,7 @@ class ProgramSession(Steering):
             "swap": self.mode if self.swapped else "",
             "stdin": self.stdin is not None,
             "unwatched": not self.watched,
+            "batch": self.zygote is not None,  # (nobody watches an explorer's run as it goes)
         }
         self._wake_r, self._wake_w = os.pipe()  # (close wakes the collector at once)
         if self.zygote is not None:  # (its output is not read: the explorer wants none)
@@ -336,7 +337,10 @@ class ProgramSession(Steering):
 
     def _message(self, conn: Any, message: tuple) -> None:
         what = message[0]
-        if what == "hello":
+        if what == "batch":  # (a run of the explorer's: agent.py)
+            for one in message[1]:
+                self._message(conn, one)
+        elif what == "hello":
             self._conns[conn].update(pid=message[1], process=message[2])
             try:
                 conn.send(("flags", list(self._flags)))
