@@ -50,10 +50,11 @@ STRATEGIES = ("exhaustive", "random", "pct")
 DEFAULT_BUDGET = 1000  # runs
 DEFAULT_SECONDS = 60.0
 RUN_SECONDS = 10.0  # one run that takes longer has made no progress
-# Runs at once, for a random walk or PCT (2 cores: 34 -> 59 runs a second on race-condition
-# with threads, 28 -> 46 with processes, 2026-12-02). The exhaustive search makes one at a time: a run made beside its
-# sibling cannot skip what the sibling's subtree will have covered (sleep sets), and cost more
-# runs than it saved time (critical-section: 70 runs alone, 120 three at a time).
+# Runs at once, for a random walk or PCT (2 cores, race-condition, 2026-12-02: 34 -> 59 runs
+# a second with threads, 28 -> 46 with processes). The exhaustive search makes one at a time:
+# a run made beside its sibling cannot skip what the sibling's subtree will have covered (sleep
+# sets), and cost more runs than it saved time (critical-section: 70 runs alone, 120 three at
+# a time).
 PARALLEL = 4
 READS = ("read", "get_value", "poll")
 
