@@ -98,6 +98,22 @@ def main() -> int:
         "(measured)",
         True,
     )
+    if not quick:  # (a minute: every interleaving of race-condition, and frontrun's)
+        ours = explore.every_interleaving_of_the_race()
+        theirs = explore.frontrun()
+        mine = ours["interleavings"] / ours["seconds"]
+        said = (
+            "frontrun not installed (pip install frontrun)"
+            if theirs is None
+            else f"frontrun {theirs['interleavings']} in {theirs['seconds']:.1f} s"
+            f" ({theirs['interleavings'] / theirs['seconds']:.0f}/s)"
+        )
+        row(
+            "explore: every interleaving of race-condition, threads",
+            f"ipc-tui {ours['interleavings']} in {ours['seconds']:.1f} s ({mine:.0f}/s); {said}",
+            "as fast as frontrun",
+            theirs is not None and mine >= theirs["interleavings"] / theirs["seconds"],
+        )
     load = app.under_load(20 if quick else 240, 3 if quick else 10)
     keys_p95 = engine.p95(load["keys"])
     row("UI under load: key to screen", f"p95 {keys_p95 * 1e3:.0f} ms", "< 100 ms", keys_p95 < 0.1)

@@ -47,3 +47,58 @@ def exhaustive(quick: bool) -> dict[str, float]:
         "stopped": rep.stopped,
         "complete": rep.complete,
     }
+
+
+FRONTRUN = """\
+import time
+import frontrun
+
+
+class Counter:
+    def __init__(self):
+        self.value = 0
+
+    def add3(self):
+        for _ in range(3):
+            temp = self.value
+            self.value = temp + 1
+
+
+began = time.perf_counter()
+result = frontrun.explore(
+    setup=Counter, workers=Counter.add3, count=2, invariant=lambda c: c.value == 6,
+    stop_on_first=False, preemption_bound=None, reproduce_on_failure=0,
+)
+print("RESULT", result.num_explored, time.perf_counter() - began)
+"""
+
+
+def frontrun() -> dict[str, float] | None:
+    """frontrun (PyPI; ../shared/EXPLORE.md's peer: threads only, in one process, functions
+    called again per interleaving) on the same race, every interleaving: (interleavings,
+    seconds); None when it is not installed (`pip install frontrun`: the benchmark's only)."""
+    import importlib.util
+    import os
+    import tempfile
+
+    if importlib.util.find_spec("frontrun") is None:
+        return None
+    runner = os.path.join(os.path.dirname(sys.executable), "frontrun")
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "race.py")
+        with open(path, "w") as f:
+            f.write(FRONTRUN)
+        done = subprocess.run(
+            [runner, sys.executable, path], capture_output=True, text=True, timeout=300
+        )
+    for line in done.stdout.splitlines():
+        if line.startswith("RESULT"):
+            _, count, seconds = line.split()
+            return {"interleavings": int(count), "seconds": float(seconds)}
+    return None
+
+
+def every_interleaving_of_the_race() -> dict[str, float]:
+    """ipc-tui's exhaustive search of race-condition with threads, to its end."""
+    rep = Explorer(find_scenario("race-condition"), mode="thread", budget=20_000).explore()
+    return {"interleavings": rep.runs, "seconds": rep.seconds, "complete": rep.complete}
