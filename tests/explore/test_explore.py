@@ -77,7 +77,8 @@ def test_race_condition_has_every_outcome_from_two_to_six_and_each_replays():
         assert f.outcome.failed
         assert dict(f.outcome.failures)["MainThread"].startswith("AssertionError: counter is")
     assert found[2].preemptions >= 3  # (the lost update of four takes a few switches)
-    assert rep.statement().startswith(f"complete: all {rep.runs} interleavings")
+    assert rep.statement().startswith(f"complete: all {rep.interleavings} interleavings")
+    assert 0 < rep.interleavings <= 924  # (12 steps on one counter; two reads commute)
     assert rep.pruned > 0  # main's starts and joins are independent of the counter's steps
     info = find_scenario("race-condition")
     for f in rep.found:
@@ -112,6 +113,28 @@ def test_the_fixed_deadlock_is_free_of_deadlock_in_every_interleaving():
     assert rep.complete, rep.statement()
     assert [f.outcome.verdict for f in rep.found] == ["finished"]
     assert dict(rep.found[0].outcome.cells) == {"moved": 2}
+
+
+@pytest.mark.parametrize("strategy", ["exhaustive", "random", "pct"])
+def test_every_strategy_finds_the_dining_philosophers_deadlock(strategy):
+    ex, rep = explore("dining-philosophers", "thread", strategy=strategy, budget=300)
+    deadlocks = [f for f in rep.found if f.outcome.verdict == "deadlock"]
+    assert deadlocks, rep.statement()
+    assert set(deadlocks[0].outcome.cycle) >= {"p0", "p1", "p2", "p3", "p4"}
+    assert rep.cycles  # (found by the run aimed at the cycle in the order locks were taken)
+    same_outcome(
+        replayed(find_scenario("dining-philosophers"), "thread", None, deadlocks[0].schedule),
+        deadlocks[0],
+    )
+
+
+def test_the_fixed_philosophers_never_deadlock_within_the_bound():
+    ex, rep = explore("dining-philosophers", "thread", variant="fixed", preemptions=0)
+    assert rep.complete and rep.bound == 0, rep.statement()
+    assert rep.statement().startswith("all interleavings with at most 0 preemptions")
+    assert "no failure" in rep.statement()
+    assert [dict(f.outcome.cells)["meals"] for f in rep.found] == [[2, 2, 2, 2, 2]]
+    assert not rep.cycles  # every philosopher takes the lower fork first: no cycle
 
 
 def test_a_check_on_the_final_cells_fails_the_runs_where_it_is_false(tmp_path):
