@@ -181,7 +181,10 @@ class _Progress:
 def _print(info: ScenarioInfo, explorer: Explorer, rep: Report, replay: Any) -> None:
     c = Console(highlight=False)
     how = {
-        "exhaustive": "exhaustive search (sleep sets, preemptions bounded and raised in turn)",
+        "exhaustive": "exhaustive search (every run with no preemption, then every "
+        "interleaving; sleep sets)"
+        if explorer.bound is None
+        else f"exhaustive search (at most 0, 1, ... {explorer.bound} preemptions; sleep sets)",
         "random": f"random walk (seed {explorer.seed})",
         "pct": f"PCT, depth {explorer.depth} (seed {explorer.seed})",
     }[rep.strategy]
