@@ -127,17 +127,20 @@ def run_explore(
         return replay_command(info, shown_mode, variant, start_method, argv, schedule)
 
     progress = _Progress(as_json)
+    interrupted = False
     try:
         rep = explorer.explore(progress)
-    except KeyboardInterrupt:
-        explorer.stop()
-        raise
+    except KeyboardInterrupt:  # (ctrl+c: every run has ended; what was found is still said)
+        rep, interrupted = explorer.report, True
+        rep.over = "stopped"
     finally:
         progress.done()
     if as_json:
         print(json.dumps({"final": report_dict(rep, replay)}), flush=True)
     else:
         _print(info, explorer, rep, replay)
+    if interrupted:
+        return 130
     return 1 if rep.failures else 0
 
 

@@ -140,12 +140,6 @@ class Report:
         said = f"{len(bad)} of {len(self.found)} outcomes fail" if bad else "no failure"
         if not self.found:
             said = "no run reached the program's end"
-        if self.strategy == "exhaustive" and self.bound is not None:
-            inside = [f for f in bad if f.preemptions <= self.bound]
-            beyond = len(bad) - len(inside)
-            said = f"{len(inside)} of {len(self.found)} outcomes fail" if inside else "no failure"
-            if beyond:
-                said += f" (and {beyond} more beyond the bound)"
         if self.strategy != "exhaustive":
             name = "random walk" if self.strategy == "random" else self.strategy.upper()
             return (
@@ -157,15 +151,29 @@ class Report:
         if self.complete and self.bound is None:
             m = self.interleavings
             return f"complete: all {m} interleaving{'s' if m != 1 else ''}: {said}"
+        if self.bound is None:
+            return f"not complete ({runs}, {self.why()}): {said}"
+        inside = [f for f in bad if f.preemptions <= self.bound]
+        beyond = len(bad) - len(inside)
+        said = f"{len(inside)} of {len(self.found)} outcomes fail" if inside else "no failure"
+        if beyond:
+            said += f"; beyond that, {beyond} failing outcome{'s' if beyond != 1 else ''} found"
         if self.complete:
-            return f"all interleavings with at most {self.bound} preemptions ({runs}): {said}"
-        if self.bound is not None:
-            more = "more" if self.searching is None else str(self.searching)
-            return (
-                f"all interleavings with at most {self.bound} preemptions ({runs} in all; the "
-                f"{self.over} ran out among those with {more}): {said}"
-            )
-        return f"not complete ({runs} when the {self.over} ran out): {said}"
+            return f"all interleavings with at most {self.bound} preemptions: {said} ({runs})"
+        more = "every interleaving" if self.searching is None else f"{self.searching} preemptions"
+        return (
+            f"all interleavings with at most {self.bound} preemptions: {said} ({runs}; "
+            f"{self.why()}, searching {more})"
+        )
+
+    def why(self) -> str:
+        """Why the search ended before it was complete, in words."""
+        return {
+            "budget": "when the budget of runs ran out",
+            "seconds": "when the time ran out",
+            "stopped": "when it was stopped",
+            "failure": "at the first failure",
+        }.get(self.over, "unfinished")
 
 
 def parse_check(text: str | None) -> Any:
