@@ -128,16 +128,19 @@ async def test_n_follows_the_chosen_outcomes_schedule_to_that_outcome(app_on, pi
         assert not bar.take()  # used up: n has its usual meaning again
 
 
-async def test_a_step_by_hand_of_another_worker_drops_the_schedule_and_says_so(app_on):
+async def test_a_click_loads_an_outcome_and_a_step_by_hand_of_another_worker_drops_it(app_on):
     app = app_on("deadlock", "thread", summary=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await opened(pilot, app)
         screen = await explored(pilot, app)
+        rows = screen.exploration.latest.rows
+        k = next(i for i, row in enumerate(rows) if "deadlock" in row.words)
         old = app.session
-        await pilot.press("enter")  # (the first failure is highlighted: the deadlock)
+        await pilot.click(OptionList, offset=(10, k))  # (each outcome is one line at 80x24)
         await until(pilot, app, lambda: app.session is not old, 10, "the scenario restarted")
         await opened(pilot, app)
         bar = app.schedule_bar
+        assert bar.replay is not None and bar.replay.outcome == rows[k].words
         await pilot.press("0", "0")  # MainThread's own two turns, by its key: taken as such
         await settled(pilot, app)
         assert bar.replay is not None and bar.replay.asked == 2
