@@ -47,6 +47,11 @@ class SessionView(Protocol):
         """SIGKILL to a worker process (CannotKill for a thread)."""
         ...
 
+    def wait_settled(self, timeout: float = 5.0) -> bool:
+        """Until no step is in flight (a loaded schedule's next turn waits for it; 0: look
+        without waiting)."""
+        ...
+
     def snapshot(self) -> Snapshot:
         """What is true now, immutable (with the verdict and the check)."""
         ...

@@ -37,6 +37,14 @@ from ipc_tui.tui.bytecode import BytecodePane
 from ipc_tui.tui.code import CodePane
 from ipc_tui.tui.commands import IpcCommands, Palette
 from ipc_tui.tui.events import EventsPane
+from ipc_tui.tui.explore import (
+    STOP_SECONDS,
+    Exploration,
+    ExploreScreen,
+    Row,
+    explore_key,
+    explorer_for,
+)
 from ipc_tui.tui.footer import Footer
 from ipc_tui.tui.help import HelpScreen, TracebackScreen
 from ipc_tui.tui.lesson import LessonPane
@@ -44,6 +52,7 @@ from ipc_tui.tui.locks import LocksPane
 from ipc_tui.tui.memory import MemoryPane
 from ipc_tui.tui.picker import PickerScreen
 from ipc_tui.tui.queues import QueuesPane, channels_used
+from ipc_tui.tui.replay import ScheduleBar
 from ipc_tui.tui.results import ResultsPane
 from ipc_tui.tui.semaphores import SemaphoresPane
 from ipc_tui.tui.trace import TracePane
@@ -58,6 +67,10 @@ def guards_of(snap: Snapshot) -> set[str]:
     """The names the code gives its locks and semaphores (`lock@Process-1` is `lock` there)."""
     names = {x.name for x in snap.locks} | {x.name for x in snap.semaphores}
     return {name.partition("@")[0].partition("#")[0] for name in names}
+
+
+def mode_words(mode: str) -> str:
+    return {"process": "processes", "thread": "threads"}.get(mode, mode)
 
 
 SessionFactory = Callable[[ScenarioInfo, "str | None", "str | None"], SessionView]
@@ -83,6 +96,7 @@ class MainScreen(Screen):
         Binding("minus", "app.slower", "-", show=False),
         Binding("k", "app.arm_kill", "Kill", show=False),
         Binding("r", "app.restart", "Restart"),
+        Binding("e", "app.explore", "Explore"),
         Binding("m", "app.switch_mode", "Mode"),
         Binding("v", "app.next_variant", "Variant", show=False),
         Binding("t", "app.toggle_timeline", "Timeline"),
@@ -120,6 +134,7 @@ class MainScreen(Screen):
                 yield app.code_pane
                 yield app.trace_pane
         yield app.empty_box
+        yield app.schedule_bar
         yield app.verdict_bar
         yield Footer()
 
@@ -140,7 +155,7 @@ class IpcApp(App[int]):
     TITLE = "ipc-tui"
     COMMANDS = App.COMMANDS | {IpcCommands}
     # The screen's classes by its size, for app.tcss: 80x24 is -narrow and -short
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide"), (130, "-roomy")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     def __init__(
@@ -163,6 +178,8 @@ class IpcApp(App[int]):
         self._moving = True
         self.leaving = False  # q (or a signal) asked the app to end: actions do nothing now
         self.said: deque[str] = deque(maxlen=50)  # the toasts' messages, newest last
+        self.exploration: Exploration | None = None  # the last one (e shows it again)
+        self._explorations: list[Exploration] = []  # every one started: each ends with the app
         # The panes, kept at hand: the sampling timer must reach them under any screen.
         self.workers_pane = WorkersPane()
         self.memory_pane = MemoryPane()
@@ -176,6 +193,7 @@ class IpcApp(App[int]):
         self.bytecode_pane = BytecodePane()
         self.trace_pane = TracePane()
         self.verdict_bar = VerdictBar()
+        self.schedule_bar = ScheduleBar()  # a schedule the explorer found, loaded: n steps it
         self.main_box = Horizontal(id="main")
         self.empty_box = Static("Press s to pick a scenario, ? for the keys.", id="empty")
 
@@ -209,19 +227,24 @@ class IpcApp(App[int]):
 
     def open_scenario(
         self, info: ScenarioInfo, mode: str | None = None, variant: str | None = None
-    ) -> None:
-        """Close the running scenario (every worker ends) and start `info`."""
+    ) -> bool:
+        """Close the running scenario (every worker ends) and start `info`; False when it
+        cannot be opened (the toast says why)."""
         if mode is None and self.session is not None and self.session.mode in info.modes:
             mode = self.session.mode  # keep threads or processes across scenarios
         try:
             session = self.factory(info, mode, variant)
         except ScenarioError as exc:
             self.notify(str(exc), title="Cannot open the scenario", severity="error")
-            return
+            return False
         self.close_session()
         self._load(session)
+        return True
 
     def _load(self, session: SessionView) -> None:
+        replay = self.schedule_bar.replay
+        if replay is not None and replay.session is not session:
+            self.schedule_bar.drop("")  # (its run has gone)
         self.session = session
         session.start()
         snap = session.snapshot()
@@ -256,6 +279,7 @@ class IpcApp(App[int]):
         session = self.session
         if session is None:
             return
+        self.schedule_bar.follow()
         stamp = session.changes()
         if stamp == self._drawn and not (stamp is None or self._moving or self.trace_pane.behind):
             return  # nothing to draw: a paused app stays idle
@@ -320,7 +344,7 @@ class IpcApp(App[int]):
             state = f"playing, {RATES[self.rate_index]:g} steps/s"
         else:
             state = "paused"  # (the key bar says how to step and play)
-        mode = {"process": "processes", "thread": "threads"}.get(session.mode, session.mode)
+        mode = mode_words(session.mode)
         if getattr(session, "swapped", False):  # a built-in scenario run the other way
             mode = f"{mode} (swapped)"
         method = getattr(session, "method", None)  # a program's start method
@@ -339,6 +363,8 @@ class IpcApp(App[int]):
     def action_step_next(self) -> None:
         if self.session is None:
             return
+        if self.schedule_bar.take():
+            return  # (the loaded schedule's next step: the bar says whose)
         if self.session.step() is None:
             self.notify("No worker is ready to step.", timeout=2)
 
@@ -383,9 +409,12 @@ class IpcApp(App[int]):
         except CannotKill as exc:  # (what follows its first clause would take two more lines)
             self.notify(str(exc).split(" (")[0] + ".", severity="warning")
         else:
+            self.schedule_bar.drop(f"{name} was killed")
             self.notify(f"{name} killed (SIGKILL): it released nothing it held.", timeout=4)
 
     def step(self, name: str) -> None:
+        if self.schedule_bar.by_hand(name):
+            return  # the loaded schedule's own next step, by its key
         if self.session.step(name) is None:
             snap = self.session.snapshot()
             w = snap.worker(name)
@@ -422,10 +451,12 @@ class IpcApp(App[int]):
         if self.session.playing or self.session.snapshot().running_free:
             self.session.pause()
         else:
+            self.schedule_bar.drop("playing, the next ready worker steps")
             self.session.play(RATES[self.rate_index])
 
     def action_run_free(self) -> None:
         if self.session is not None:
+            self.schedule_bar.drop("running free")
             self.session.run()
 
     def _set_rate(self, change: int) -> None:
@@ -443,7 +474,48 @@ class IpcApp(App[int]):
 
     def action_restart(self) -> None:
         if self.session is not None:
+            self.schedule_bar.drop("the scenario restarted (e: the outcomes again)")
             self.open_scenario(self.session.info, self.session.mode, self.session.variant)
+
+    # -- exploring ---------------------------------------------------------------------------
+
+    def action_explore(self) -> None:
+        """The Explore pane: every outcome of the program as it is open now (a finished
+        exploration of it is shown again, not run again)."""
+        session = self.session
+        if session is None:
+            return
+        key = explore_key(session)
+        found = self.exploration
+        if found is None or found.key != key or not found.latest.finished:
+            try:
+                found = Exploration(explorer_for(session), key)
+            except ScenarioError as exc:
+                self.notify(str(exc), timeout=4)
+                return
+            self.exploration = found
+            self._explorations = [x for x in self._explorations if x.running] + [found]
+            found.start()
+        variant = f" · variant {session.variant}" if session.variant else ""
+        title = f"{session.info.name} · {mode_words(session.mode)}{variant}"
+        self.push_screen(ExploreScreen(found, title), self.load_schedule)
+
+    def load_schedule(self, row: Row | None) -> None:
+        """An outcome picked in the Explore pane: the scenario restarts, paused at its
+        first step, with that outcome's schedule loaded for n."""
+        session = self.session
+        if row is None or session is None:
+            return
+        self.schedule_bar.drop("")
+        if self.open_scenario(session.info, session.mode, session.variant):
+            self.schedule_bar.load(self.session, row)
+
+    def _stop_explorations(self) -> None:
+        """Every exploration ends (the run going on too) and its thread is waited for."""
+        for exploration in self._explorations:
+            exploration.explorer.stop()  # (all asked at once: they end together)
+        for exploration in self._explorations:
+            exploration.stop(STOP_SECONDS)
 
     def action_next_variant(self) -> None:
         if self.session is None:
@@ -482,6 +554,7 @@ class IpcApp(App[int]):
         if not session.can_step_instructions:
             self.notify("This scenario steps by operations only.", timeout=3)
             return
+        self.schedule_bar.drop("its steps are operations, and a step is now an instruction")
         session.set_grain(0 if session.grain else 1)
         if session.grain:
             self.bytecode_pane.display = True  # (what a step is now is shown there)
@@ -563,8 +636,13 @@ class IpcApp(App[int]):
         self.exit()
 
     def _force_exit(self) -> None:
+        for exploration in self._explorations:
+            exploration.explorer.stop()
         self.close_session()
         os._exit(1)
 
     def on_unmount(self) -> None:
+        for exploration in self._explorations:
+            exploration.explorer.stop()
         self.close_session()
+        self._stop_explorations()

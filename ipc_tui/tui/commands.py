@@ -16,6 +16,7 @@ ACTIONS = [
     ("Play slower", "slower"),
     ("Kill a worker's process (then its number)", "arm_kill"),
     ("Restart the scenario", "restart"),
+    ("Explore: every outcome of the program, each with its schedule", "explore"),
     ("Switch threads / processes", "switch_mode"),
     ("Next variant (e.g. the fix)", "next_variant"),
     ("Trace / timeline", "toggle_timeline"),

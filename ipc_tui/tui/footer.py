@@ -8,6 +8,8 @@ from textual.widgets._footer import FooterKey
 # Keys left out of the bar on a narrow screen (app.tcss), so that `? Help` and `q Quit` stay
 # in it: they are in the help and the command palette.
 OPTIONAL = {"app.switch_mode", "app.toggle_timeline", "app.picker"}
+# Keys in the bar only on a roomy screen (130 columns: at 120, `q Quit` would be cut off)
+ROOMY = {"app.explore"}
 
 
 class Footer(TextualFooter):
@@ -22,6 +24,8 @@ class Footer(TextualFooter):
         for widget in super().compose():
             if isinstance(widget, FooterKey) and widget.action in OPTIONAL:
                 widget.add_class("-optional")
+            if isinstance(widget, FooterKey) and widget.action in ROOMY:
+                widget.add_class("-roomy")
             yield widget
 
     async def recompose(self) -> None:

@@ -11,14 +11,15 @@ from textual.widgets import Static
 
 KEYS = [
     ("space", "play / pause: one step at a time, at the play speed"),
-    ("n", "step the next ready worker (round-robin)"),
+    ("n", "step the next ready worker (or a loaded schedule's: e)"),
     ("0-9", "step the worker in that row of Workers, or click its row (0: a program's main)"),
     ("f", "run free, at full speed"),
     ("+ / -", "play faster / slower"),
     ("k 1-9", "kill that worker's process (SIGKILL: it lets nothing go)"),
     ("r", "restart the scenario, with fresh primitives"),
+    ("e", "explore: every outcome; enter loads one, n steps it"),
     ("m", "switch threads / processes, and restart"),
-    ("v", "next variant (deadlock: the fix; gil: the switch), restart"),
+    ("v", "next variant (deadlock: fixed; gil: the switch), restart"),
     ("t", "trace / timeline"),
     ("b / i", "bytecode of each worker's line / a step: one instruction"),
     ("l", "show / hide the lesson (PgUp / PgDn scroll it)"),

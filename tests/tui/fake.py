@@ -148,6 +148,9 @@ class FakeSession:
     def snapshot(self) -> Snapshot:
         return self._snapshot
 
+    def wait_settled(self, timeout: float = 5.0) -> bool:
+        return True
+
     def drain_events(self) -> list[TraceEvent]:
         events, self._events = self._events, []
         return events
