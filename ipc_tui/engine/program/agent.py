@@ -215,7 +215,9 @@ class Agent:
         def send(report: tuple, wid: str = wid) -> None:
             self.report(wid, report)
 
-        rt = Runtime(self.path, gate, self.flags, send, wake.wait)
+        # An explorer's run (batch) sleeps no time: a sleep is a step like any other there,
+        # and how long it lasts changes no order the explorer chooses
+        rt = Runtime(self.path, gate, self.flags, send, _no_time if self.batch else wake.wait)
         rt.worker = worker
         _local.runtime = rt
         self.by_thread[threading.get_ident()] = rt
@@ -336,6 +338,12 @@ class Agent:
 
 
 _NEVER = object()
+
+
+def _no_time(seconds: float) -> None:
+    return None
+
+
 _ENDS = (Finished, Failed, Stopped)
 
 
