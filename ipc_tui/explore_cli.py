@@ -228,7 +228,8 @@ def _print(info: ScenarioInfo, explorer: Explorer, rep: Report, replay: Any) -> 
             f"{rep.stopped} runs early"
         )
     c.print(
-        f"{rep.started} run{'s' if rep.started != 1 else ''} in {rep.seconds:.1f} s ({rep.per_second():.0f} a second, "
+        f"{rep.started} run{'s' if rep.started != 1 else ''} in {rep.seconds:.1f} s"
+        f" ({rep.per_second():.0f} a second, "
         f"{rep.runs / rep.seconds if rep.seconds else 0:.0f} interleavings a second){saved}"
     )
     if rep.diverged:
