@@ -226,3 +226,46 @@ def test_bad_explore_options_get_one_line_and_exit_2(args, said):
     assert said in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1, out.stderr
     assert "Traceback" not in out.stderr
+
+
+def zygotes_of(path: str) -> list[str]:
+    """The explorer's warm launchers (and their runs, forked from them) for the program at
+    `path`: their command line names it."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    words = f.read().split(b"\0")
+            except OSError:
+                continue
+            if b"from ipc_tui.engine.program.zygote import main; main()" in words:
+                if path.encode() in words:
+                    found.append(entry)
+    return found
+
+
+def test_ctrl_c_says_what_was_found_and_leaves_nothing_running():
+    import signal
+
+    info = find_scenario("race-condition")
+    p = subprocess.Popen(
+        [sys.executable, "-m", "ipc_tui", "--scenario", "race-condition", "--explore"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, COLUMNS="200"),
+    )
+    deadline = time.monotonic() + 60
+    while not zygotes_of(info.path) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(2)  # (some runs made)
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=60)
+    assert p.returncode == 130, err
+    assert "Traceback" not in err
+    assert "counter = " in out and "when it was stopped" in out
+    deadline = time.monotonic() + 5
+    while zygotes_of(info.path) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert zygotes_of(info.path) == []
