@@ -170,11 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="exhaustive: search runs with at most K preemptions (default: raise the bound "
         "until every interleaving is run)",
     )
+    explore.add_argument("--depth", type=_count("--depth", 1), metavar="D", help="PCT's depth (3)")
     explore.add_argument(
-        "--depth", type=_count("--depth", 1), default=3, metavar="D", help="PCT's depth (3)"
-    )
-    explore.add_argument(
-        "--seed", type=_count("--seed", 0), default=0, metavar="N", help="random and PCT's seed"
+        "--seed", type=_count("--seed", 0), metavar="N", help="random and PCT's seed (0)"
     )
     parser.add_argument(
         "--lang",
@@ -228,11 +226,21 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         exploring = [
             name
-            for name in ("strategy", "budget", "seconds", "check", "preemptions")
+            for name in ("strategy", "budget", "seconds", "check", "preemptions", "depth", "seed")
             if getattr(args, name) not in (None, "exhaustive")
         ]
         if exploring and not args.explore:
             raise ScenarioError(f"--{exploring[0]} goes with --explore")
+        for option, strategies in (
+            ("preemptions", ("exhaustive",)),
+            ("depth", ("pct",)),
+            ("seed", ("random", "pct")),
+        ):
+            if getattr(args, option) is not None and args.strategy not in strategies:
+                raise ScenarioError(
+                    f"--{option} goes with --strategy {' or '.join(strategies)}"
+                    f" (this is {args.strategy})"
+                )
         if args.explore:
             if not args.scenario:
                 raise ScenarioError("--explore needs --scenario NAME|PATH (see ipc-tui --list)")
@@ -252,8 +260,8 @@ def main(argv: list[str] | None = None) -> int:
                 args.seconds,
                 args.check,
                 args.preemptions,
-                args.depth,
-                args.seed,
+                3 if args.depth is None else args.depth,
+                args.seed or 0,
             )
         if args.headless:
             if not args.scenario:

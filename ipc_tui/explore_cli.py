@@ -195,7 +195,7 @@ def _print(info: ScenarioInfo, explorer: Explorer, rep: Report, replay: Any) -> 
     variant = f", {explorer.options['variant']}" if explorer.options["variant"] else ""
     c.print(Text(f"{info.name} ({mode}{variant}): {how}", style="bold"))
     table = Table(
-        "runs",
+        "distinct runs",
         "outcome",
         "preemptions",
         Column("schedule", overflow="fold"),  # (whole: it is the thing to copy)
@@ -211,21 +211,27 @@ def _print(info: ScenarioInfo, explorer: Explorer, rep: Report, replay: Any) -> 
     for cycle, ended in rep.cycles:
         took = "; ".join(f"{w} took {first} then {second}" for w, first, second in cycle)
         c.print(
-            Text(f"lock order: {took}: a cycle; a run aimed at it ended: {ended}", style="yellow"),
-            soft_wrap=True,
+            Text(f"lock order: {took}: a cycle; a run aimed at it ended: {ended}", style="yellow")
         )
     first = rep.first_failure
     if first is not None:
         c.print(Text(f"first failure (run {first.first}): {first.outcome.words()}", style="red"))
         c.print(Text("replay it, step by step in the app or headless:"))
         c.print(Text("  " + replay(first.schedule)), soft_wrap=True)
+        if explorer.check_text and first.outcome.check is False:
+            c.print(
+                Text(
+                    f"  (--check {explorer.check_text!r} is the explorer's: the replayed run ends"
+                    " as above, and it is that end which breaks it)"
+                )
+            )
     said = rep.statement()
     c.print(Text(said, style="bold red" if rep.failures else "bold green"))
     saved = ""
     if rep.strategy == "exhaustive":
         saved = (
             f"; partial-order reduction skipped {rep.pruned} choices and ended "
-            f"{rep.stopped} runs early"
+            f"{rep.stopped} run{'s' if rep.stopped != 1 else ''} early"
         )
     c.print(
         f"{rep.started} run{'s' if rep.started != 1 else ''} in {rep.seconds:.1f} s"

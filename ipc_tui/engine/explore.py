@@ -147,7 +147,7 @@ class Report:
                 "proof: an outcome not seen may still happen; exhaustive search says what "
                 "cannot)"
             )
-        runs = f"{self.runs} run{'s' if self.runs != 1 else ''}"
+        runs = f"{self.runs} distinct run{'s' if self.runs != 1 else ''}"
         if self.complete and self.bound is None:
             m = self.interleavings
             return f"complete: all {m} interleaving{'s' if m != 1 else ''}: {said}"

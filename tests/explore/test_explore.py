@@ -218,6 +218,9 @@ def test_headless_explore_json_has_the_outcomes_and_their_schedules_in_final():
         (["--explore", "--budget", "0"], "--budget must be at least 1"),
         (["--explore", "--schedule", "w0"], "give it no --schedule"),
         (["--explore", "--strategy", "dfs"], "invalid choice"),
+        (["--explore", "--depth", "2"], "--depth goes with --strategy pct"),
+        (["--explore", "--strategy", "random", "--preemptions", "1"], "--preemptions goes with"),
+        (["--seed", "3"], "--seed goes with --explore"),
     ],
 )
 def test_bad_explore_options_get_one_line_and_exit_2(args, said):
