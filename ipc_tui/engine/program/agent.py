@@ -73,6 +73,7 @@ class Agent:
         self.path = cfg.get("path", "")
         self.process = process or multiprocessing.current_process().name
         self.sending = threading.Lock()
+        self.looking = threading.Lock()  # a reading of the state and its stamp (_send_state)
         self.flags: list[int] = [0] * FLAGS
         self.flags[SUMMARY] = 1
         self.gates: dict[str, threading.Semaphore] = {}
@@ -165,17 +166,23 @@ class Agent:
         `since`: this agent's own look every PEEK_SECONDS, begun when `reported` was that; if
         a worker reported meanwhile, its reading may be older than the worker's (read before
         a step, sent after it: seen in the truth tests, a global's cell one write behind), and
-        is not sent (the worker sends its own after the step)."""
+        is not sent (the worker sends its own after the step).
+
+        Reading and stamping are one, under `looking`: two workers of one process reading
+        the same thing (a pipe's poll() before and after the other end's recv) otherwise
+        stamp in the other order than they read, and the older reading wins (found by the
+        truth tests on pipe, thread mode: one run in about sixty)."""
         state = {}
-        for rid in list(ids):
-            res = self.resources.get(rid)
-            if res is None:
-                continue
-            try:
-                state[rid] = res.peek()
-            except Exception:  # noqa: BLE001 (a state that cannot be read is not sent)
-                continue
-        t = monotonic()
+        with self.looking:
+            for rid in list(ids):
+                res = self.resources.get(rid)
+                if res is None:
+                    continue
+                try:
+                    state[rid] = res.peek()
+                except Exception:  # noqa: BLE001 (a state that cannot be read is not sent)
+                    continue
+            t = monotonic()
         if since is not None and since != self.reported:
             return
         if state:
