@@ -258,6 +258,9 @@ def test_ctrl_c_says_what_was_found_and_leaves_nothing_running():
         stderr=subprocess.PIPE,
         text=True,
         env=dict(os.environ, COLUMNS="200"),
+        # (as a terminal's ctrl+c finds it: a background job, as CI runs, ignores SIGINT,
+        # and a child inherits that)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 60
     while not zygotes_of(info.path) and time.monotonic() < deadline:
