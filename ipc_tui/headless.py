@@ -16,8 +16,8 @@ from rich.text import Text
 
 from ipc_tui.engine import ScenarioInfo, Snapshot, TraceEvent, open_session, parse_schedule
 from ipc_tui.engine.context import start_helpers
-from ipc_tui.engine.snapshot import Verdict
-from ipc_tui.present import cell_value, plain, rich_table, trace_line, verdict_lines
+from ipc_tui.engine.snapshot import Verdict, cell_value, plain
+from ipc_tui.present import rich_table, trace_line, verdict_lines
 
 EXIT_OK, EXIT_FAILED, EXIT_STUCK = 0, 1, 3
 

@@ -16,22 +16,6 @@ from ipc_tui.engine.check import Checked
 from ipc_tui.engine.snapshot import Verdict
 
 
-def plain(value: Any) -> Any:
-    """A value as JSON has it: bytes as text, tuples as lists."""
-    if isinstance(value, bytes):
-        return value.decode("latin-1")
-    if isinstance(value, (tuple, list)):
-        return [plain(v) for v in value]
-    return value
-
-
-def cell_value(cell: Any) -> Any:
-    """A 'c' array reads as its byte string, as `.value` gives it; other cells as they are."""
-    if cell.kind == "array" and cell.typecode == "c":
-        return b"".join(cell.value).split(b"\0", 1)[0].decode("latin-1")
-    return plain(cell.value)
-
-
 def figure(value: Any) -> str:
     """A measured figure as a table shows it: about three significant digits."""
     if value is None:

@@ -45,6 +45,7 @@ from typing import Any
 
 from ipc_tui.engine.errors import ScenarioError
 from ipc_tui.engine.loader import ScenarioInfo
+from ipc_tui.engine.snapshot import cell_value
 
 STRATEGIES = ("exhaustive", "random", "pct")
 DEFAULT_BUDGET = 1000  # runs
@@ -540,7 +541,7 @@ class Explorer:
 
     def _outcome(self, session: Any, how: str) -> Outcome:
         snap = session.snapshot()
-        cells = tuple((c.name, _plain(c.value, c)) for c in snap.cells)
+        cells = tuple((c.name, cell_value(c)) for c in snap.cells)
         failures = tuple(
             (w.name, _last_line(w.error or w.state))
             for w in snap.workers
@@ -934,16 +935,6 @@ def write_schedule(path: list[str]) -> str:
         out.append(path[i] if n == 1 else f"{path[i]}x{n}")
         i = j
     return ",".join(out)
-
-
-def _plain(value: Any, cell: Any = None) -> Any:
-    if cell is not None and cell.kind == "array" and cell.typecode == "c":
-        return b"".join(value).split(b"\0", 1)[0].decode("latin-1")
-    if isinstance(value, bytes):
-        return value.decode("latin-1")
-    if isinstance(value, (tuple, list)):
-        return [_plain(v) for v in value]
-    return value
 
 
 def _shown(value: Any) -> str:

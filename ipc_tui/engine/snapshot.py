@@ -271,3 +271,19 @@ class Snapshot:
     def pipe(self, end: str) -> PipeState:
         """The pipe one of whose ends is `end`."""
         return next(x for x in self.pipes if end in x.ends)
+
+
+def plain(value: Any) -> Any:
+    """A value as JSON has it: bytes as text, tuples as lists."""
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    if isinstance(value, (tuple, list)):
+        return [plain(v) for v in value]
+    return value
+
+
+def cell_value(cell: Any) -> Any:
+    """A 'c' array reads as its byte string, as `.value` gives it; other cells as they are."""
+    if cell.kind == "array" and cell.typecode == "c":
+        return b"".join(cell.value).split(b"\0", 1)[0].decode("latin-1")
+    return plain(cell.value)

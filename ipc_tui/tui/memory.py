@@ -9,7 +9,8 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ipc_tui.engine import Snapshot, TraceEvent
-from ipc_tui.present import cell_value, writes
+from ipc_tui.engine.snapshot import cell_value
+from ipc_tui.present import writes
 from ipc_tui.tui.redraw import show_text
 
 FLASH_SECONDS = 0.8
