@@ -106,7 +106,10 @@ def run_explore(
     preemptions: int | None,
     depth: int,
     seed: int,
+    record: str | None = None,
 ) -> int:
+    """`record`: the first failure's run (or, with none, the first outcome's) is run once
+    more and written to this file as a recording (`--replay` opens it)."""
     explorer = Explorer(
         info,
         mode=mode,
@@ -135,13 +138,45 @@ def run_explore(
         rep.over = "stopped"
     finally:
         progress.done()
+    recorded = _record(info, explorer, rep, record) if record and not interrupted else None
     if as_json:
-        print(json.dumps({"final": report_dict(rep, replay)}), flush=True)
+        final = report_dict(rep, replay)
+        if record:
+            final["recorded"] = recorded
+        print(json.dumps({"final": final}), flush=True)
     else:
         _print(info, explorer, rep, replay)
+        if recorded:
+            Console(highlight=False).print(
+                Text(f"recorded {recorded['outcome']!r}: ipc-tui --replay {record}"),
+                soft_wrap=True,
+            )
     if interrupted:
         return 130
     return 1 if rep.failures else 0
+
+
+def _record(info: ScenarioInfo, explorer: Explorer, rep: Report, path: str) -> dict | None:
+    """Run the first failure's schedule (or the first outcome's) once more, recorded."""
+    from ipc_tui.headless import run_headless
+
+    chosen = rep.first_failure or (rep.found[0] if rep.found else None)
+    if chosen is None:
+        return None
+    o = explorer.options
+    run_headless(
+        info,
+        o["mode"],
+        chosen.schedule,
+        info.timeout,
+        False,
+        variant=o["variant"],
+        start_method=o["start_method"],
+        argv=o["argv"],
+        record=path,
+        quiet=True,
+    )
+    return {"path": path, "outcome": chosen.outcome.words(), "schedule": chosen.schedule}
 
 
 class _Progress:

@@ -9,14 +9,23 @@ from __future__ import annotations
 import json
 import sys
 from time import monotonic, sleep
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ipc_tui.engine import ScenarioInfo, Snapshot, TraceEvent, open_session, parse_schedule
+from ipc_tui.engine import (
+    ScenarioInfo,
+    Snapshot,
+    TraceEvent,
+    open_session,
+    parse_schedule,
+    recording,
+)
 from ipc_tui.engine.context import start_helpers
-from ipc_tui.engine.snapshot import Verdict, cell_value, plain
+from ipc_tui.engine.recording import event_dict
+from ipc_tui.engine.snapshot import Verdict, cell_value
 from ipc_tui.present import rich_table, trace_line, verdict_lines
 
 EXIT_OK, EXIT_FAILED, EXIT_STUCK = 0, 1, 3
@@ -33,7 +42,13 @@ def run_headless(
     quick: bool = False,
     start_method: str | None = None,
     argv: tuple[str, ...] = (),
+    record: str | None = None,
+    replay: recording.Replay | None = None,
+    force: bool = False,
+    quiet: bool = False,
 ) -> int:
+    """`record`: write the run down in this file; `replay`: take a recording's turns instead
+    of a schedule, and say whether the run went as recorded."""
     # Bad files fail here, before any process starts. A plain program gets its arguments, and
     # what is piped in as its stdin (`echo alice | ipc-tui hello.py --headless`).
     extra = (
@@ -45,7 +60,15 @@ def run_headless(
     turns = parse_schedule(schedule, names) if schedule else []
     shown = f"program, {session.method}" if info.program else session.mode  # (start method)
     watched = getattr(session, "watched", info.watched)  # (a measuring program's variant may)
-    printer = JsonPrinter() if as_json else RichPrinter(info, shown, lang, watched)
+    if quiet:  # (the explorer records a run it found: it says what it wants said)
+        printer: Any = QuietPrinter()
+    else:
+        printer = JsonPrinter() if as_json else RichPrinter(info, shown, lang, watched)
+    recorder = recording.Recorder() if record or replay else None
+    if recorder is not None:
+        printer = Recording(printer, recorder)
+    if replay is not None and replay.note:
+        printer.notes([replay.note], "replay")
     if session.mode == "process":
         start_helpers()
     deadline = monotonic() + timeout
@@ -53,19 +76,29 @@ def run_headless(
     try:
         session.start()
         try:
-            printer.notes(session.run_schedule(turns, timeout))
+            if replay is not None:
+                printer.notes(recording.follow(session, replay, timeout, force), "replay")
+            else:
+                printer.notes(session.run_schedule(turns, timeout))
         except TimeoutError:
             outcome = "timeout"
-        if outcome == "finished":
+        if outcome == "finished" and replay is not None and replay.saved_running:
+            outcome = "running"  # (it was saved there, the run going on: it ends there too)
+        # Recorded, the rest is stepped (the next ready worker, as n does), not run free: a
+        # free run is not traced step by step (a plain global's reads and writes are not
+        # steps then), so its order could not be replayed.
+        stepping = recorder is not None and (replay is None or replay.ran_free_after is None)
+        if outcome == "finished" and not stepping:
             session.run()
         while outcome == "finished" and not session.finished():
+            stepped = stepping and session.wait_settled(0.01) and session.step() is not None
             printer.events(session.drain_events())
             verdict = session.verdict()
             if verdict.certain:  # a cycle never untangles, even while others still run
                 outcome, waits, stuck = "stalled", who_waits(verdict), verdict
             elif monotonic() > deadline:
                 outcome = "timeout"
-            else:
+            elif not stepped:
                 sleep(0.01)
         if outcome == "timeout":
             waits = _who_waits(session.snapshot())
@@ -74,9 +107,24 @@ def run_headless(
             session.wait_checked(max(1.0, deadline - monotonic()))
         printer.events(session.drain_events())
         final = session.snapshot()
+        if recorder is not None:
+            run = recorder.recording(session, final_state(final, outcome, waits), argv, quick)
+            if record:
+                recording.save(run, record)
     finally:
         session.close()
     printer.final(final, outcome, waits)
+    if replay is not None and not quiet:
+        state = "state where it was saved" if replay.saved_running else "final state"
+        said = recording.differences(replay, run) or [
+            f"replayed as recorded: the same {len(replay.steps)} steps in the same order, "
+            f"each doing the same, and the same {state}"
+        ]
+        for line in said:
+            print(f"ipc-tui: replay: {line}", file=sys.stderr if as_json else sys.stdout)
+    if outcome == "running":
+        failed = any(w.state in ("failed", "killed") for w in final.workers)
+        return EXIT_FAILED if failed else EXIT_OK
     if outcome != "finished":
         why = {"stalled": "every live worker waits for ever", "timeout": "timed out"}[outcome]
         if stuck is not None and stuck.kind == "deadlock":
@@ -112,99 +160,41 @@ def _who_waits(snap: Snapshot) -> list[str]:
 
 
 def final_state(snap: Snapshot, outcome: str, waits: list[str]) -> dict:
-    return {
-        "scenario": snap.scenario,
-        "mode": snap.mode,
-        "variant": snap.variant,
-        "outcome": outcome,
-        "verdict": snap.verdict.kind,
-        "said": verdict_lines(snap.verdict, snap.checked),
-        "check": None
-        if snap.checked is None
-        else {"held": snap.checked.held, "says": snap.checked.says},
-        "cycle": list(snap.verdict.cycle),
-        "waits": waits,
-        "cells": {c.name: cell_value(c) for c in snap.cells},
-        "semaphores": {
-            s.name: {"value": s.value, "initial": s.initial, "holders": list(s.holders)}
-            for s in snap.semaphores
-        },
-        "locks": {lk.name: {"holder": lk.holder, "waiters": list(lk.waiters)} for lk in snap.locks},
-        "events": {e.name: e.is_set for e in snap.events},
-        "queues": {
-            q.name: {
-                "size": q.size,
-                "maxsize": q.maxsize,
-                "items": None if q.items is None else list(q.items),
-                "getters": list(q.getters),
-                "putters": list(q.putters),
-                "unfinished": q.unfinished,
-            }
-            for q in snap.queues
-        },
-        "pipes": {
-            p.name: {
-                "ends": list(p.ends),
-                "flight": [None if f is None else list(f) for f in p.flight],
-                "receivers": [list(x) for x in p.receivers],
-            }
-            for p in snap.pipes
-        },
-        "conditions": {
-            c.name: {"lock": c.lock, "waiting": c.waiting, "waiters": list(c.waiters)}
-            for c in snap.conditions
-        },
-        "barriers": {
-            b.name: {
-                "parties": b.parties,
-                "n_waiting": b.n_waiting,
-                "broken": b.broken,
-                "waiters": list(b.waiters),
-            }
-            for b in snap.barriers
-        },
-        "tables": {
-            t.name: {"columns": list(t.columns), "rows": plain(t.rows), "note": t.note}
-            for t in snap.tables
-        },
-        "workers": {
-            w.name: {
-                "state": w.state,
-                "exitcode": w.exitcode,
-                "steps": w.steps,
-                "kind": w.kind,
-                "pid": w.pid,
-                "daemon": w.daemon,
-                "alive": w.alive,
-                "blocked_on": w.blocked_on,
-                "waited": round(w.waited + w.blocked_for, 6),  # (with the wait going on)
-                "error": w.error,
-            }
-            for w in snap.workers
-        },
-    }
+    return recording.final_state(snap, outcome, waits, verdict_lines(snap.verdict, snap.checked))
 
 
-def event_dict(e: TraceEvent) -> dict:
-    return {
-        "t": round(e.t, 6),
-        "worker": e.worker,
-        "seq": e.seq,
-        "kind": e.kind,
-        "op": e.op,
-        "resource": e.resource,
-        "index": e.index,
-        "before": plain(e.before),
-        "after": plain(e.after),
-        "result": plain(e.result),
-        "line": e.line,
-    }
+class Recording:
+    """A printer that also hands every event to a recorder."""
+
+    def __init__(self, printer: Any, recorder: recording.Recorder) -> None:
+        self.printer, self.recorder = printer, recorder
+
+    def notes(self, notes: list[str], label: str = "schedule") -> None:
+        self.printer.notes(notes, label)
+
+    def events(self, events: list[TraceEvent]) -> None:
+        self.recorder.add(events)
+        self.printer.events(events)
+
+    def final(self, snap: Snapshot, outcome: str, waits: list[str]) -> None:
+        self.printer.final(snap, outcome, waits)
+
+
+class QuietPrinter:
+    def notes(self, notes: list[str], label: str = "schedule") -> None:
+        pass
+
+    def events(self, events: list[TraceEvent]) -> None:
+        pass
+
+    def final(self, snap: Snapshot, outcome: str, waits: list[str]) -> None:
+        pass
 
 
 class JsonPrinter:
-    def notes(self, notes: list[str]) -> None:
+    def notes(self, notes: list[str], label: str = "schedule") -> None:
         for note in notes:
-            print(f"ipc-tui: schedule: {note}", file=sys.stderr)
+            print(f"ipc-tui: {label}: {note}", file=sys.stderr)
 
     def events(self, events: list[TraceEvent]) -> None:
         for e in events:
@@ -222,9 +212,9 @@ class RichPrinter:
         said += "" if watched else ", unwatched"  # (it measures: plain python's run)
         self.console.print(Text(f"{info.name} ({said}): {title}", style="bold"))
 
-    def notes(self, notes: list[str]) -> None:
+    def notes(self, notes: list[str], label: str = "schedule") -> None:
         for note in notes:
-            self.console.print(Text(f"schedule: {note}", style="yellow"))
+            self.console.print(Text(f"{label}: {note}", style="yellow"))
 
     def events(self, events: list[TraceEvent]) -> None:
         for e in events:
@@ -306,4 +296,5 @@ class RichPrinter:
         if outcome == "finished" and failed:  # (exit code 1: say why on the last line too)
             c.print(Text(f"finished, {', '.join(failed)} failed", style="bold red"))
         else:
-            c.print(Text(outcome, style="green" if outcome == "finished" else "bold red"))
+            style = {"finished": "green", "running": "yellow"}.get(outcome, "bold red")
+            c.print(Text(outcome, style=style))

@@ -81,11 +81,13 @@ def children_of(pid: int) -> list[int]:
     return out
 
 
-def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, timeout: float = 60, env: dict | None = None
+) -> subprocess.CompletedProcess:
     """Run `python -m ipc_tui ARGS` as a user would, capturing its output. Every process it
     starts carries a mark in its environment: `left_behind(done)` finds any still running."""
     mark = uuid.uuid4().hex
-    env = dict(os.environ, PYTHONWARNINGS="default", IPC_TUI_TEST_MARK=mark)
+    env = dict(os.environ, **(env or {}), PYTHONWARNINGS="default", IPC_TUI_TEST_MARK=mark)
     done = subprocess.run(
         [sys.executable, "-m", "ipc_tui", *args],
         capture_output=True,

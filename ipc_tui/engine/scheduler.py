@@ -13,7 +13,7 @@ from typing import Any
 
 from ipc_tui.engine.board import Board, WorkerRecord
 from ipc_tui.engine.host import Host
-from ipc_tui.engine.runtime import FREE
+from ipc_tui.engine.runtime import FREE, GRAIN
 
 # A worker that runs this long without a step (a long loop, or one that hangs outside any step)
 # no longer holds up the steps asked of the others.
@@ -31,6 +31,9 @@ class Scheduler:
         self.last = -1  # round-robin position
         self.rate = 2.0
         self.player: threading.Thread | None = None
+        # What was done, in order, for a recording (engine/recording.py): ("step", worker,
+        # seq, grain) for each step granted, ("free",) where everything ran free from.
+        self.taken: list[tuple] = []
 
     def step(self, worker: str | None = None) -> str | None:
         """Let one worker (by name, or the next ready one in turn) take one step. Returns the
@@ -58,6 +61,7 @@ class Scheduler:
         if w is None or not w.at_gate or not w.live:
             return None
         self.last = w.index
+        self.taken.append(("step", w.name, w.steps + 1, int(self.flags[GRAIN])))
         self.host.open(w)
         return w
 
@@ -72,6 +76,8 @@ class Scheduler:
         """Run free at full speed: every gate stays open until `pause()`."""
         self.stop_player()
         with self.cond:
+            if not self.board.running_free:
+                self.taken.append(("free",))
             self.board.free(True)
             self.flags[FREE] = 1
             self.requests.clear()
