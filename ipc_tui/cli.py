@@ -137,6 +137,39 @@ def build_parser() -> argparse.ArgumentParser:
         help="the measuring scenarios (gil, ipc-compare) at a small size, in seconds",
     )
     parser.add_argument("--json", action="store_true", help="headless: print JSON lines")
+    classroom = parser.add_argument_group(
+        "recordings", "write a run down, and open it again to step through it"
+    )
+    classroom.add_argument(
+        "--record",
+        metavar="FILE",
+        help="write the run to FILE (the program, its steps in order, the outcome, the trace): "
+        "headless when it ends, the app when it quits (w saves it at any moment), --explore "
+        "its first failure",
+    )
+    classroom.add_argument(
+        "--replay",
+        metavar="FILE",
+        help="open a recording: the same program and interleaving, paused at the start "
+        "(headless: followed to the end, and compared)",
+    )
+    classroom.add_argument(
+        "--svg",
+        metavar="FILE",
+        help="draw the app without a terminal after --schedule's steps (or --replay's, --at "
+        "N: its first N) and save the screen as an SVG file",
+    )
+    classroom.add_argument(
+        "--size", metavar="WxH", default="100x30", help="--svg's screen size (100x30)"
+    )
+    classroom.add_argument(
+        "--at", type=_count("--at", 0), metavar="N", help="--svg --replay: after its first N steps"
+    )
+    classroom.add_argument(
+        "--force",
+        action="store_true",
+        help="--replay a recording whose program has changed, as far as it still matches",
+    )
     explore = parser.add_argument_group(
         "exploring", "run the program again and again under chosen schedules: every outcome"
     )
@@ -241,6 +274,64 @@ def main(argv: list[str] | None = None) -> int:
                     f"--{option} goes with --strategy {' or '.join(strategies)}"
                     f" (this is {args.strategy})"
                 )
+        replay = None
+        if args.force and not args.replay:
+            raise ScenarioError("--force goes with --replay")
+        if args.replay:
+            given = [
+                option
+                for option in ("scenario", "mode", "variant", "start_method", "schedule")
+                if getattr(args, option)
+            ]
+            if given or args.args or args.quick:
+                said = f"--{given[0].replace('_', '-')}" if given else "arguments"
+                raise ScenarioError(f"--replay runs the program as it was recorded: no {said}")
+            if args.explore:
+                raise ScenarioError("--replay and --explore do not go together")
+            from ipc_tui.engine.recording import load
+
+            replay = load(args.replay, args.force)
+            args.scenario = replay.info.path
+            args.mode, args.variant, args.start_method = (
+                replay.mode,
+                replay.variant,
+                replay.start_method,
+            )
+            args.args, args.quick = list(replay.argv), replay.quick
+        if args.at is not None and not (args.svg and args.replay):
+            raise ScenarioError("--at goes with --svg and --replay")
+        if args.size != "100x30" and not args.svg:
+            raise ScenarioError("--size goes with --svg")
+        for path in (args.record, args.svg):
+            if path:
+                from ipc_tui.engine.recording import check_writable
+
+                check_writable(path)
+        if args.svg:
+            if args.headless or args.explore:
+                raise ScenarioError("--svg draws the app itself: no --headless or --explore")
+            if not args.scenario:
+                raise ScenarioError("--svg needs --scenario NAME|PATH or --replay FILE")
+            from ipc_tui.tui.picture import parse_size
+            from ipc_tui.tui.run import run_picture
+
+            size = parse_size(args.size)
+            if replay is not None:
+                turns = replay.schedule[: args.at]
+            else:
+                turns = args.schedule or []
+            return run_picture(
+                replay.info if replay else find_scenario(args.scenario),
+                args.mode,
+                args.lang,
+                args.variant,
+                args.quick,
+                args.start_method,
+                tuple(args.args),
+                turns,
+                args.svg,
+                size,
+            )
         if args.explore:
             if not args.scenario:
                 raise ScenarioError("--explore needs --scenario NAME|PATH (see ipc-tui --list)")
@@ -262,13 +353,14 @@ def main(argv: list[str] | None = None) -> int:
                 args.preemptions,
                 3 if args.depth is None else args.depth,
                 args.seed or 0,
+                args.record,
             )
         if args.headless:
             if not args.scenario:
                 raise ScenarioError("--headless needs --scenario NAME|PATH (see ipc-tui --list)")
             from ipc_tui.headless import run_headless
 
-            info = find_scenario(args.scenario)
+            info = replay.info if replay else find_scenario(args.scenario)
             return run_headless(
                 info,
                 args.mode,
@@ -280,6 +372,9 @@ def main(argv: list[str] | None = None) -> int:
                 args.quick,
                 args.start_method,
                 tuple(args.args),
+                args.record,
+                replay,
+                args.force,
             )
         if args.schedule or args.json:
             raise ScenarioError("--schedule and --json go with --headless")
@@ -287,14 +382,20 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.variant and not args.scenario:
             raise ScenarioError("--variant goes with --scenario")
+        if replay:
+            opened = replay.info
+        else:
+            opened = find_scenario(args.scenario) if args.scenario else None
         return run_app(
-            find_scenario(args.scenario) if args.scenario else None,
+            opened,
             args.mode,
             args.lang,
             args.variant,
             args.quick,
             args.start_method,
             tuple(args.args),
+            args.record,
+            replay,
         )
     except ScenarioError as exc:
         print(f"ipc-tui: {exc}", file=sys.stderr)

@@ -45,6 +45,12 @@ class Steering:
         self._scheduler.set_rate(rate)
 
     @property
+    def taken(self) -> list[tuple]:
+        """What was done so far, in order: each step given, and where it all ran free (the
+        scheduler's log, for a recording: engine/recording.py)."""
+        return list(self._scheduler.taken)
+
+    @property
     def playing(self) -> bool:
         return self._scheduler.playing
 

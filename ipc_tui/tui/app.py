@@ -12,8 +12,10 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from textual.app import App, ComposeResult
@@ -32,6 +34,7 @@ from ipc_tui.engine import (
     open_session,
 )
 from ipc_tui.engine.frontend import SessionView
+from ipc_tui.engine.recording import Recorder, Replay
 from ipc_tui.present import verdict_lines
 from ipc_tui.tui.bytecode import BytecodePane
 from ipc_tui.tui.code import CodePane
@@ -52,6 +55,7 @@ from ipc_tui.tui.locks import LocksPane
 from ipc_tui.tui.memory import MemoryPane
 from ipc_tui.tui.picker import PickerScreen
 from ipc_tui.tui.queues import QueuesPane, channels_used
+from ipc_tui.tui.recording import default_name, row_of, save_run
 from ipc_tui.tui.replay import ScheduleBar
 from ipc_tui.tui.results import ResultsPane
 from ipc_tui.tui.semaphores import SemaphoresPane
@@ -110,6 +114,8 @@ class MainScreen(Screen):
         Binding("s", "app.picker", "Scenarios"),
         Binding("question_mark", "app.help", "Help"),
         Binding("q", "app.quit", "Quit"),
+        Binding("w", "app.save_run", "Save run", show=False),
+        Binding("p", "app.save_picture", "Picture", show=False),
         *[
             Binding(str(k), f"app.step_worker({k})", f"Step worker {k}", show=False)
             for k in range(10)  # 0: a program's main thread (else it says what the digits do)
@@ -165,8 +171,17 @@ class IpcApp(App[int]):
         scenarios: list[ScenarioInfo] | None = None,
         sample: bool = True,
         lang: str = "en",
+        record: str | None = None,
+        replay: Replay | None = None,
+        argv: tuple[str, ...] = (),
+        quick: bool = False,
     ) -> None:
         super().__init__()
+        self.record = record  # --record: the run is written there as the app quits
+        self.replay = replay  # --replay: its turns are loaded once the scenario is open
+        self.recorder = Recorder()  # every event of the session open, for w and --record
+        self.run_options = (argv, quick)  # (a recording says what the program was given)
+        self.record_error = ""
         self.lang = lang
         self.session = session
         self.factory = factory
@@ -215,6 +230,8 @@ class IpcApp(App[int]):
             self.action_picker()
         else:
             self._load(self.session)
+            if self.replay is not None:
+                self._load_replay(self.replay)
         if self.sampling:
             self.set_interval(1 / SAMPLE_HZ, self.sample)
         self.call_after_refresh(settle_memory)
@@ -246,6 +263,7 @@ class IpcApp(App[int]):
         if replay is not None and replay.session is not session:
             self.schedule_bar.drop("")  # (its run has gone)
         self.session = session
+        self.recorder = Recorder()
         session.start()
         snap = session.snapshot()
         info = session.info
@@ -290,6 +308,7 @@ class IpcApp(App[int]):
             x.deadline is not None for e in snap.events for x in e.waiters
         )
         events = session.drain_events()
+        self.recorder.add(events)
         with self.batch_update():
             self.memory_pane.writes(events)
             self.workers_pane.show(snap)
@@ -510,6 +529,44 @@ class IpcApp(App[int]):
         if self.open_scenario(session.info, session.mode, session.variant):
             self.schedule_bar.load(self.session, row)
 
+    # -- recordings and pictures ---------------------------------------------------------
+
+    def _load_replay(self, replay: Replay) -> None:
+        if replay.note:
+            self.notify(replay.note, timeout=8)
+        if replay.steps:
+            self.schedule_bar.load(self.session, row_of(replay))
+        if replay.ran_free_after is not None:
+            self.notify(
+                f"The recording ran free after step {replay.ran_free_after}: its steps from "
+                "there are not in order (f runs free as it did).",
+                timeout=8,
+            )
+
+    def action_save_run(self) -> None:
+        """w: the run so far, written down (to --record's file, or a new one here)."""
+        session = self.session
+        if session is None:
+            return
+        path = self.record or default_name(session)
+        try:
+            save_run(session, self.recorder, path, *self.run_options)
+        except ScenarioError as exc:
+            self.notify(str(exc), title="Cannot save the run", severity="error")
+            return
+        self.notify(f"Saved the run to {path} (ipc-tui --replay {path} opens it)", timeout=6)
+
+    def action_save_picture(self) -> None:
+        """p: the screen as an SVG file in the current folder (for slides and handouts)."""
+        name = self.session.info.name if self.session is not None else "picker"
+        stem = f"ipc-tui-{Path(name).stem}-{time.strftime('%H%M%S')}"
+        try:
+            path = self.save_screenshot(f"{stem}.svg", path=".")
+        except OSError as exc:
+            self.notify(f"{exc.strerror}", title="Cannot save the picture", severity="error")
+            return
+        self.notify(f"Saved the screen to {path}", timeout=6)
+
     def _stop_explorations(self) -> None:
         """Every exploration ends (the run going on too) and its thread is waited for."""
         for exploration in self._explorations:
@@ -644,5 +701,10 @@ class IpcApp(App[int]):
     def on_unmount(self) -> None:
         for exploration in self._explorations:
             exploration.explorer.stop()
+        if self.record and self.session is not None:
+            try:
+                save_run(self.session, self.recorder, self.record, *self.run_options)
+            except ScenarioError as exc:  # (said once the terminal is back: run.py)
+                self.record_error = str(exc)
         self.close_session()
         self._stop_explorations()

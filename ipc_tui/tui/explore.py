@@ -41,6 +41,7 @@ class Row:
     preemptions: int
     steps: int
     schedule: str
+    origin: str = "the explorer's outcome"  # where it comes from, for the bar
 
 
 @dataclass(frozen=True, slots=True)

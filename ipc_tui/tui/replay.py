@@ -27,9 +27,11 @@ class Replay:
     def __init__(self, session: Any, row: Row) -> None:
         self.session = session
         self.outcome = row.words
+        self.origin = row.origin
         self.failed = row.failed
         turns = parse_schedule(row.schedule, None)  # (the program names its workers later)
         self.names = [turn.worker for turn in turns for _ in range(turn.steps)]
+        self.grains = [turn.grain for turn in turns for _ in range(turn.steps)]
         self.asked = 0  # turns asked for (n pressed)
         self.given = 0  # turns handed to the session (the others wait for the step before)
         self._missing_since: float | None = None
@@ -73,6 +75,9 @@ class Replay:
                     return None
                 return f"there is no {name}: this run went another way"
             self._missing_since = None
+            grain = self.grains[self.given]
+            if grain != session.grain:  # (a recording's turn of one bytecode instruction)
+                session.set_grain(grain)
             if session.step(name) is None:
                 state = snap.worker(name).state
                 return f"{name} is {state} and cannot take step {self.given + 1}"
@@ -83,7 +88,7 @@ class Replay:
         """Where the student is, for the bar above the keys."""
         if self.used_up:
             return (
-                f"schedule: all {self.total} steps taken; the explorer's outcome was: "
+                f"schedule: all {self.total} steps taken; {self.origin} was: "
                 f"{self.outcome} (n steps as usual again)"
             )
         return (

@@ -8,9 +8,11 @@ import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from ipc_tui.engine import ScenarioInfo, list_scenarios, open_session, start_helpers
 from ipc_tui.engine.frontend import SessionView
+from ipc_tui.engine.recording import Replay
 
 APP_KEEPS = 5_000  # undrained events the app's sessions keep (20 samples a second drain them)
 APP_NICE = 10  # the app's worker processes yield the CPU to it: keys answer while they run free
@@ -44,6 +46,8 @@ def run_app(
     quick: bool = False,
     start_method: str | None = None,
     argv: tuple[str, ...] = (),
+    record: str | None = None,
+    replay: Replay | None = None,
 ) -> int:
     """Run the app on `info` (or the picker); every worker ends on every way out."""
 
@@ -71,9 +75,54 @@ def run_app(
     scenarios = list_scenarios()
     if info is not None and all(x.path != info.path for x in scenarios):
         scenarios.insert(0, info)
-    app = IpcApp(session, factory=factory, lang=lang, scenarios=scenarios)
+    app = IpcApp(
+        session,
+        factory=factory,
+        lang=lang,
+        scenarios=scenarios,
+        record=record,
+        replay=replay,
+        argv=argv,
+        quick=quick,
+    )
     try:
         app.run()
     finally:
         app.close_session()
+    if app.record_error:  # (--record could not be written as the app quit)
+        print(f"ipc-tui: {app.record_error}", file=sys.stderr)
+        return 2
     return app.return_code or 0
+
+
+def run_picture(
+    info: ScenarioInfo,
+    mode: str | None,
+    lang: str,
+    variant: str | None,
+    quick: bool,
+    start_method: str | None,
+    argv: tuple[str, ...],
+    turns: Any,
+    path: str,
+    size: tuple[int, int],
+) -> int:
+    """--svg: the app drawn without a terminal after `turns`, its screen saved to `path`."""
+    from ipc_tui.tui.app import IpcApp
+    from ipc_tui.tui.picture import save_picture
+
+    session = open_session(
+        info, mode, variant, quick, start_method if info.program else None,
+        keep_events=APP_KEEPS, summary=True, **({"argv": argv} if info.program else {}),
+    )  # fmt: skip
+    with stderr_to_log():
+        start_helpers()
+    app = IpcApp(session, lang=lang, sample=False)
+    try:
+        notes = save_picture(app, turns, path, size)
+    finally:
+        app.close_session()
+    for note in notes:
+        print(f"ipc-tui: schedule: {note}", file=sys.stderr)
+    print(f"saved the screen to {path}")
+    return 0

@@ -4,6 +4,7 @@ and random sequences (Hypothesis) on a real session."""
 from __future__ import annotations
 
 import asyncio
+import os
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -32,6 +33,17 @@ def bound_keys() -> list[str]:
 
 
 KEYS = bound_keys()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _in_a_folder_of_its_own(tmp_path_factory):
+    """w and p write files in the current folder: here, not the project's."""
+    here = os.getcwd()
+    os.chdir(tmp_path_factory.mktemp("keys"))
+    yield
+    os.chdir(here)
+
+
 CHARS = {
     "space": " ",
     "question_mark": "?",
