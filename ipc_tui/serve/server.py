@@ -121,7 +121,10 @@ class ClassroomServer(Server):
 
 
 def say(line: str) -> None:
-    print(f"ipc-tui serve: {line}", flush=True)
+    try:
+        print(f"ipc-tui serve: {line}", flush=True)
+    except OSError:  # nobody reads what the server says any more (`| head`): it serves on
+        pass
 
 
 def serve(host: str, port: int, public_url: str | None, app_options: list[str]) -> int:

@@ -56,7 +56,10 @@ class Tab(AppService):
         return process
 
     async def run(self) -> None:
-        await super().run()
+        try:
+            await super().run()
+        except OSError:  # (it copies the app's stderr to the server's stdout: none left)
+            pass
         # The app has gone (quit, or crashed): the page says "Session ended" rather than freeze.
         with suppress(Exception):
             await self.remote_close()
