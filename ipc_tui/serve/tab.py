@@ -12,9 +12,13 @@ screen was drawn was seen spinning, deaf to SIGTERM.
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import functools
 import os
 import shlex
 import signal
+import sys
+from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 from time import monotonic
@@ -27,6 +31,7 @@ TERM_WAIT = 2.0  # then SIGTERM: the app ends its workers and leaves
 KILL_WAIT = 2.0  # then SIGKILL to every process of the tab: gone at once
 SWEEP_WAIT = 1.0  # what outlives a clean exit (the resource tracker cleaning up), then SIGKILL
 PROC = Path("/proc")
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 class Tab(AppService):
@@ -51,6 +56,7 @@ class Tab(AppService):
             stderr=asyncio.subprocess.PIPE,
             env=self._build_environment(width=width, height=height),
             start_new_session=True,  # its own session: the tab's processes are findable
+            preexec_fn=_die_with_parent(),
         )
         self._stdin = process.stdin
         return process
@@ -108,6 +114,18 @@ class Tab(AppService):
     async def _quit(self, process: asyncio.subprocess.Process) -> None:
         await self.send_meta({"type": "quit"})
         await process.wait()
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """Linux: the app gets SIGTERM should the server die without ending it (SIGKILL), and ends
+    its workers as on any SIGTERM. Made before the fork: the child only makes one call."""
+    if sys.platform != "linux":
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    return functools.partial(prctl, PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 async def _exits(process: asyncio.subprocess.Process, seconds: float) -> bool:
