@@ -110,8 +110,12 @@ class ClassroomServer(Server):
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             loop.add_signal_handler(sig, stop.set)
-        shown = self.given_url or f"http://{self.host}:{self.port}"
-        say(f"serving on {shown}: each browser tab runs an app of its own (ctrl+c stops)")
+        where = f"http://{self.host}:{self.port}"
+        if self.given_url:
+            where = f"{self.host}:{self.port}, for browsers at {self.given_url}"
+        elif self.host in ("0.0.0.0", "::"):
+            where += " (every network of this machine: browsers use its name or address)"
+        say(f"serving on {where}; each browser tab runs an app of its own (ctrl+c stops)")
         try:
             await stop.wait()
         finally:
