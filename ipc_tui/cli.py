@@ -15,7 +15,7 @@ EXIT_BAD_INPUT = 2
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, no usage dump
-        print(f"ipc-tui: {message} (see ipc-tui --help)", file=sys.stderr)
+        print(f"ipc-tui: {message} (see {self.prog} --help)", file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT)
 
 
@@ -89,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="ipc-tui",
         description="Watch and step Python's real concurrency primitives.",
+        epilog="ipc-tui serve [--host H] [--port P]: the app in a web browser, a program of "
+        "its own in each tab (see ipc-tui serve --help)",
     )
     parser.add_argument("--version", action=_Version, help="print the version and exit")
     parser.add_argument("--list", action="store_true", help="list the built-in scenarios")
@@ -101,22 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "args", nargs="*", metavar="ARG", help="the program's arguments (its sys.argv[1:])"
     )
-    parser.add_argument("--scenario", metavar="NAME|PATH", help="a built-in scenario or a file")
-    parser.add_argument(
-        "--start-method",
-        choices=("fork", "spawn", "forkserver"),
-        help="a program's processes start this way, whatever it asks for (default: as plain "
-        "python would start them)",
-    )
-    parser.add_argument(
-        "--mode",
-        choices=("thread", "process", "mixed"),
-        help="workers as threads, as processes, or each as its class says (default: the "
-        "scenario's)",
-    )
-    parser.add_argument(
-        "--variant", metavar="NAME", help="one of the scenario's variants, e.g. deadlock's 'fixed'"
-    )
+    _scenario_options(parser)
     parser.add_argument(
         "--headless", action="store_true", help="run without the app and print what happened"
     )
@@ -130,11 +117,6 @@ def build_parser() -> argparse.ArgumentParser:
         type=_seconds,
         metavar="SECS",
         help="give up on a headless run after this long (default: the scenario's, or 10)",
-    )
-    parser.add_argument(
-        "--quick",
-        action="store_true",
-        help="the measuring scenarios (gil, ipc-compare) at a small size, in seconds",
     )
     parser.add_argument("--json", action="store_true", help="headless: print JSON lines")
     classroom = parser.add_argument_group(
@@ -207,12 +189,87 @@ def build_parser() -> argparse.ArgumentParser:
     explore.add_argument(
         "--seed", type=_count("--seed", 0), metavar="N", help="random and PCT's seed (0)"
     )
+    return parser
+
+
+def _scenario_options(parser: argparse.ArgumentParser) -> None:
+    """What the app opens, and how: the app's options, and each browser tab's of `serve`."""
+    parser.add_argument("--scenario", metavar="NAME|PATH", help="a built-in scenario or a file")
+    parser.add_argument(
+        "--start-method",
+        choices=("fork", "spawn", "forkserver"),
+        help="a program's processes start this way, whatever it asks for (default: as plain "
+        "python would start them)",
+    )
+    parser.add_argument(
+        "--mode",
+        choices=("thread", "process", "mixed"),
+        help="workers as threads, as processes, or each as its class says (default: the "
+        "scenario's)",
+    )
+    parser.add_argument(
+        "--variant", metavar="NAME", help="one of the scenario's variants, e.g. deadlock's 'fixed'"
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="the measuring scenarios (gil, ipc-compare) at a small size, in seconds",
+    )
     parser.add_argument(
         "--lang",
         choices=("en", "zh"),
         default=default_lang(),
         help="the lessons' language: English or Simplified Chinese (default: from the locale)",
     )
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--port wants a port number, got {text!r}") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"--port must be from 1 to 65535, got {text!r}")
+    return value
+
+
+def _url(text: str) -> str:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018  (raises on a bad port)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(
+            f"--public-url wants an address such as http://projector.local:8000, got {text!r}"
+        )
+    return text.rstrip("/")
+
+
+def build_serve_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="ipc-tui serve",
+        description="The app in a web browser: each tab runs an app and a program of its own.",
+    )
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0: every "
+        "network it is on)",
+    )
+    parser.add_argument(
+        "--port", type=_port, default=8000, help="the port to listen on (default: 8000)"
+    )
+    parser.add_argument(
+        "--public-url",
+        type=_url,
+        metavar="URL",
+        help="the address browsers reach the server by, e.g. http://projector.local:8000 "
+        "(default: the one each browser asked for)",
+    )
+    _scenario_options(parser)
     return parser
 
 
@@ -239,6 +296,9 @@ def unsupported_platform() -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["serve"]:  # before the parser, which takes a first word for a FILE
+        return serve_main(argv[1:])
     args = build_parser().parse_args(argv)
     why = None if args.list else unsupported_platform()
     if why:
@@ -406,3 +466,34 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
+
+
+def serve_main(argv: list[str]) -> int:
+    """`ipc-tui serve`: checks what each tab will open, then serves (ipc_tui/serve)."""
+    args = build_serve_parser().parse_args(argv)
+    why = unsupported_platform()
+    if why:
+        print(f"ipc-tui: {why}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    from ipc_tui.engine import ScenarioError, find_scenario, open_session
+
+    tab = ["--lang", args.lang, *(["--quick"] if args.quick else [])]
+    for option in ("scenario", "mode", "variant", "start_method"):
+        if getattr(args, option):
+            tab += [f"--{option.replace('_', '-')}", getattr(args, option)]
+    try:
+        if args.variant and not args.scenario:
+            raise ScenarioError("--variant goes with --scenario")
+        if args.scenario:  # the app's own checks, once here rather than in every tab
+            info = find_scenario(args.scenario)
+            start_method = args.start_method if info.program else None
+            open_session(info, args.mode, args.variant, args.quick, start_method).close()
+        from ipc_tui.serve import ServeError, serve
+
+        try:
+            return serve(args.host, args.port, args.public_url, tab)
+        except ServeError as exc:
+            raise ScenarioError(str(exc)) from None
+    except ScenarioError as exc:
+        print(f"ipc-tui: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
