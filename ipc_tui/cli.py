@@ -56,6 +56,19 @@ def _positive(option: str):
     return parse
 
 
+def _trace_file(text: str) -> str:
+    """--trace FILE: a file that can be written, checked before the run (the file is written
+    at its end)."""
+    folder = os.path.dirname(os.path.abspath(text))
+    if os.path.isdir(text):
+        raise argparse.ArgumentTypeError(f"--trace wants a file, {text!r} is a folder")
+    if not os.path.isdir(folder):
+        raise argparse.ArgumentTypeError(f"--trace: no folder {folder!r} to write {text!r} in")
+    if not os.access(folder, os.W_OK) or (os.path.exists(text) and not os.access(text, os.W_OK)):
+        raise argparse.ArgumentTypeError(f"--trace: {text!r} cannot be written (permission)")
+    return text
+
+
 class _Version(argparse.Action):
     """`--version`, read only when asked: importlib.metadata alone takes ~40 ms to import."""
 
@@ -137,6 +150,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="the measuring scenarios (gil, ipc-compare) at a small size, in seconds",
     )
     parser.add_argument("--json", action="store_true", help="headless: print JSON lines")
+    parser.add_argument(
+        "--trace",
+        type=_trace_file,
+        metavar="FILE.json",
+        help="write the run as a Chrome trace-event file for ui.perfetto.dev (headless: when "
+        "it ends; the app: its newest events, when it quits)",
+    )
     explore = parser.add_argument_group(
         "exploring", "run the program again and again under chosen schedules: every outcome"
     )
@@ -246,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
                 raise ScenarioError("--explore needs --scenario NAME|PATH (see ipc-tui --list)")
             if args.schedule:
                 raise ScenarioError("--explore finds schedules: give it no --schedule")
+            if args.trace:
+                raise ScenarioError("--trace writes one run: it goes with --headless or the app")
             from ipc_tui.explore_cli import run_explore
 
             return run_explore(
@@ -280,6 +302,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.quick,
                 args.start_method,
                 tuple(args.args),
+                args.trace,
             )
         if args.schedule or args.json:
             raise ScenarioError("--schedule and --json go with --headless")
@@ -295,6 +318,7 @@ def main(argv: list[str] | None = None) -> int:
             args.quick,
             args.start_method,
             tuple(args.args),
+            args.trace,
         )
     except ScenarioError as exc:
         print(f"ipc-tui: {exc}", file=sys.stderr)

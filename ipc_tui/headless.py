@@ -17,9 +17,10 @@ from rich.text import Text
 from ipc_tui.engine import ScenarioInfo, Snapshot, TraceEvent, open_session, parse_schedule
 from ipc_tui.engine.context import start_helpers
 from ipc_tui.engine.snapshot import Verdict, cell_value, plain
+from ipc_tui.engine.trace_file import TraceRecorder
 from ipc_tui.present import rich_table, trace_line, verdict_lines
 
-EXIT_OK, EXIT_FAILED, EXIT_STUCK = 0, 1, 3
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_STUCK = 0, 1, 2, 3
 
 
 def run_headless(
@@ -33,6 +34,7 @@ def run_headless(
     quick: bool = False,
     start_method: str | None = None,
     argv: tuple[str, ...] = (),
+    trace: str | None = None,
 ) -> int:
     # Bad files fail here, before any process starts. A plain program gets its arguments, and
     # what is piped in as its stdin (`echo alice | ipc-tui hello.py --headless`).
@@ -46,6 +48,8 @@ def run_headless(
     shown = f"program, {session.method}" if info.program else session.mode  # (start method)
     watched = getattr(session, "watched", info.watched)  # (a measuring program's variant may)
     printer = JsonPrinter() if as_json else RichPrinter(info, shown, lang, watched)
+    if trace is not None:
+        printer = TracedPrinter(printer)
     if session.mode == "process":
         start_helpers()
     deadline = monotonic() + timeout
@@ -77,6 +81,8 @@ def run_headless(
     finally:
         session.close()
     printer.final(final, outcome, waits)
+    if trace is not None and not printer.write(trace):
+        return EXIT_BAD_INPUT
     if outcome != "finished":
         why = {"stalled": "every live worker waits for ever", "timeout": "timed out"}[outcome]
         if stuck is not None and stuck.kind == "deadlock":
@@ -199,6 +205,34 @@ def event_dict(e: TraceEvent) -> dict:
         "result": plain(e.result),
         "line": e.line,
     }
+
+
+class TracedPrinter:
+    """A printer that also keeps what it prints, for `--trace FILE` (engine/trace_file.py)."""
+
+    def __init__(self, printer: JsonPrinter | RichPrinter):
+        self.printer = printer
+        self.recorder = TraceRecorder()
+
+    def notes(self, notes: list[str]) -> None:
+        self.printer.notes(notes)
+
+    def events(self, events: list[TraceEvent]) -> None:
+        self.recorder.add(events)
+        self.printer.events(events)
+
+    def final(self, snap: Snapshot, outcome: str, waits: list[str]) -> None:
+        self.recorder.saw(snap)
+        self.printer.final(snap, outcome, waits)
+
+    def write(self, path: str) -> bool:
+        """Write the trace file; False (and one line on stderr) when it cannot be written."""
+        try:
+            self.recorder.write(path)
+        except OSError as exc:
+            print(f"ipc-tui: cannot write the trace: {exc}", file=sys.stderr)
+            return False
+        return True
 
 
 class JsonPrinter:
