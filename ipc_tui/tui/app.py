@@ -32,6 +32,7 @@ from ipc_tui.engine import (
     open_session,
 )
 from ipc_tui.engine.frontend import SessionView
+from ipc_tui.engine.trace_file import TraceRecorder
 from ipc_tui.present import verdict_lines
 from ipc_tui.tui.bytecode import BytecodePane
 from ipc_tui.tui.code import CodePane
@@ -165,9 +166,11 @@ class IpcApp(App[int]):
         scenarios: list[ScenarioInfo] | None = None,
         sample: bool = True,
         lang: str = "en",
+        recorder: TraceRecorder | None = None,
     ) -> None:
         super().__init__()
         self.lang = lang
+        self.recorder = recorder  # --trace: what the app saw of the run open now
         self.session = session
         self.factory = factory
         self.scenarios = scenarios if scenarios is not None else list_scenarios()
@@ -248,6 +251,8 @@ class IpcApp(App[int]):
         self.session = session
         session.start()
         snap = session.snapshot()
+        if self.recorder is not None:
+            self.recorder.clear()  # (the file holds the newest run)
         info = session.info
         self.title = info.name  # its title is the Lesson pane's first line; room for the state
         self.code_pane.load(info.source, guards_of(snap))
@@ -271,6 +276,8 @@ class IpcApp(App[int]):
 
     def close_session(self) -> None:
         if self.session is not None:
+            if self.recorder is not None:  # (what came since the last sample)
+                self.recorder.finish(self.session.drain_events())
             self.session.close()
 
     # -- sampling --------------------------------------------------------------------------
@@ -290,6 +297,9 @@ class IpcApp(App[int]):
             x.deadline is not None for e in snap.events for x in e.waiters
         )
         events = session.drain_events()
+        if self.recorder is not None:
+            self.recorder.add(events)
+            self.recorder.saw(snap)
         with self.batch_update():
             self.memory_pane.writes(events)
             self.workers_pane.show(snap)

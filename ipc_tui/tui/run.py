@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ipc_tui.engine import ScenarioInfo, list_scenarios, open_session, start_helpers
 from ipc_tui.engine.frontend import SessionView
+from ipc_tui.engine.trace_file import TraceRecorder
 
 APP_KEEPS = 5_000  # undrained events the app's sessions keep (20 samples a second drain them)
 APP_NICE = 10  # the app's worker processes yield the CPU to it: keys answer while they run free
@@ -44,8 +45,10 @@ def run_app(
     quick: bool = False,
     start_method: str | None = None,
     argv: tuple[str, ...] = (),
+    trace: str | None = None,
 ) -> int:
-    """Run the app on `info` (or the picker); every worker ends on every way out."""
+    """Run the app on `info` (or the picker); every worker ends on every way out. `trace`:
+    the run open when it quits is written there (engine/trace_file.py)."""
 
     def factory(info: ScenarioInfo, mode: str | None, variant: str | None) -> SessionView:
         # The app draws the newest events only: a flood keeps the last few thousand, not all;
@@ -71,9 +74,16 @@ def run_app(
     scenarios = list_scenarios()
     if info is not None and all(x.path != info.path for x in scenarios):
         scenarios.insert(0, info)
-    app = IpcApp(session, factory=factory, lang=lang, scenarios=scenarios)
+    recorder = TraceRecorder() if trace else None
+    app = IpcApp(session, factory=factory, lang=lang, scenarios=scenarios, recorder=recorder)
     try:
         app.run()
     finally:
         app.close_session()
+    if recorder is not None:
+        try:
+            recorder.write(trace)
+        except OSError as exc:
+            print(f"ipc-tui: cannot write the trace: {exc}", file=sys.stderr)
+            return 2
     return app.return_code or 0
