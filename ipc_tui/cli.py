@@ -56,6 +56,24 @@ def _positive(option: str):
     return parse
 
 
+def _writable(option: str):
+    """A file that can be written (--record, --trace, --svg), checked before the run: it is
+    written at the end."""
+
+    def parse(text: str) -> str:
+        folder = os.path.dirname(os.path.abspath(text))
+        if os.path.isdir(text):
+            raise argparse.ArgumentTypeError(f"{option} wants a file, {text!r} is a folder")
+        if not os.path.isdir(folder):
+            raise argparse.ArgumentTypeError(f"{option}: no folder {folder!r} to write {text!r} in")
+        writable = not os.path.exists(text) or os.access(text, os.W_OK)
+        if not os.access(folder, os.W_OK) or not writable:
+            raise argparse.ArgumentTypeError(f"{option}: {text!r} cannot be written (permission)")
+        return text
+
+    return parse
+
+
 class _Version(argparse.Action):
     """`--version`, read only when asked: importlib.metadata alone takes ~40 ms to import."""
 
@@ -120,10 +138,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--json", action="store_true", help="headless: print JSON lines")
     classroom = parser.add_argument_group(
-        "recordings", "write a run down, and open it again to step through it"
+        "the classroom",
+        "write a run down and open it again, trace it for Perfetto, draw it for a handout",
     )
     classroom.add_argument(
         "--record",
+        type=_writable("--record"),
         metavar="FILE",
         help="write the run to FILE (the program, its steps in order, the outcome, the trace): "
         "headless when it ends, the app when it quits (w saves it at any moment), --explore "
@@ -137,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     classroom.add_argument(
         "--svg",
+        type=_writable("--svg"),
         metavar="FILE",
         help="draw the app without a terminal after --schedule's steps (or --replay's, --at "
         "N: its first N) and save the screen as an SVG file",
@@ -151,6 +172,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--force",
         action="store_true",
         help="--replay a recording whose program has changed, as far as it still matches",
+    )
+    classroom.add_argument(
+        "--trace",
+        type=_writable("--trace"),
+        metavar="FILE.json",
+        help="write the run as a Chrome trace-event file for ui.perfetto.dev (headless: when "
+        "it ends; the app: its newest events, when it quits)",
     )
     explore = parser.add_argument_group(
         "exploring", "run the program again and again under chosen schedules: every outcome"
@@ -269,6 +297,11 @@ def build_serve_parser() -> argparse.ArgumentParser:
         help="the address browsers reach the server by, e.g. http://projector.local:8000 "
         "(default: the one each browser asked for)",
     )
+    parser.add_argument(
+        "--replay",
+        metavar="FILE",
+        help="every tab opens this recording, paused at its first step (n takes its steps)",
+    )
     _scenario_options(parser)
     return parser
 
@@ -362,12 +395,9 @@ def main(argv: list[str] | None = None) -> int:
             raise ScenarioError("--at goes with --svg and --replay")
         if args.size != "100x30" and not args.svg:
             raise ScenarioError("--size goes with --svg")
-        for path in (args.record, args.svg):
-            if path:
-                from ipc_tui.engine.recording import check_writable
-
-                check_writable(path)
         if args.svg:
+            if args.record or args.trace:
+                raise ScenarioError("--svg draws one screen: no --record or --trace with it")
             if args.headless or args.explore:
                 raise ScenarioError("--svg draws the app itself: no --headless or --explore")
             if not args.scenario:
@@ -397,6 +427,8 @@ def main(argv: list[str] | None = None) -> int:
                 raise ScenarioError("--explore needs --scenario NAME|PATH (see ipc-tui --list)")
             if args.schedule:
                 raise ScenarioError("--explore finds schedules: give it no --schedule")
+            if args.trace:
+                raise ScenarioError("--trace writes one run: it goes with --headless or the app")
             from ipc_tui.explore_cli import run_explore
 
             return run_explore(
@@ -432,9 +464,10 @@ def main(argv: list[str] | None = None) -> int:
                 args.quick,
                 args.start_method,
                 tuple(args.args),
-                args.record,
-                replay,
-                args.force,
+                record=args.record,
+                replay=replay,
+                force=args.force,
+                trace=args.trace,
             )
         if args.schedule or args.json:
             raise ScenarioError("--schedule and --json go with --headless")
@@ -454,8 +487,9 @@ def main(argv: list[str] | None = None) -> int:
             args.quick,
             args.start_method,
             tuple(args.args),
-            args.record,
-            replay,
+            record=args.record,
+            replay=replay,
+            trace=args.trace,
         )
     except ScenarioError as exc:
         print(f"ipc-tui: {exc}", file=sys.stderr)
@@ -482,6 +516,15 @@ def serve_main(argv: list[str]) -> int:
         if getattr(args, option):
             tab += [f"--{option.replace('_', '-')}", getattr(args, option)]
     try:
+        if args.replay:
+            given = [o for o in ("scenario", "mode", "variant", "start_method") if getattr(args, o)]
+            if given or args.quick:
+                said = f"--{given[0].replace('_', '-')}" if given else "--quick"
+                raise ScenarioError(f"--replay runs the program as it was recorded: no {said}")
+            from ipc_tui.engine.recording import load
+
+            load(args.replay)  # (a bad recording: said here, once, not in every tab)
+            tab += ["--replay", os.path.abspath(args.replay)]
         if args.variant and not args.scenario:
             raise ScenarioError("--variant goes with --scenario")
         if args.scenario:  # the app's own checks, once here rather than in every tab

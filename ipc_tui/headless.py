@@ -26,9 +26,10 @@ from ipc_tui.engine import (
 from ipc_tui.engine.context import start_helpers
 from ipc_tui.engine.recording import event_dict
 from ipc_tui.engine.snapshot import Verdict, cell_value
+from ipc_tui.engine.trace_file import TraceRecorder
 from ipc_tui.present import rich_table, trace_line, verdict_lines
 
-EXIT_OK, EXIT_FAILED, EXIT_STUCK = 0, 1, 3
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_STUCK = 0, 1, 2, 3
 
 
 def run_headless(
@@ -46,6 +47,7 @@ def run_headless(
     replay: recording.Replay | None = None,
     force: bool = False,
     quiet: bool = False,
+    trace: str | None = None,
 ) -> int:
     """`record`: write the run down in this file; `replay`: take a recording's turns instead
     of a schedule, and say whether the run went as recorded."""
@@ -69,6 +71,8 @@ def run_headless(
         printer = Recording(printer, recorder)
     if replay is not None and replay.note:
         printer.notes([replay.note], "replay")
+    if trace is not None:
+        printer = TracedPrinter(printer)
     if session.mode == "process":
         start_helpers()
     deadline = monotonic() + timeout
@@ -114,6 +118,8 @@ def run_headless(
     finally:
         session.close()
     printer.final(final, outcome, waits)
+    if trace is not None and not printer.write(trace):
+        return EXIT_BAD_INPUT
     if replay is not None and not quiet:
         state = "state where it was saved" if replay.saved_running else "final state"
         said = recording.differences(replay, run) or [
@@ -189,6 +195,34 @@ class QuietPrinter:
 
     def final(self, snap: Snapshot, outcome: str, waits: list[str]) -> None:
         pass
+
+
+class TracedPrinter:
+    """A printer that also keeps what it prints, for `--trace FILE` (engine/trace_file.py)."""
+
+    def __init__(self, printer: Any):
+        self.printer = printer
+        self.recorder = TraceRecorder()
+
+    def notes(self, notes: list[str], label: str = "schedule") -> None:
+        self.printer.notes(notes, label)
+
+    def events(self, events: list[TraceEvent]) -> None:
+        self.recorder.add(events)
+        self.printer.events(events)
+
+    def final(self, snap: Snapshot, outcome: str, waits: list[str]) -> None:
+        self.recorder.saw(snap)
+        self.printer.final(snap, outcome, waits)
+
+    def write(self, path: str) -> bool:
+        """Write the trace file; False (and one line on stderr) when it cannot be written."""
+        try:
+            self.recorder.write(path)
+        except OSError as exc:
+            print(f"ipc-tui: cannot write the trace: {exc}", file=sys.stderr)
+            return False
+        return True
 
 
 class JsonPrinter:

@@ -322,7 +322,8 @@ class Board:
         # so that it comes before the steps it allowed; any other step where it ended (a put
         # that waited for room too: after its wait).
         t = t0 if op in LETS_GO and not (waited and op in ("put", "send")) else t1
-        self._record(t, w, seq, "step", op, res, index, before, after, result, line)
+        span = (t0 - self.t0, t1 - self.t0)
+        self._record(t, w, seq, "step", op, res, index, before, after, result, line, span)
 
     def _summary(self, w: WorkerRecord, report: r.Summary) -> None:
         """Steps taken running free, summed up by the worker: its place, and what it holds."""
@@ -350,7 +351,10 @@ class Board:
             self.channels.summarised(t)
         if steps:  # (none: only the end of a step that blocked or slept, already in the trace)
             op, res, index = last
-            self._record(began, w, seq, "summary", op, res, index, result=steps, line=line)
+            span = (began - self.t0, t - self.t0)
+            self._record(
+                began, w, seq, "summary", op, res, index, result=steps, line=line, span=span
+            )
 
     def _output(self, w: WorkerRecord, report: r.Output) -> None:
         self._record(report.t, w, 0, "output", "print", None, result=report.text, line=report.line)
@@ -396,7 +400,19 @@ class Board:
             tally.waiters = [x for x in tally.waiters if x.worker != w.name]
 
     def _record(
-        self, t, w, seq, kind, op, res, index=None, before=None, after=None, result=None, line=None
+        self,
+        t,
+        w,
+        seq,
+        kind,
+        op,
+        res,
+        index=None,
+        before=None,
+        after=None,
+        result=None,
+        line=None,
+        span=None,
     ) -> None:
         event = TraceEvent(
             t=t - self.t0,
@@ -411,6 +427,7 @@ class Board:
             result=result,
             line=w.line if line is None else line,
             holding=self._holding(),
+            span=span,
         )
         self.new.append(event)
 

@@ -255,17 +255,6 @@ def save(recording: dict, path: str | os.PathLike) -> None:
         raise ScenarioError(f"cannot write the recording {str(path)!r}: {exc.strerror}") from None
 
 
-def check_writable(path: str) -> None:
-    """Fail now, in one line, rather than at the end of a run."""
-    folder = Path(path).resolve().parent
-    if Path(path).is_dir():
-        raise ScenarioError(f"{path!r} is a folder: give a file name for the recording")
-    if not folder.is_dir():
-        raise ScenarioError(f"cannot write {path!r}: there is no folder {str(folder)!r}")
-    if not os.access(folder, os.W_OK):
-        raise ScenarioError(f"cannot write {path!r}: the folder is not writable")
-
-
 # -- replaying ---------------------------------------------------------------------------------
 
 

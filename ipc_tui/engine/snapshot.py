@@ -191,6 +191,10 @@ class TraceEvent:
     result: Any
     line: int
     holding: tuple[str, ...] = ()  # the workers that hold a lock just after it happened
+    # What it covers, (from, to) in seconds since the session started: a step's real operation
+    # (from before it began to after it ended, a wait in it included), a summary's steps; None
+    # for a moment (blocked, sleeping, output, an end: `t` alone)
+    span: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,7 @@ from ipc_tui.engine import (
 )
 from ipc_tui.engine.frontend import SessionView
 from ipc_tui.engine.recording import Recorder, Replay
+from ipc_tui.engine.trace_file import TraceRecorder
 from ipc_tui.present import verdict_lines
 from ipc_tui.tui.bytecode import BytecodePane
 from ipc_tui.tui.code import CodePane
@@ -175,6 +176,7 @@ class IpcApp(App[int]):
         replay: Replay | None = None,
         argv: tuple[str, ...] = (),
         quick: bool = False,
+        tracer: TraceRecorder | None = None,
     ) -> None:
         super().__init__()
         self.record = record  # --record: the run is written there as the app quits
@@ -183,6 +185,7 @@ class IpcApp(App[int]):
         self.run_options = (argv, quick)  # (a recording says what the program was given)
         self.record_error = ""
         self.lang = lang
+        self.tracer = tracer  # --trace: what the app saw of the run open now
         self.session = session
         self.factory = factory
         self.scenarios = scenarios if scenarios is not None else list_scenarios()
@@ -266,6 +269,8 @@ class IpcApp(App[int]):
         self.recorder = Recorder()
         session.start()
         snap = session.snapshot()
+        if self.tracer is not None:
+            self.tracer.clear()  # (the file holds the newest run)
         info = session.info
         self.title = info.name  # its title is the Lesson pane's first line; room for the state
         self.code_pane.load(info.source, guards_of(snap))
@@ -289,6 +294,8 @@ class IpcApp(App[int]):
 
     def close_session(self) -> None:
         if self.session is not None:
+            if self.tracer is not None:  # (what came since the last sample)
+                self.tracer.finish(self.session.drain_events())
             self.session.close()
 
     # -- sampling --------------------------------------------------------------------------
@@ -309,6 +316,9 @@ class IpcApp(App[int]):
         )
         events = session.drain_events()
         self.recorder.add(events)
+        if self.tracer is not None:
+            self.tracer.add(events)
+            self.tracer.saw(snap)
         with self.batch_update():
             self.memory_pane.writes(events)
             self.workers_pane.show(snap)

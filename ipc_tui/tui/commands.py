@@ -26,6 +26,8 @@ ACTIONS = [
     ("Previous scenario", "prev_scenario"),
     ("Next scenario", "next_scenario"),
     ("Scenario picker", "picker"),
+    ("Save the run so far as a recording (--replay opens it)", "save_run"),
+    ("Save the screen as an SVG picture", "save_picture"),
     ("Help: the keys", "help"),
     ("Quit", "quit"),
 ]

@@ -25,6 +25,7 @@ KEYS = [
     ("l", "show / hide the lesson (PgUp / PgDn scroll it)"),
     ("[ / ]", "previous / next scenario"),
     ("s", "scenario picker"),
+    ("w / p", "save the run so far (a recording) / the screen (SVG)"),
     ("ctrl+p", "command palette: every scenario and every action"),
     ("?", "this help"),
     ("q, ctrl+q", "quit (every worker is stopped)"),

@@ -13,6 +13,7 @@ from typing import Any
 from ipc_tui.engine import ScenarioInfo, list_scenarios, open_session, start_helpers
 from ipc_tui.engine.frontend import SessionView
 from ipc_tui.engine.recording import Replay
+from ipc_tui.engine.trace_file import TraceRecorder
 
 APP_KEEPS = 5_000  # undrained events the app's sessions keep (20 samples a second drain them)
 APP_NICE = 10  # the app's worker processes yield the CPU to it: keys answer while they run free
@@ -48,8 +49,10 @@ def run_app(
     argv: tuple[str, ...] = (),
     record: str | None = None,
     replay: Replay | None = None,
+    trace: str | None = None,
 ) -> int:
-    """Run the app on `info` (or the picker); every worker ends on every way out."""
+    """Run the app on `info` (or the picker); every worker ends on every way out. `trace`:
+    the run open when it quits is written there (engine/trace_file.py)."""
 
     def factory(info: ScenarioInfo, mode: str | None, variant: str | None) -> SessionView:
         # The app draws the newest events only: a flood keeps the last few thousand, not all;
@@ -75,6 +78,7 @@ def run_app(
     scenarios = list_scenarios()
     if info is not None and all(x.path != info.path for x in scenarios):
         scenarios.insert(0, info)
+    tracer = TraceRecorder() if trace else None
     app = IpcApp(
         session,
         factory=factory,
@@ -84,11 +88,18 @@ def run_app(
         replay=replay,
         argv=argv,
         quick=quick,
+        tracer=tracer,
     )
     try:
         app.run()
     finally:
         app.close_session()
+    if tracer is not None:
+        try:
+            tracer.write(trace)
+        except OSError as exc:
+            print(f"ipc-tui: cannot write the trace: {exc}", file=sys.stderr)
+            return 2
     if app.record_error:  # (--record could not be written as the app quit)
         print(f"ipc-tui: {app.record_error}", file=sys.stderr)
         return 2
