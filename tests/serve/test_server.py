@@ -6,11 +6,12 @@ import json
 import os
 import signal
 import time
+from pathlib import Path
 
 import aiohttp
 
 from tests.cli.test_bad_input import refused
-from tests.conftest import descendants, gone
+from tests.conftest import descendants, gone, run_cli
 
 
 def test_bad_input_is_one_line_and_exit_2():
@@ -100,6 +101,33 @@ async def test_a_server_killed_outright_leaves_no_tab_running(serve):
             family = await open_tabs(served, http, 1)
             served.proc.send_signal(signal.SIGKILL)  # no chance to end its tabs itself
             await asyncio.to_thread(served.proc.wait, 30)
+    finally:
+        left = await asyncio.to_thread(wait_gone, family, 15)
+    assert not left, left
+
+
+async def test_serve_replay_opens_the_recording_in_every_tab(serve, tmp_path):
+    path = tmp_path / "run.json"
+    made = run_cli("--scenario", "lock-contention", "--headless", "--record", str(path))
+    assert made.returncode == 0, made.stderr
+    assert "no --scenario" in refused("serve", "--replay", str(path), "--scenario", "event")
+    assert "cannot read the recording" in refused("serve", "--replay", str(tmp_path / "x.json"))
+    served = serve("--replay", str(path))
+    family: set[int] = set()
+    try:
+        async with aiohttp.ClientSession() as http:
+            ws = await http.ws_connect(f"{served.url}ws?width=100&height=30")
+            reader = asyncio.create_task(_drain(ws))
+            deadline = time.monotonic() + 30
+            while not (apps := served.app_pids()):
+                assert time.monotonic() < deadline, served.lines
+                await asyncio.sleep(0.1)
+            command = Path(f"/proc/{apps[0]}/cmdline").read_bytes().split(b"\0")
+            assert [b"--replay", str(path).encode()] == command[-3:-1], command
+            family = set(apps).union(descendants(apps[0]))
+            served.proc.send_signal(signal.SIGTERM)
+            await asyncio.to_thread(served.proc.wait, 30)
+            reader.cancel()
     finally:
         left = await asyncio.to_thread(wait_gone, family, 15)
     assert not left, left
