@@ -37,7 +37,9 @@ from ipc_tui.engine.snapshot import Snapshot, TraceEvent, cell_value, plain
 
 FORMAT = "ipc-tui recording"
 VERSION = 1
-KEEP_EVENTS = 200_000  # a recording's events, at most (the first: its turns need them)
+# A recording's events, at most: the first (a replay checks its steps against them). Kept as
+# the board's TraceEvents (a few hundred bytes each) until written: 100,000 is some 30 MB.
+KEEP_EVENTS = 100_000
 GRAINS = ("operation", "instruction")  # runtime.OPERATIONS, INSTRUCTIONS
 LETS_OTHERS_GO = (*LETS_GO, "get", "get_nowait", "recv")  # (a get makes room for a put)
 
@@ -178,16 +180,15 @@ class Recorder:
     them), so that the run can be written down at any moment."""
 
     def __init__(self) -> None:
-        self.events: list[dict] = []
+        self.events: list[TraceEvent] = []
         self.dropped = 0
-        self.t0 = monotonic()
 
     def add(self, events: list[TraceEvent]) -> None:
         room = KEEP_EVENTS - len(self.events)
         if room < len(events):
             self.dropped += len(events) - max(room, 0)
             events = events[: max(room, 0)]
-        self.events.extend(event_dict(e) for e in events)
+        self.events.extend(events)
 
     def recording(
         self, session: Any, final: dict, argv: tuple[str, ...] = (), quick: bool = False
@@ -195,7 +196,7 @@ class Recorder:
         """The run so far, as a recording (`final`: its state now, from `final_state`;
         `argv`, `quick`: as the front-end was given them)."""
         info: ScenarioInfo = session.info
-        events = sorted(self.events, key=lambda e: e["t"])
+        events = [event_dict(e) for e in sorted(self.events, key=lambda e: e.t)]
         return {
             "format": FORMAT,
             "version": VERSION,
@@ -273,6 +274,7 @@ class Replay:
     turns: tuple[tuple, ...]  # (worker, seq, grain, "step") or ("free", steps)
     outcome: dict
     events: tuple[dict, ...]
+    complete: bool  # every event is there (False: the newest were left out: KEEP_EVENTS)
     note: str  # where the program came from, when that needs saying ("": from where it was)
 
     @property
@@ -377,6 +379,7 @@ def load(path: str, force: bool = False) -> Replay:
             turns=turns,
             outcome=data["outcome"],
             events=tuple(data["events"]),
+            complete=not data.get("events_dropped"),
             note=note,
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -470,7 +473,7 @@ def differences(replay: Replay, run: dict) -> list[str]:
             break
     if len(got) < len(want) and not said:
         said.append(f"recorded {len(want)} steps, replayed {len(got)}")
-    if free is None:
+    if free is None and replay.complete and not run.get("events_dropped"):
         recorded, replayed = by_worker(list(replay.events)), by_worker(run["events"])
         for worker in {**recorded, **replayed}:
             a, b = recorded.get(worker, []), replayed.get(worker, [])
