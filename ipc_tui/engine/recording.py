@@ -38,7 +38,7 @@ from ipc_tui.engine.snapshot import Snapshot, TraceEvent, cell_value, plain
 FORMAT = "ipc-tui recording"
 VERSION = 1
 # A recording's events, at most: the first (a replay checks its steps against them). Kept as
-# the board's TraceEvents (a few hundred bytes each) until written: 100,000 is some 30 MB.
+# the board's TraceEvents until written: 100,000 took 34 MB (tracemalloc).
 KEEP_EVENTS = 100_000
 GRAINS = ("operation", "instruction")  # runtime.OPERATIONS, INSTRUCTIONS
 LETS_OTHERS_GO = (*LETS_GO, "get", "get_nowait", "recv")  # (a get makes room for a put)
