@@ -381,7 +381,7 @@ def main(argv: list[str] | None = None) -> int:
                 raise ScenarioError(f"--replay runs the program as it was recorded: no {said}")
             if args.explore:
                 raise ScenarioError("--replay and --explore do not go together")
-            from ipc_tui.engine.recording import load
+            from ipc_tui.engine.replay import load
 
             replay = load(args.replay, args.force)
             args.scenario = replay.info.path
@@ -521,7 +521,7 @@ def serve_main(argv: list[str]) -> int:
             if given or args.quick:
                 said = f"--{given[0].replace('_', '-')}" if given else "--quick"
                 raise ScenarioError(f"--replay runs the program as it was recorded: no {said}")
-            from ipc_tui.engine.recording import load
+            from ipc_tui.engine.replay import load
 
             load(args.replay)  # (a bad recording: said here, once, not in every tab)
             tab += ["--replay", os.path.abspath(args.replay)]

@@ -23,6 +23,9 @@ from ipc_tui.engine import (
     parse_schedule,
     recording,
 )
+from ipc_tui.engine import (
+    replay as replaying,
+)
 from ipc_tui.engine.context import start_helpers
 from ipc_tui.engine.recording import event_dict
 from ipc_tui.engine.snapshot import Verdict, cell_value
@@ -44,7 +47,7 @@ def run_headless(
     start_method: str | None = None,
     argv: tuple[str, ...] = (),
     record: str | None = None,
-    replay: recording.Replay | None = None,
+    replay: replaying.Replay | None = None,
     force: bool = False,
     quiet: bool = False,
     trace: str | None = None,
@@ -81,7 +84,7 @@ def run_headless(
         session.start()
         try:
             if replay is not None:
-                printer.notes(recording.follow(session, replay, timeout, force), "replay")
+                printer.notes(replaying.follow(session, replay, timeout, force), "replay")
             else:
                 printer.notes(session.run_schedule(turns, timeout))
         except TimeoutError:
@@ -122,7 +125,7 @@ def run_headless(
         return EXIT_BAD_INPUT
     if replay is not None and not quiet:
         state = "state where it was saved" if replay.saved_running else "final state"
-        said = recording.differences(replay, run) or [
+        said = replaying.differences(replay, run) or [
             f"replayed as recorded: the same {len(replay.steps)} steps in the same order, "
             f"each doing the same, and the same {state}"
         ]

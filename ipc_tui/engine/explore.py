@@ -471,7 +471,7 @@ class Explorer:
                     board = session.board
                     order = [w.name for w in board.workers]
                     at_gate = [w for w in board.workers if w.at_gate and w.live and w.next]
-                    enabled = {w.name: w.next for w in at_gate if not _would_block(board, w)}
+                    enabled = {w.name: w.next for w in at_gate if not would_block(board, w)}
                     # Nobody can go without waiting: let them wait for real, one by one (the
                     # board then says whether it is a deadlock)
                     forced = at_gate[0].name if at_gate and not enabled else None
@@ -897,7 +897,7 @@ def _pct(rng: random.Random, depth: int, steps: int) -> Callable:
     return choose
 
 
-def _would_block(board: Any, w: Any) -> bool:
+def would_block(board: Any, w: Any) -> bool:
     """Whether worker `w`'s next step would wait now: an acquire of a lock somebody holds or
     of a semaphore at 0, a wait for an event not set, a join of a worker still running.
     The search does not choose such a step (it could go later, once it would not wait: under

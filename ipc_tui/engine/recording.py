@@ -12,10 +12,10 @@ A recording is a JSON file that holds everything the run needs and everything it
     outcome   the run's final state (what `--headless --json` prints as "final")
     events    the trace, event for event
 
-Replaying takes the turns one by one, each once the step before has settled (the way
-`--schedule` is followed), so the run goes the same way: the same steps in the same order, the
-same final state. Where it cannot (the source changed, a turn's worker is not at its gate, the
-recording ran free without saying in what order), the replay says so and where.
+Replaying (engine/replay.py) takes the turns one by one, each once the step before has settled
+(the way `--schedule` is followed), so the run goes the same way: the same steps in the same
+order, the same final state. Where it cannot (the source changed, a turn's worker is not at its
+gate, the recording ran free without saying in what order), the replay says so and where.
 """
 
 from __future__ import annotations
@@ -23,16 +23,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
-from time import monotonic, strftime
+from time import strftime
 from typing import Any
 
-from ipc_tui.engine.board import ENDED, LETS_GO
 from ipc_tui.engine.errors import ScenarioError
-from ipc_tui.engine.loader import ScenarioInfo, builtin_dir, find_scenario
-from ipc_tui.engine.schedule import Turn
+from ipc_tui.engine.loader import ScenarioInfo, builtin_dir
 from ipc_tui.engine.snapshot import Snapshot, TraceEvent, cell_value, plain
 
 FORMAT = "ipc-tui recording"
@@ -41,7 +37,6 @@ VERSION = 1
 # the board's TraceEvents until written: 100,000 took 34 MB (tracemalloc).
 KEEP_EVENTS = 100_000
 GRAINS = ("operation", "instruction")  # runtime.OPERATIONS, INSTRUCTIONS
-LETS_OTHERS_GO = (*LETS_GO, "get", "get_nowait", "recv")  # (a get makes room for a put)
 
 
 def sha256(source: str) -> str:
@@ -143,35 +138,6 @@ def event_dict(e: TraceEvent) -> dict:
     }
 
 
-def comparable(final: dict) -> dict:
-    """What two runs of one interleaving must agree on: not pids, not times, not what was
-    measured (a measuring program's figures are timings), and of a traceback its last line
-    (the file's place may differ)."""
-
-    def last_line(error: str | None) -> str | None:
-        return None if error is None else error.strip().splitlines()[-1]
-
-    return {
-        **{k: final.get(k) for k in ("outcome", "verdict", "check", "cycle", "cells")},
-        **{
-            k: final.get(k)
-            for k in ("semaphores", "locks", "events", "queues", "pipes", "conditions", "barriers")
-        },
-        "tables": {name: t["columns"] for name, t in final.get("tables", {}).items()},
-        "workers": {
-            name: {
-                "state": w["state"],
-                "exitcode": w["exitcode"],
-                "steps": w["steps"],
-                "kind": w["kind"],
-                "blocked_on": w["blocked_on"],
-                "error": last_line(w["error"]),
-            }
-            for name, w in final.get("workers", {}).items()
-        },
-    }
-
-
 # -- recording ---------------------------------------------------------------------------------
 
 
@@ -254,269 +220,3 @@ def save(recording: dict, path: str | os.PathLike) -> None:
     except OSError as exc:
         part.unlink(missing_ok=True)
         raise ScenarioError(f"cannot write the recording {str(path)!r}: {exc.strerror}") from None
-
-
-# -- replaying ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Replay:
-    """A recording, opened: what to run, and how."""
-
-    path: str
-    info: ScenarioInfo
-    mode: str | None
-    variant: str | None
-    start_method: str | None
-    argv: tuple[str, ...]
-    quick: bool
-    sha256: str
-    turns: tuple[tuple, ...]  # (worker, seq, grain, "step") or ("free", steps)
-    outcome: dict
-    events: tuple[dict, ...]
-    complete: bool  # every event is there (False: the newest were left out: KEEP_EVENTS)
-    note: str  # where the program came from, when that needs saying ("": from where it was)
-
-    @property
-    def steps(self) -> list[tuple]:
-        """The turns to take one by one: up to a free stretch whose order is not known."""
-        out = []
-        for turn in self.turns:
-            if len(turn) == 2:  # ("free", steps)
-                break
-            out.append(turn)
-        return out
-
-    @property
-    def schedule(self) -> list[Turn]:
-        """The steps as a schedule (`Steering.run_schedule`)."""
-        return [Turn(t[0], 1, GRAINS.index(t[2])) for t in self.steps]
-
-    @property
-    def schedule_text(self) -> str:
-        """The steps as `--schedule` writes them: `MainThreadx2,w0,w1:ix3`."""
-        runs: list[list] = []
-        for worker, _seq, grain, _how in self.steps:
-            if runs and runs[-1][0] == worker and runs[-1][1] == grain:
-                runs[-1][2] += 1
-            else:
-                runs.append([worker, grain, 1])
-        return ",".join(
-            f"{w}{':i' if g == GRAINS[1] else ''}{f'x{n}' if n > 1 else ''}" for w, g, n in runs
-        )
-
-    @property
-    def saved_running(self) -> bool:
-        """It was saved while the run went on (the app's w): a replay ends where it did."""
-        return self.outcome.get("outcome") == "running"
-
-    @property
-    def ran_free_after(self) -> int | None:
-        """The recording ran free after this many steps (None: it did not)."""
-        n = len(self.steps)
-        return n if n < len(self.turns) else None
-
-    @cached_property
-    def recorded_steps(self) -> dict[tuple, tuple]:
-        """(worker, seq) -> (op, resource) of each recorded step."""
-        return {
-            (e["worker"], e["seq"]): (e["op"], e["resource"])
-            for e in self.events
-            if e["kind"] == "step"
-        }
-
-    def words(self) -> str:
-        """The recorded outcome, in a few words (for the app's bar)."""
-        o = self.outcome
-        said = "; ".join(o.get("said") or []) or o.get("outcome", "")
-        cells = ", ".join(f"{k} = {v!r}" for k, v in (o.get("cells") or {}).items())
-        return f"{cells}: {said}" if cells else said
-
-    @property
-    def failed(self) -> bool:
-        o = self.outcome
-        check = o.get("check")
-        return (
-            o.get("outcome") in ("stalled", "timeout")
-            or (check is not None and not check.get("held"))
-            or any(w["state"] in ("failed", "killed") for w in o.get("workers", {}).values())
-        )
-
-
-def load(path: str, force: bool = False) -> Replay:
-    """Open a recording; a bad file, or a program changed since (without `force`), is a
-    ScenarioError in one line."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScenarioError(f"cannot read the recording {path!r}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise ScenarioError(f"{path!r} is not a recording (not UTF-8 text)") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ScenarioError(f"{path!r} is not a recording (not JSON: {exc.msg})") from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ScenarioError(f"{path!r} is not an ipc-tui recording")
-    if data.get("version") != VERSION:
-        raise ScenarioError(
-            f"{path!r} is a recording of version {data.get('version')!r}; "
-            f"this ipc-tui reads version {VERSION}"
-        )
-    try:
-        prog = data["program"]
-        turns = tuple(tuple(t) for t in data["turns"])
-        info, note = _program(prog, path, force)
-        return Replay(
-            path=path,
-            info=info,
-            mode=prog["mode"],
-            variant=prog["variant"],
-            start_method=prog["start_method"],
-            argv=tuple(prog["argv"]),
-            quick=bool(prog["quick"]),
-            sha256=prog["sha256"],
-            turns=turns,
-            outcome=data["outcome"],
-            events=tuple(data["events"]),
-            complete=not data.get("events_dropped"),
-            note=note,
-        )
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise ScenarioError(f"{path!r} is a damaged recording ({type(exc).__name__}: {exc})")
-
-
-def _program(prog: dict, path: str, force: bool) -> tuple[ScenarioInfo, str]:
-    """The program to run: where it was recorded from, if it is there; else the recording's own
-    copy of it, written out (a recording handed out to students carries its program)."""
-    recorded = prog["sha256"]
-    if sha256(prog["source"]) != recorded:
-        raise ScenarioError(f"{path!r} is a damaged recording (its source does not match its hash)")
-    name = prog["scenario"]
-    here: ScenarioInfo | None = None
-    try:
-        if prog["builtin"] or Path(name).is_file():
-            here = find_scenario(name)
-    except ScenarioError:
-        here = None
-    if here is not None:
-        sources = {here.source}
-        if here.as_threads:  # (a built-in's thread mode is a program of its own)
-            sources.add(Path(here.as_threads).read_text(encoding="utf-8"))
-        if recorded in {sha256(s) for s in sources}:
-            return here, ""
-        if force:
-            return here, f"{name} has changed since it was recorded: replayed as far as it matches"
-        raise ScenarioError(
-            f"{name} has changed since {path!r} was recorded (its SHA-256 was "
-            f"{recorded[:12]}…, now {sha256(here.source)[:12]}…); --force replays it as far "
-            "as it still matches"
-        )
-    copy = _cache_dir() / recorded[:16] / (Path(name).name if name.endswith(".py") else "prog.py")
-    copy.parent.mkdir(parents=True, exist_ok=True)
-    copy.write_text(prog["source"], encoding="utf-8")
-    return find_scenario(str(copy)), f"{name} is not here: its recorded copy runs ({copy})"
-
-
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "ipc-tui" / "recordings"
-
-
-def follow(session: Any, replay: Replay, timeout: float, force: bool = False) -> list[str]:
-    """Take the recording's turns one by one (each once the step before has settled); the
-    notes say where the run did not go as recorded. With `force` it stops following at the
-    first step that is not the recorded one (a changed program)."""
-    notes: list[str] = []
-    deadline = monotonic() + timeout
-    for k, (worker, seq, grain, _how) in enumerate(replay.steps, 1):
-        if not session.wait_settled(max(0.0, deadline - monotonic())):
-            raise TimeoutError(f"the replay did not finish within {timeout:g} s")
-        with session._cond:
-            w = session.board.worker_named(worker)
-            ended = w is not None and w.state in ENDED
-            nxt = w.next if w is not None and w.at_gate else None
-        want = replay.recorded_steps.get((worker, seq))
-        if want is not None and (ended or (nxt is not None and (nxt[0], nxt[1]) != want)):
-            now = "has ended" if ended else f"is to {_op(nxt)}"
-            said = f"step {k}: {worker} {now} where the recording has {_op(want)}"
-            if force:
-                notes.append(f"{said}; from here the run goes its own way")
-                return notes
-            notes.append(said)
-        notes.extend(session.run_schedule([Turn(worker, 1, GRAINS.index(grain))], timeout))
-    if not session.wait_settled(max(0.0, deadline - monotonic())):
-        raise TimeoutError(f"the replay did not finish within {timeout:g} s")
-    if replay.ran_free_after is not None:
-        notes.append(
-            f"the recording ran free after step {replay.ran_free_after}: from here on the "
-            "run is not the recorded one (it runs free too)"
-        )
-    return notes
-
-
-def _op(step: tuple) -> str:
-    op, resource = step[0], step[1]
-    return f"{op} {resource}" if resource else str(op)
-
-
-def differences(replay: Replay, run: dict) -> list[str]:
-    """Where a replayed run (`run`: its own recording) went otherwise than the recording
-    ([]: the same steps in the same order, each doing the same, and the same final state)."""
-    said = []
-    free = replay.ran_free_after  # (what it did running free is not in order: up to there)
-    want = [tuple(t[:3]) for t in replay.steps]
-    got = [tuple(t[:3]) for t in run["turns"] if len(t) == 4][: len(want)]
-    for k, (a, b) in enumerate(zip(want, got, strict=False), 1):
-        if a != b:
-            said.append(f"step {k}: recorded {a[0]} step {a[1]}, replayed {b[0]} step {b[1]}")
-            break
-    if len(got) < len(want) and not said:
-        said.append(f"recorded {len(want)} steps, replayed {len(got)}")
-    if free is None and replay.complete and not run.get("events_dropped"):
-        recorded, replayed = by_worker(list(replay.events)), by_worker(run["events"])
-        for worker in {**recorded, **replayed}:
-            a, b = recorded.get(worker, []), replayed.get(worker, [])
-            if a != b:
-                k = next(
-                    (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
-                    min(len(a), len(b)),
-                )
-                said.append(
-                    f"{worker}'s step {k + 1}: recorded {_did(a, k)}, replayed {_did(b, k)}"
-                )
-    if free is not None:
-        return said
-    want, got = comparable(replay.outcome), comparable(run["outcome"])
-    for key in want:
-        if want[key] != got.get(key):
-            said.append(f"{key}: recorded {_short(want[key])}, replayed {_short(got.get(key))}")
-    return said
-
-
-def by_worker(events: list[dict]) -> dict[str, list[tuple]]:
-    """Each worker's steps, in its own order: what each did and what it saw. (Not what a step
-    that lets others go left behind: a semaphore's count just after a release is 0 or 1 as the
-    worker it woke is quick or not, whatever the order of the steps; a get makes room for a
-    put that waited.)"""
-    out: dict[str, list[tuple]] = {}
-    for e in sorted(events, key=lambda e: (e["worker"], e["seq"])):
-        if e["kind"] == "step":
-            after = None if e["op"] in LETS_OTHERS_GO else e["after"]
-            out.setdefault(e["worker"], []).append(
-                (e["seq"], e["op"], e["resource"], e["index"], after, e["result"])
-            )
-    return out
-
-
-def _did(steps: list[tuple], k: int) -> str:
-    if k >= len(steps):
-        return "nothing"
-    _seq, op, resource, index, after, result = steps[k]
-    what = _op((op, resource if index is None else f"{resource}[{index}]"))
-    return f"{what} -> {_short(result if after is None else after)}"
-
-
-def _short(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= 120 else text[:117] + "..."

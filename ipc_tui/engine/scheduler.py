@@ -55,7 +55,10 @@ class Scheduler:
         if worker is None:
             n = len(workers)
             order = [workers[(self.last + k) % n] for k in range(1, n + 1)]
-            w = next((x for x in order if x.at_gate and x.live), None)
+            # Only daemons left: the program is ending, and they are cut off as it does (a
+            # step given to one now races with the end: no replay could give it again)
+            ending = not any(x.live and not x.daemon for x in workers)
+            w = next((x for x in order if x.at_gate and x.live and not (ending and x.daemon)), None)
         else:
             w = self.host.by_name[worker]
         if w is None or not w.at_gate or not w.live:

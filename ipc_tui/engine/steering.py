@@ -16,6 +16,9 @@ from ipc_tui.engine.schedule import UNTIL_BLOCKED, Turn, parse_schedule
 from ipc_tui.engine.snapshot import Snapshot, TraceEvent, Verdict
 from ipc_tui.engine.verdict import judge
 
+# How long a turn waits for its worker to come to its gate (its wake-up may still be on its way)
+GATE_GRACE = 2.0
+
 
 class Steering:
     board: Any
@@ -116,6 +119,8 @@ class Steering:
                     break
                 if turn.grain != self.grain:  # (once the step before has ended: see above)
                     self.set_grain(turn.grain)
+                if turn.steps != UNTIL_BLOCKED:
+                    self._wait_at_gate(turn.worker, min(GATE_GRACE, deadline - monotonic()))
                 if self.step(turn.worker) is None:
                     if taken == 0 or turn.steps != UNTIL_BLOCKED:
                         state = self._host.by_name[turn.worker].state
@@ -127,6 +132,18 @@ class Steering:
         if self.grain != grain:
             self.set_grain(grain)
         return notes
+
+    def _wait_at_gate(self, worker: str, seconds: float) -> None:
+        """A worker a turn names may be on its way to its gate still: woken by the step
+        before (a release, a barrier's last arrival), its news not in yet, while the board
+        already looks settled. Wait for it (bounded) rather than skip its turn."""
+        deadline = monotonic() + seconds
+        with self._cond:
+            while monotonic() < deadline:
+                w = self.board.worker_named(worker)
+                if w is None or not w.live or w.at_gate:
+                    return
+                self._cond.wait(0.005)
 
     # -- reading ---------------------------------------------------------------------------
 

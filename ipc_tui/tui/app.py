@@ -34,7 +34,8 @@ from ipc_tui.engine import (
     open_session,
 )
 from ipc_tui.engine.frontend import SessionView
-from ipc_tui.engine.recording import Recorder, Replay
+from ipc_tui.engine.recording import Recorder
+from ipc_tui.engine.replay import Replay
 from ipc_tui.engine.trace_file import TraceRecorder
 from ipc_tui.present import verdict_lines
 from ipc_tui.tui.bytecode import BytecodePane

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from ipc_tui.engine import recording
-from ipc_tui.engine.recording import Recorder, Replay
+from ipc_tui.engine.recording import Recorder
+from ipc_tui.engine.replay import Replay
 from ipc_tui.present import verdict_lines
 from ipc_tui.tui.explore import Row
 

@@ -16,9 +16,11 @@ from typing import Any
 from textual.widgets import Static
 
 from ipc_tui.engine import parse_schedule
+from ipc_tui.engine.replay import why_not
 from ipc_tui.tui.explore import Row
 
-GRACE = 1.0  # a turn's worker still not there this long after the run settled: it never comes
+GRACE = 2.0  # a turn's worker still not there this long after the run settled: it never comes
+ON_ITS_WAY = ("running", "blocked", "sleeping")  # (states a worker comes to its gate from)
 
 
 class Replay:
@@ -67,20 +69,24 @@ class Replay:
                 return None  # (the next sample looks again)
             name = self.names[self.given]
             snap = session.snapshot()
-            if name not in {w.name for w in snap.workers}:
+            here = name in {w.name for w in snap.workers}
+            # Not there yet, or not at its gate yet (woken by the step before, its news still
+            # on the way): look again, for a while
+            if not here or snap.worker(name).state in ON_ITS_WAY:
                 now = monotonic()
                 if self._missing_since is None:
                     self._missing_since = now
                 if now - self._missing_since < GRACE:
                     return None
-                return f"there is no {name}: this run went another way"
+                if not here:
+                    return f"there is no {name}: this run went another way"
             self._missing_since = None
             grain = self.grains[self.given]
             if grain != session.grain:  # (a recording's turn of one bytecode instruction)
                 session.set_grain(grain)
             if session.step(name) is None:
-                state = snap.worker(name).state
-                return f"{name} is {state} and cannot take step {self.given + 1}"
+                had = "the recording" if "record" in self.origin else "the explorer's run"
+                return f"step {self.given + 1}: {why_not(session.snapshot(), name, had)}"
             self.given += 1
         return None
 

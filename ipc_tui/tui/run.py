@@ -12,7 +12,7 @@ from typing import Any
 
 from ipc_tui.engine import ScenarioInfo, list_scenarios, open_session, start_helpers
 from ipc_tui.engine.frontend import SessionView
-from ipc_tui.engine.recording import Replay
+from ipc_tui.engine.replay import Replay
 from ipc_tui.engine.trace_file import TraceRecorder
 
 APP_KEEPS = 5_000  # undrained events the app's sessions keep (20 samples a second drain them)

@@ -2,7 +2,9 @@
 
 The runs recorded here are random walks (a seeded choice among the workers at their gates at
 every step), not the next-ready order that headless steps by: a replay that ignored the
-recording would go another way.
+recording would go another way. They do not put a second worker in the queue of a lock or a
+semaphore (calm_choices): which of two waiters the real primitive lets in is not the steps'
+to decide, and a replay where it picks the other says so (tested below).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pytest
 
 from ipc_tui.engine import find_scenario, list_scenarios, open_session
 from ipc_tui.engine.board import LETS_GO
+from ipc_tui.engine.explore import would_block
 from ipc_tui.engine.recording import Recorder, save
 from ipc_tui.headless import final_state, who_waits
 from tests.conftest import gone, run_cli
@@ -35,7 +38,7 @@ def random_recording(name: str, mode: str, seed: int, path: Path) -> dict:
         while not session.finished():
             assert monotonic() < deadline, f"{name} did not end"
             if session.wait_settled(0.05):
-                ready = [w.name for w in session.snapshot().workers if w.state == "ready"]
+                ready = calm_choices(session)
                 if ready:
                     session.step(rng.choice(ready))
             recorder.add(session.drain_events())
@@ -54,6 +57,29 @@ def random_recording(name: str, mode: str, seed: int, path: Path) -> dict:
     assert all(pid is None or gone(pid) for pid in pids)
     save(run, path)
     return run
+
+
+def calm_choices(session) -> list[str]:
+    """The workers at their gates, but not one whose step would wait behind another waiter
+    for the same lock or semaphore (unless there is no other): when that one is let go, the
+    real primitive picks who goes on, and no replay can make it pick the same (the replay
+    says so; the README too). And, as n does, no daemon once only daemons are left: they are
+    cut off as the program ends, and a step given then races with the end."""
+    with session._cond:
+        board = session.board
+        ending = not any(w.live and not w.daemon for w in board.workers)  # (as n does)
+        ready = [
+            w
+            for w in board.workers
+            if w.at_gate and w.live and w.next and not (ending and w.daemon)
+        ]
+
+        def behind(w) -> bool:
+            tally = board.tallies.get(w.next[1])
+            return would_block(board, w) and bool(tally and tally.waiters)
+
+        calm = [w.name for w in ready if not behind(w)]
+        return calm or [w.name for w in ready]
 
 
 def steps_of(run: dict) -> dict[str, list[tuple]]:
@@ -196,3 +222,30 @@ def test_bad_recordings_and_options_say_one_line(args, said, tmp_path):
     done = run_cli(*[a.format(tmp=tmp_path) for a in args])
     assert done.returncode == 2 and done.stdout == ""
     assert said in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_a_replay_says_where_the_real_lock_let_another_in(tmp_path):
+    """A turn whose worker still waits (the lock went to another this time) ends the
+    following there, with why: the real lock promises no order among its waiters."""
+    path = tmp_path / "run.json"
+    done = run_cli(
+        "--scenario", "lock-contention", "--mode", "thread", "--headless", "--record", str(path),
+        "--schedule", "MainThreadx3,w0,w1",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    run = json.loads(path.read_text())
+    assert [t[:2] for t in run["turns"][:5]] == [["MainThread", k] for k in (1, 2, 3)] + [
+        ["w0", 1],
+        ["w1", 1],
+    ]
+    # As if the recorded run had let w1 in here, before w0 let the lock go
+    run["turns"] = run["turns"][:5] + [["w1", 2, "operation", "step"]] + run["turns"][5:]
+    path.write_text(json.dumps(run))
+    replay = run_cli("--replay", str(path), "--headless")
+    said = " ".join(replay.stdout.split())
+    assert (
+        "replay: step 6: w1 still waits for lock, which w0 took: the recording had w1 take it "
+        "here, and this time the real lock let w0 in first" in said
+    ), said
+    assert "from here the run goes its own way" in said
+    assert "replayed as recorded" not in said

@@ -10,7 +10,7 @@ import json
 import re
 
 from ipc_tui.engine import open_session
-from ipc_tui.engine.recording import load
+from ipc_tui.engine.replay import load
 from ipc_tui.tui.app import IpcApp
 from tests.conftest import left_behind, run_cli
 from tests.tui.screen import settled
