@@ -93,7 +93,7 @@ async def _screens() -> set[str]:
     seen: set[str] = set()
     for size in SIZES:
         app = IpcApp(None)  # the picker
-        async with app.run_test(size=size) as pilot:
+        async with app.run_test(size=size, notifications=True) as pilot:
             await pilot.pause(0.3)
             seen |= _drawn(app)
             await pilot.press("l", "o", "c", "k")  # (a filter typed)
@@ -102,7 +102,7 @@ async def _screens() -> set[str]:
         for info in list_scenarios():
             app = IpcApp(open_session(info, quick=True, summary=True))
             try:
-                async with app.run_test(size=size) as pilot:
+                async with app.run_test(size=size, notifications=True) as pilot:
                     await asyncio.to_thread(app.session.wait_started, 15)
                     seen |= await _settled(pilot, app)
                     await pilot.press("t")  # the timeline
@@ -281,7 +281,9 @@ def main() -> int:
     from textual_serve import __file__ as served
 
     roboto = Path(served).parent / "static/fonts/RobotoMono-VariableFont_wght.ttf"
-    print(f"{GLYPHS}: {len(wanted)} characters, {GLYPHS.stat().st_size / 1024:.1f} KB")
+    size = GLYPHS.stat().st_size / 1024
+    print(f"{GLYPHS}: {len(wanted)} characters drawn, {size:.1f} KB")
+    print(f"  in its cmap: {len(characters_in(GLYPHS))} (ALIASES' look-alikes are there too)")
     print(f"  from the sources: {len(sources)}; only on the screens: {len(screens - sources)}")
     print(f"  only on the screens: {''.join(sorted(screens - sources))}")
     print(f"  not in Roboto Mono: {''.join(sorted(wanted - characters_in(roboto)))}")
