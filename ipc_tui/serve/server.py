@@ -1,5 +1,6 @@
-"""The web server: textual-serve's, with a page that fetches nothing from outside, tabs that
-end in bounded time (tab.py), and a stop that ends every tab before it returns."""
+"""The web server: textual-serve's, with a page that fetches nothing from outside (and has a
+font for every glyph the app draws: fonts/), tabs that end in bounded time (tab.py), and a stop
+that ends every tab before it returns."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from ipc_tui.serve.tab import Tab
 
 log = logging.getLogger("ipc-tui.serve")
 HERE = Path(__file__).resolve().parent
+FONTS = HERE / "fonts"  # the glyph font (make_glyphs.py) and its license
 
 
 class ServeError(Exception):
@@ -48,6 +50,11 @@ class ClassroomServer(Server):
     async def on_startup(self, app: web.Application) -> None:
         pass  # (textual-serve prints a banner here; serve() prints one line)
 
+    async def _make_app(self) -> web.Application:
+        app = await super()._make_app()
+        app.router.add_static("/fonts", FONTS, name="fonts")
+        return app
+
     def base_url(self, request: web.Request) -> str:
         """--public-url, else the address this browser asked for (so that --host 0.0.0.0 works
         from every machine without one)."""
@@ -61,6 +68,7 @@ class ClassroomServer(Server):
             "font_size": to_int(request.query.get("fontsize", "16"), 16),
             "app_websocket_url": f"{websocket}{request.app.router['websocket'].url_for()}",
             "static_url": f"{base}/static/",
+            "fonts_url": f"{base}/fonts/",
             "title": self.title,
         }
 

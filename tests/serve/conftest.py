@@ -13,6 +13,7 @@ import threading
 import pytest
 
 from tests.conftest import children_of
+from tests.serve.browser import missing, open_browser
 
 
 def free_port() -> int:
@@ -84,3 +85,18 @@ def serve(tmp_path):
     yield start
     for served in started:
         served.stop()
+
+
+@pytest.fixture
+def browser():
+    """Headless Chromium (tests/serve/browser.py); skipped where there is none, failed in CI."""
+    why = missing()
+    if why:
+        if os.environ.get("CI"):
+            pytest.fail(why)
+        pytest.skip(why)
+    driver = open_browser()
+    try:
+        yield driver
+    finally:
+        driver.quit()

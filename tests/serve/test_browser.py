@@ -12,21 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import descendants, gone
-from tests.serve.browser import lock_contention, missing, open_browser, wait_screen
-
-
-@pytest.fixture
-def browser():
-    why = missing()
-    if why:
-        if os.environ.get("CI"):
-            pytest.fail(why)
-        pytest.skip(why)
-    driver = open_browser()
-    try:
-        yield driver
-    finally:
-        driver.quit()
+from tests.serve.browser import lock_contention, wait_screen
 
 
 @pytest.mark.timeout(120)
