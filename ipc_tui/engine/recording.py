@@ -6,9 +6,9 @@ A recording is a JSON file that holds everything the run needs and everything it
     program   the built-in scenario's name or the file's path, its source and the source's
               SHA-256, the mode, the variant, the start method, the program's arguments
     turns     the steps in the order they were given (by a key, a schedule, play): [worker,
-              seq, grain, "step"]; where the run went free, ["free", steps]: the order of the
-              steps it took running free is not known (a plain global's reads and writes are
-              not traced then, and the app only counts steps)
+              seq, grain, "step"]; a worker killed (k): ["kill", worker]; where the run went
+              free, ["free", steps]: the order of the steps it took running free is not known
+              (a plain global's reads and writes are not traced then, the app counts steps)
     outcome   the run's final state (what `--headless --json` prints as "final")
     events    the trace, event for event
 
@@ -204,6 +204,8 @@ def turns_taken(taken: list[tuple], events: list[dict]) -> list[list]:
     for entry in taken:
         if entry[0] == "step":
             turns.append([entry[1], entry[2], GRAINS[entry[3]], "step"])
+        elif entry[0] == "kill":
+            turns.append(["kill", entry[1]])
         else:
             turns.append(["free", free])
             free = 0

@@ -14,11 +14,11 @@ import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from time import monotonic
+from time import monotonic, sleep
 from typing import Any
 
 from ipc_tui.engine.board import ENDED, LETS_GO
-from ipc_tui.engine.errors import ScenarioError
+from ipc_tui.engine.errors import CannotKill, ScenarioError
 from ipc_tui.engine.loader import ScenarioInfo, find_scenario
 from ipc_tui.engine.recording import FORMAT, GRAINS, VERSION, sha256
 from ipc_tui.engine.schedule import Turn
@@ -38,21 +38,37 @@ class Replay:
     argv: tuple[str, ...]
     quick: bool
     sha256: str
-    turns: tuple[tuple, ...]  # (worker, seq, grain, "step") or ("free", steps)
+    turns: tuple[tuple, ...]  # (worker, seq, grain, "step"), ("kill", worker), ("free", steps)
     outcome: dict
     events: tuple[dict, ...]
     complete: bool  # every event is there (False: the newest were left out: KEEP_EVENTS)
     note: str  # where the program came from, when that needs saying ("": from where it was)
 
     @property
-    def steps(self) -> list[tuple]:
-        """The turns to take one by one: up to a free stretch whose order is not known."""
+    def to_follow(self) -> list[tuple]:
+        """The turns to take one by one (steps and kills): up to a free stretch, whose order
+        is not known."""
         out = []
         for turn in self.turns:
-            if len(turn) == 2:  # ("free", steps)
+            if turn[0] == "free" and len(turn) == 2:
                 break
             out.append(turn)
         return out
+
+    @property
+    def steps(self) -> list[tuple]:
+        """The steps to take one by one: (worker, seq, grain, "step")."""
+        return [t for t in self.to_follow if len(t) == 4]
+
+    @property
+    def first_kill(self) -> tuple[int, str] | None:
+        """(steps before it, worker) of the first kill, if any."""
+        steps = 0
+        for turn in self.to_follow:
+            if len(turn) == 2:
+                return steps, turn[1]
+            steps += 1
+        return None
 
     @property
     def schedule(self) -> list[Turn]:
@@ -61,9 +77,11 @@ class Replay:
 
     @property
     def schedule_text(self) -> str:
-        """The steps as `--schedule` writes them: `MainThreadx2,w0,w1:ix3`."""
+        """The steps as `--schedule` writes them, `MainThreadx2,w0,w1:ix3`, up to the first
+        kill (a schedule has no word for one)."""
         runs: list[list] = []
-        for worker, _seq, grain, _how in self.steps:
+        kill = self.first_kill
+        for worker, _seq, grain, _how in self.steps[: None if kill is None else kill[0]]:
             if runs and runs[-1][0] == worker and runs[-1][1] == grain:
                 runs[-1][2] += 1
             else:
@@ -80,8 +98,9 @@ class Replay:
     @property
     def ran_free_after(self) -> int | None:
         """The recording ran free after this many steps (None: it did not)."""
-        n = len(self.steps)
-        return n if n < len(self.turns) else None
+        if len(self.to_follow) == len(self.turns):
+            return None
+        return len(self.steps)
 
     @cached_property
     def recorded_steps(self) -> dict[tuple, tuple]:
@@ -196,9 +215,23 @@ def follow(session: Any, replay: Replay, timeout: float, force: bool = False) ->
     first step that is not the recorded one (a changed program)."""
     notes: list[str] = []
     deadline = monotonic() + timeout
-    for k, (worker, seq, grain, _how) in enumerate(replay.steps, 1):
+    k = 0
+    for turn in replay.to_follow:
         if not session.wait_settled(max(0.0, deadline - monotonic())):
             raise TimeoutError(f"the replay did not finish within {timeout:g} s")
+        if len(turn) == 2:  # ("kill", worker), as k did
+            try:
+                session.kill(turn[1])
+            except CannotKill as exc:
+                notes.append(f"after step {k}: the recording killed {turn[1]} here; {exc}")
+                continue
+            while session.snapshot().worker(turn[1]).state != "killed":  # (its end known)
+                if monotonic() > deadline:
+                    raise TimeoutError(f"the replay did not finish within {timeout:g} s")
+                sleep(0.01)
+            continue
+        worker, seq, grain, _how = turn
+        k += 1
         with session._cond:
             w = session.board.worker_named(worker)
             ended = w is not None and w.state in ENDED

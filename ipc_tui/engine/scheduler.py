@@ -32,7 +32,8 @@ class Scheduler:
         self.rate = 2.0
         self.player: threading.Thread | None = None
         # What was done, in order, for a recording (engine/recording.py): ("step", worker,
-        # seq, grain) for each step granted, ("free",) where everything ran free from.
+        # seq, grain) for each step granted, ("free",) where everything ran free from, and
+        # ("kill", worker) (the session notes its kills).
         self.taken: list[tuple] = []
 
     def step(self, worker: str | None = None) -> str | None:

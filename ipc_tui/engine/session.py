@@ -205,6 +205,7 @@ class Session(Steering):
         """Kill worker process `name` with SIGKILL, as `kill -9` would: it gets no chance to
         release what it holds. A thread cannot be killed: that raises CannotKill."""
         self._host.kill(name)
+        self._scheduler.taken.append(("kill", name))  # (a recording's: engine/recording.py)
 
     # -- reading ---------------------------------------------------------------------------
 

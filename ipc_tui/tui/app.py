@@ -545,9 +545,16 @@ class IpcApp(App[int]):
     def _load_replay(self, replay: Replay) -> None:
         if replay.note:
             self.notify(replay.note, timeout=8)
-        if replay.steps:
+        if replay.schedule_text:
             self.schedule_bar.load(self.session, row_of(replay))
-        if replay.ran_free_after is not None:
+        if replay.first_kill is not None:
+            steps, worker = replay.first_kill
+            self.notify(
+                f"The recording killed {worker} after step {steps}: the steps up to there are "
+                f"loaded; then k and {worker}'s number do the same.",
+                timeout=10,
+            )
+        elif replay.ran_free_after is not None:
             self.notify(
                 f"The recording ran free after step {replay.ran_free_after}: its steps from "
                 "there are not in order (f runs free as it did).",

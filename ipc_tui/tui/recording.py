@@ -46,13 +46,12 @@ def default_name(session: Any) -> str:
 
 def row_of(replay: Replay) -> Row:
     """A recording as the schedule bar takes it (as it takes an outcome the explorer found)."""
-    steps = replay.steps
     return Row(
         words=replay.words(),
         failed=replay.failed,
         runs=1,
         preemptions=0,
-        steps=len(steps),
+        steps=len(replay.steps),
         schedule=replay.schedule_text,
         origin="the recorded outcome",
     )

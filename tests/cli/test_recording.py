@@ -249,3 +249,31 @@ def test_a_replay_says_where_the_real_lock_let_another_in(tmp_path):
     ), said
     assert "from here the run goes its own way" in said
     assert "replayed as recorded" not in said
+
+
+def test_a_kill_is_recorded_and_replayed(tmp_path):
+    """k in the app: the recording says whom it killed, after which step; a replay kills it
+    there too, and the worker behind the dead holder is stuck the same way."""
+    session = open_session(find_scenario("lock-contention"), "process", quick=True)
+    recorder = Recorder()
+    session.start()
+    try:
+        session.run_schedule("MainThreadx3,w0", 20)  # w0 takes the lock
+        session.kill("w0")  # and dies holding it
+        session.run_schedule("w1", 20)  # w1 waits for it for ever
+        deadline = monotonic() + 20
+        while session.verdict().kind != "likely":  # (once w0's end is known)
+            assert monotonic() < deadline, session.verdict()
+            session.wait_settled(0.05)
+        recorder.add(session.drain_events())  # (saved here, as w saves it, the run going on)
+        run = recorder.recording(session, final_state(session.snapshot(), "running", []))
+    finally:
+        session.close()
+    assert [t[:2] for t in run["turns"]][3:6] == [["w0", 1], ["kill", "w0"], ["w1", 1]]
+    save(run, tmp_path / "killed.json")
+    done = run_cli("--replay", str(tmp_path / "killed.json"), "--headless")
+    assert done.returncode == 1, done.stderr  # (a worker was killed)
+    assert "replayed as recorded" in done.stdout, done.stdout[-2000:]
+    again = run_cli("--replay", str(tmp_path / "killed.json"), "--headless", "--json")
+    workers = json.loads(again.stdout.strip().splitlines()[-1])["final"]["workers"]
+    assert workers["w0"]["state"] == "killed" and workers["w1"]["blocked_on"] == "lock"

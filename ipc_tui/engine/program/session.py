@@ -621,6 +621,7 @@ class ProgramSession(Steering):
                 os.kill(w.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+            self._scheduler.taken.append(("kill", name))  # (a recording's)
 
     def real_worker(self, name: str) -> Any:
         return None  # (it lives in the program's process)
