@@ -53,6 +53,9 @@ def test_a_non_editable_install_finds_the_built_in_scenarios(tmp_path):
     final = json.loads(out.stdout.splitlines()[-1])["final"]
     assert final["said"] == ["NOT AS EXPECTED: counter is 5, expected 6: 1 update(s) lost"]
     assert out.returncode == 1 and final["workers"]["w1"]["steps"] == 6
+    # with the names its code gives (the program's frames are not ipc-tui's, though they are
+    # inside the installed ipc_tui: they were once skipped, and the counter was `Value#1`)
+    assert final["cells"] == {"counter": 5}, final["cells"]
 
 
 def test_a_program_in_a_library_folder_is_watched_but_not_a_library_below_it(tmp_path):

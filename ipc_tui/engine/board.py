@@ -61,6 +61,7 @@ class WorkerRecord:
     blocked_at: float = 0.0
     waited: float = 0.0  # seconds spent blocked in all, over the finished waits
     at_gate: bool = False
+    held: bool = False  # blocked, and held at its gate by a replay's hand-offs (Steering)
     steps: int = 0
     pid: int | None = None
     tid: int | None = None
@@ -279,6 +280,7 @@ class Board:
             report.t,
             report.line,
         )
+        w.held = report.held
         deadline = None if report.timeout is None else report.t + report.timeout
         # A join waits on a worker, which gets a tally of its own on first use.
         tally = self.tallies.setdefault(report.resource, Tally())
@@ -296,6 +298,7 @@ class Board:
         if waited:
             w.waited += t1 - w.blocked_at
         w.steps, w.state, w.line, w.blocked_on = seq, State.RUNNING, line, None
+        w.held = False
         w.op = describe(op, res, index)
         self._forget_waits(w)  # (a step that waited on a lock it does not name: a Value's)
         if res in self.tallies:

@@ -22,6 +22,7 @@ from ipc_tui.engine.errors import CannotKill, ScenarioError
 from ipc_tui.engine.loader import ScenarioInfo, find_scenario
 from ipc_tui.engine.recording import FORMAT, GRAINS, VERSION, sha256
 from ipc_tui.engine.schedule import Turn
+from ipc_tui.engine.steering import GATE_GRACE
 
 LETS_OTHERS_GO = (*LETS_GO, "get", "get_nowait", "recv")  # (a get makes room for a put)
 
@@ -101,6 +102,32 @@ class Replay:
         if len(self.to_follow) == len(self.turns):
             return None
         return len(self.steps)
+
+    @cached_property
+    def hand_offs(self) -> list[tuple[int, str]]:
+        """(turn, worker): each step that waited and then went on, and the turn of
+        `to_follow` just before which it was let through (the last turn begun before it
+        ended)."""
+        begun: dict[tuple, float] = {}
+        ended: dict[tuple, float] = {}
+        waited = set()
+        for e in self.events:
+            key = (e["worker"], e["seq"])
+            if e["kind"] in ("blocked", "sleeping", "step"):
+                begun[key] = min(begun.get(key, e["t"]), e["t"])
+            if e["kind"] == "blocked":
+                waited.add(key)
+            elif e["kind"] == "step":
+                ended[key] = e["t"]
+        starts = [
+            (idx, begun.get((t[0], t[1]))) for idx, t in enumerate(self.to_follow) if len(t) == 4
+        ]
+        out = []
+        for key in waited & set(ended):
+            before = [idx for idx, t in starts if t is not None and t < ended[key]]
+            if before:
+                out.append((before[-1], key[0]))
+        return sorted(out)
 
     @cached_property
     def recorded_steps(self) -> dict[tuple, tuple]:
@@ -212,51 +239,106 @@ def _cache_dir() -> Path:
 def follow(session: Any, replay: Replay, timeout: float, force: bool = False) -> list[str]:
     """Take the recording's turns one by one (each once the step before has settled); the
     notes say where the run did not go as recorded. With `force` it stops following at the
-    first step that is not the recorded one (a changed program)."""
+    first step that is not the recorded one (a changed program).
+
+    Where workers waited for one lock (or semaphore, queue...) and it was let go, the real
+    primitive chose who went on; the replay makes it choose the same by hand-offs (Steering's
+    `hand_over`): a step that would wait for ever is held at its gate, and let into its real
+    wait only just before the turn that let it through in the recording."""
     notes: list[str] = []
     deadline = monotonic() + timeout
-    k = 0
-    for turn in replay.to_follow:
-        if not session.wait_settled(max(0.0, deadline - monotonic())):
-            raise TimeoutError(f"the replay did not finish within {timeout:g} s")
-        if len(turn) == 2:  # ("kill", worker), as k did
-            try:
-                session.kill(turn[1])
-            except CannotKill as exc:
-                notes.append(f"after step {k}: the recording killed {turn[1]} here; {exc}")
+    hands = HandOffs(session, replay, deadline)
+    try:
+        k = 0
+        for idx, turn in enumerate(replay.to_follow):
+            hands.settle(idx)
+            if len(turn) == 2:  # ("kill", worker), as k did
+                try:
+                    session.kill(turn[1])
+                except CannotKill as exc:
+                    notes.append(f"after step {k}: the recording killed {turn[1]} here; {exc}")
+                    continue
+                while session.snapshot().worker(turn[1]).state != "killed":  # (its end known)
+                    if monotonic() > deadline:
+                        raise TimeoutError(f"the replay did not finish within {timeout:g} s")
+                    sleep(0.01)
                 continue
-            while session.snapshot().worker(turn[1]).state != "killed":  # (its end known)
-                if monotonic() > deadline:
-                    raise TimeoutError(f"the replay did not finish within {timeout:g} s")
-                sleep(0.01)
-            continue
-        worker, seq, grain, _how = turn
-        k += 1
-        with session._cond:
-            w = session.board.worker_named(worker)
-            ended = w is not None and w.state in ENDED
-            nxt = w.next if w is not None and w.at_gate else None
-        want = replay.recorded_steps.get((worker, seq))
-        if want is not None and (ended or (nxt is not None and (nxt[0], nxt[1]) != want)):
-            now = "has ended" if ended else f"is to {_op(nxt)}"
-            said = f"step {k}: {worker} {now} where the recording has {_op(want)}"
-            if force:
-                notes.append(f"{said}; from here the run goes its own way")
+            worker, seq, grain, _how = turn
+            k += 1
+            wait_for = getattr(session, "wait_for_worker", None)  # (a program makes its own)
+            if wait_for is not None and not wait_for(
+                worker, min(GATE_GRACE, deadline - monotonic())
+            ):
+                why = why_not(session.snapshot(), worker)
+                notes.append(f"step {k}: {why}; from here the run goes its own way")
                 return notes
-            notes.append(said)
-        skipped = session.run_schedule([Turn(worker, 1, GRAINS.index(grain))], timeout)
-        if skipped:  # (it is not at its gate, as it was: every turn after this one is moot)
-            why = why_not(session.snapshot(), worker)
-            notes.append(f"step {k}: {why}; from here the run goes its own way")
-            return notes
-    if not session.wait_settled(max(0.0, deadline - monotonic())):
-        raise TimeoutError(f"the replay did not finish within {timeout:g} s")
+            with session._cond:
+                w = session.board.worker_named(worker)
+                ended = w is not None and w.state in ENDED
+                nxt = w.next if w is not None and w.at_gate else None
+            want = replay.recorded_steps.get((worker, seq))
+            if want is not None and (ended or (nxt is not None and (nxt[0], nxt[1]) != want)):
+                now = "has ended" if ended else f"is to {_op(nxt)}"
+                said = f"step {k}: {worker} {now} where the recording has {_op(want)}"
+                if force:
+                    notes.append(f"{said}; from here the run goes its own way")
+                    return notes
+                notes.append(said)
+            if GRAINS.index(grain) != session.grain:
+                session.set_grain(GRAINS.index(grain))
+            session._wait_at_gate(worker, min(GATE_GRACE, deadline - monotonic()))
+            if session.step(worker) is None:  # (not at its gate, as it was: the rest is moot)
+                why = why_not(session.snapshot(), worker)
+                notes.append(f"step {k}: {why}; from here the run goes its own way")
+                return notes
+        hands.settle(len(replay.to_follow))
+    finally:
+        hands.done()
     if replay.ran_free_after is not None:
         notes.append(
             f"the recording ran free after step {replay.ran_free_after}: from here on the "
             "run is not the recorded one (it runs free too)"
         )
     return notes
+
+
+class HandOffs:
+    """The hand-offs of a replay (see `follow`): who is let into its real wait before which
+    turn, and the flag that holds the others at their gates while it is followed."""
+
+    PATIENCE = 2.0  # a held worker nobody lets in, with nothing else moving: let all in
+
+    def __init__(self, session: Any, replay: Replay, deadline: float):
+        self.session, self.deadline = session, deadline
+        self.on = bool(getattr(session, "can_hand_over", False))
+        self.due = list(replay.hand_offs) if self.on else []
+        if self.on:
+            session.set_hand_offs(True)
+
+    def settle(self, idx: int) -> None:
+        """Let in whoever is due before turn `idx`, then wait until the run has settled."""
+        session = self.session
+        stuck_since = monotonic()
+        while True:
+            if self.on:
+                for entry in [d for d in self.due if d[0] <= idx]:
+                    if session.hand_over(entry[1]):
+                        self.due.remove(entry)
+            if session.wait_settled(0.02):
+                return
+            now = monotonic()
+            if now > self.deadline:
+                raise TimeoutError("the replay did not finish in time")
+            if self.on and now - stuck_since > self.PATIENCE and session.held():
+                for name in session.held():  # (the run went otherwise: let them all wait)
+                    session.hand_over(name)
+                stuck_since = now
+
+    def done(self) -> None:
+        """The recording is followed (or given up): every held worker into its real wait,
+        and steps that would wait wait for real again."""
+        if self.on:
+            self.session.set_hand_offs(False)
 
 
 def why_not(snap: Any, worker: str, had: str = "the recording") -> str:

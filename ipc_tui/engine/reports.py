@@ -47,6 +47,7 @@ class Blocked(NamedTuple):
     timeout: float | None  # None: it waits for ever
     t: float
     line: int
+    held: bool = False  # a replay's hand-offs: it waits at its gate until let in (Steering)
 
 
 class Sleeping(NamedTuple):

@@ -41,8 +41,8 @@ from ipc_tui.engine.reports import (
     Summary,
 )
 
-FREE, STOP, SUMMARY, GRAIN = 0, 1, 2, 3  # slots of the session's flag array
-FLAGS = 4
+FREE, STOP, SUMMARY, GRAIN, HANDOFF = 0, 1, 2, 3, 4  # slots of the session's flag array
+FLAGS = 5
 OPERATIONS, INSTRUCTIONS = 0, 1  # the grain of a step (GRAIN): one operation, or one bytecode
 SUMMARY_SECONDS = 0.02
 SUMMARISED = -1  # the "line" of a step taken running free with summaries on
@@ -147,9 +147,9 @@ class Runtime:
             self.after_gate(self)
         return line
 
-    def blocked(self, op: str, resource: str, timeout: float | None) -> None:
+    def blocked(self, op: str, resource: str, timeout: float | None, held: bool = False) -> None:
         self._before_news()
-        self.send(Blocked(self.seq, op, resource, timeout, monotonic(), self.at))
+        self.send(Blocked(self.seq, op, resource, timeout, monotonic(), self.at, held))
 
     def sleeping(self, seconds: float) -> None:
         self._before_news()
@@ -334,7 +334,15 @@ def _take(
             timeout = max(0.0, timeout - grace)
             if timeout == 0:
                 return False, True
-    rt.blocked(op, name, timeout)
+    # A replay (engine/replay.py) holds a wait for ever at the gate, and lets it into the
+    # real wait only when it is this worker's turn to be let in: the real primitive then has
+    # one waiter to choose (Steering.hand_over opens the gate again)
+    held = timeout is None and line != SUMMARISED and bool(rt.flags[HANDOFF])
+    rt.blocked(op, name, timeout, held)
+    if held:
+        rt.gate.acquire()
+        if rt.flags[STOP] or rt.cut:
+            raise errors.Stopped
     return (take(True) if timeout is None else take(True, timeout)), True
 
 

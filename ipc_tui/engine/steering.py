@@ -11,7 +11,7 @@ from __future__ import annotations
 from time import monotonic
 from typing import Any
 
-from ipc_tui.engine.runtime import GRAIN, INSTRUCTIONS, OPERATIONS
+from ipc_tui.engine.runtime import GRAIN, HANDOFF, INSTRUCTIONS, OPERATIONS
 from ipc_tui.engine.schedule import UNTIL_BLOCKED, Turn, parse_schedule
 from ipc_tui.engine.snapshot import Snapshot, TraceEvent, Verdict
 from ipc_tui.engine.verdict import judge
@@ -133,16 +133,53 @@ class Steering:
             self.set_grain(grain)
         return notes
 
+    # -- a replay's hand-offs ------------------------------------------------------------
+    # Several workers waiting for one lock: when it is let go, the real lock picks one. A
+    # replay makes it pick the one its recording had: with the HANDOFF flag on, a step that
+    # would wait for ever reports that it is blocked and then waits at its gate, not in the
+    # real primitive; `hand_over` lets it into the real wait when its turn comes (a plain
+    # program's session only: engine/program/session.py).
+
+    can_hand_over = False
+
+    def set_hand_offs(self, on: bool) -> None:
+        """Hold every wait for ever (on), or let every held one in and hold no more (off; one
+        that said it was held after this is let in as its word comes)."""
+        with self._cond:
+            if self._scheduler.flags[HANDOFF] != int(on):
+                self._scheduler.flags[HANDOFF] = int(on)
+        if not on:
+            for name in self.held():
+                self.hand_over(name)
+
+    def held(self) -> list[str]:
+        """The workers held at their gate until their turn to wait for real."""
+        with self._cond:
+            return [w.name for w in self.board.workers if w.held and w.live]
+
+    def hand_over(self, worker: str) -> bool:
+        """Let a held worker into its real wait (False: it is not held)."""
+        with self._cond:
+            w = self.board.worker_named(worker)
+            if w is None or not w.held or not w.live:
+                return False
+            w.held = False
+            self._open_held(w)
+        return True
+
+    def _open_held(self, w: Any) -> None:
+        raise NotImplementedError
+
     def _wait_at_gate(self, worker: str, seconds: float) -> None:
-        """A worker a turn names may be on its way to its gate still: woken by the step
-        before (a release, a barrier's last arrival), its news not in yet, while the board
-        already looks settled. Wait for it (bounded) rather than skip its turn."""
+        """A worker a turn names may be on its way to its gate still: just started, or woken
+        by the step before (a release, a barrier's last arrival), its news not in yet, while
+        the board already looks settled. Wait for it (bounded) rather than skip its turn."""
         deadline = monotonic() + seconds
         with self._cond:
             while monotonic() < deadline:
                 w = self.board.worker_named(worker)
-                if w is None or not w.live or w.at_gate:
-                    return
+                if w is None or w.at_gate or not (w.live or w.state.value == "new"):
+                    return  # (new: on its way to its first gate)
                 self._cond.wait(0.005)
 
     # -- reading ---------------------------------------------------------------------------

@@ -2,9 +2,8 @@
 
 The runs recorded here are random walks (a seeded choice among the workers at their gates at
 every step), not the next-ready order that headless steps by: a replay that ignored the
-recording would go another way. They do not put a second worker in the queue of a lock or a
-semaphore (calm_choices): which of two waiters the real primitive lets in is not the steps'
-to decide, and a replay where it picks the other says so (tested below).
+recording would go another way. Where several wait for one lock and it is let go, the real
+lock picks who goes on: the replay's hand-offs make it pick the one the recording had.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ import pytest
 
 from ipc_tui.engine import find_scenario, list_scenarios, open_session
 from ipc_tui.engine.board import LETS_GO
-from ipc_tui.engine.explore import would_block
 from ipc_tui.engine.recording import Recorder, save
 from ipc_tui.headless import final_state, who_waits
 from tests.conftest import gone, run_cli
@@ -38,9 +36,9 @@ def random_recording(name: str, mode: str, seed: int, path: Path) -> dict:
         while not session.finished():
             assert monotonic() < deadline, f"{name} did not end"
             if session.wait_settled(0.05):
-                ready = calm_choices(session)
-                if ready:
-                    session.step(rng.choice(ready))
+                choices = ready(session)
+                if choices:
+                    session.step(rng.choice(choices))
             recorder.add(session.drain_events())
             verdict = session.verdict()
             if verdict.certain:
@@ -59,27 +57,13 @@ def random_recording(name: str, mode: str, seed: int, path: Path) -> dict:
     return run
 
 
-def calm_choices(session) -> list[str]:
-    """The workers at their gates, but not one whose step would wait behind another waiter
-    for the same lock or semaphore (unless there is no other): when that one is let go, the
-    real primitive picks who goes on, and no replay can make it pick the same (the replay
-    says so; the README too). And, as n does, no daemon once only daemons are left: they are
-    cut off as the program ends, and a step given then races with the end."""
+def ready(session) -> list[str]:
+    """The workers at their gates; as n does, no daemon once only daemons are left (they are
+    cut off as the program ends, and a step given then races with the end)."""
     with session._cond:
-        board = session.board
-        ending = not any(w.live and not w.daemon for w in board.workers)  # (as n does)
-        ready = [
-            w
-            for w in board.workers
-            if w.at_gate and w.live and w.next and not (ending and w.daemon)
-        ]
-
-        def behind(w) -> bool:
-            tally = board.tallies.get(w.next[1])
-            return would_block(board, w) and bool(tally and tally.waiters)
-
-        calm = [w.name for w in ready if not behind(w)]
-        return calm or [w.name for w in ready]
+        workers = session.board.workers
+        ending = not any(w.live and not w.daemon for w in workers)
+        return [w.name for w in workers if w.at_gate and w.live and not (ending and w.daemon)]
 
 
 def steps_of(run: dict) -> dict[str, list[tuple]]:
@@ -277,3 +261,33 @@ def test_a_kill_is_recorded_and_replayed(tmp_path):
     again = run_cli("--replay", str(tmp_path / "killed.json"), "--headless", "--json")
     workers = json.loads(again.stdout.strip().splitlines()[-1])["final"]["workers"]
     assert workers["w0"]["state"] == "killed" and workers["w1"]["blocked_on"] == "lock"
+
+
+@pytest.mark.parametrize("mode", ["thread", "process"])
+def test_a_replay_lets_in_the_waiter_the_recording_let_in(mode, tmp_path):
+    """w2 waits for the lock first, then w1; the recorded run let w1 in (hand-offs make that
+    happen here on purpose: a real lock may do it by itself). The replay lets w1 in too."""
+    session = open_session(find_scenario("lock-contention"), mode, quick=True)
+    recorder = Recorder()
+    session.start()
+    try:
+        session.run_schedule("MainThreadx3,w0", 20)  # w0 takes the lock
+        session.set_hand_offs(True)
+        session.run_schedule("w2,w1", 20)  # w2 waits, then w1
+        assert sorted(session.held()) == ["w1", "w2"]
+        assert session.hand_over("w1")  # only w1 waits for real
+        session.run_schedule("w0x3", 20)  # read, write, release: w1 gets it
+        session.set_hand_offs(False)  # (w2 waits for real too now)
+        assert session.wait_settled(10)
+        recorder.add(session.drain_events())
+        snap = session.snapshot()
+        run = recorder.recording(session, final_state(snap, "running", []))
+    finally:
+        session.close()
+    assert [(lk.holder, lk.waiters) for lk in snap.locks] == [("w1", ("w2",))]
+    save(run, tmp_path / "w1-first.json")
+    for _ in range(3):
+        done = run_cli("--replay", str(tmp_path / "w1-first.json"), "--headless", "--json")
+        final = json.loads(done.stdout.strip().splitlines()[-1])["final"]
+        assert final["locks"] == {"lock": {"holder": "w1", "waiters": ["w2"]}}, done.stderr
+        assert "replayed as recorded" in done.stderr, done.stderr

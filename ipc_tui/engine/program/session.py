@@ -43,7 +43,7 @@ from ipc_tui.engine.check import Checked, asserts_in, from_failure
 from ipc_tui.engine.errors import CannotKill, ScenarioError
 from ipc_tui.engine.loader import ScenarioInfo
 from ipc_tui.engine.program.agent import ENV
-from ipc_tui.engine.runtime import FLAGS, SUMMARY
+from ipc_tui.engine.runtime import FLAGS, HANDOFF, SUMMARY
 from ipc_tui.engine.schedule import Turn
 from ipc_tui.engine.scheduler import Scheduler
 from ipc_tui.engine.snapshot import State
@@ -456,6 +456,8 @@ class ProgramSession(Steering):
         self.board.apply(w, self._translate(report))
         if kind is r.AtGate and self.board.running_free and w.live:
             self._host.open(w)
+        elif kind is r.Blocked and report.held and not self._flags[HANDOFF]:
+            self.hand_over(w.name)  # (held just as the replay ended: no longer)
 
     def _launched(self, w: WorkerRecord) -> None:
         if not w.started:  # running until it reports at its first gate
@@ -605,6 +607,11 @@ class ProgramSession(Steering):
             "workers itself: if it starts this one, first give steps to the worker that does "
             "(MainThread, in most programs)"
         )
+
+    can_hand_over = True
+
+    def _open_held(self, w: WorkerRecord) -> None:
+        self._send_to(w, ("open", self._wid_of[w]))  # (no board.opened: it is still blocked)
 
     def kill(self, name: str) -> None:
         with self._cond:

@@ -25,6 +25,9 @@ from ipc_tui.engine.program.agent import here
 from ipc_tui.engine.runtime import Subject, current, step
 
 _OURS = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# The built-in scenarios of an installed ipc-tui live inside it (ipc_tui/scenarios): programs,
+# not ipc-tui's own code
+_BUILT_IN = os.path.join(_OURS, "scenarios") + os.sep
 
 
 # -- names from the code ---------------------------------------------------------------------
@@ -37,9 +40,13 @@ _counted: dict[tuple, int] = {}
 def _caller() -> Any:
     """The program's frame that called into this module (the first frame outside ipc_tui)."""
     frame = sys._getframe(2)
-    while frame is not None and frame.f_code.co_filename.startswith(_OURS):
+    while frame is not None and _ours(frame.f_code.co_filename):
         frame = frame.f_back
     return frame
+
+
+def _ours(filename: str) -> bool:
+    return filename.startswith(_OURS + os.sep) and not filename.startswith(_BUILT_IN)
 
 
 def name_from_code(frame: Any) -> str | None:
