@@ -56,22 +56,18 @@ def _positive(option: str):
     return parse
 
 
-def _writable(option: str):
+def _writable(text: str) -> str:
     """A file that can be written (--record, --trace, --svg), checked before the run: it is
     written at the end."""
-
-    def parse(text: str) -> str:
-        folder = os.path.dirname(os.path.abspath(text))
-        if os.path.isdir(text):
-            raise argparse.ArgumentTypeError(f"{option} wants a file, {text!r} is a folder")
-        if not os.path.isdir(folder):
-            raise argparse.ArgumentTypeError(f"{option}: no folder {folder!r} to write {text!r} in")
-        writable = not os.path.exists(text) or os.access(text, os.W_OK)
-        if not os.access(folder, os.W_OK) or not writable:
-            raise argparse.ArgumentTypeError(f"{option}: {text!r} cannot be written (permission)")
-        return text
-
-    return parse
+    folder = os.path.dirname(os.path.abspath(text))
+    if os.path.isdir(text):
+        raise argparse.ArgumentTypeError(f"wants a file, {text!r} is a folder")
+    if not os.path.isdir(folder):
+        raise argparse.ArgumentTypeError(f"no folder {folder!r} to write {text!r} in")
+    writable = not os.path.exists(text) or os.access(text, os.W_OK)
+    if not os.access(folder, os.W_OK) or not writable:
+        raise argparse.ArgumentTypeError(f"{text!r} cannot be written (permission)")
+    return text
 
 
 class _Version(argparse.Action):
@@ -143,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     classroom.add_argument(
         "--record",
-        type=_writable("--record"),
+        type=_writable,
         metavar="FILE",
         help="write the run to FILE (the program, its steps in order, the outcome, the trace): "
         "headless when it ends, the app when it quits (w saves it at any moment), --explore "
@@ -157,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     classroom.add_argument(
         "--svg",
-        type=_writable("--svg"),
+        type=_writable,
         metavar="FILE",
         help="draw the app without a terminal after --schedule's steps (or --replay's, --at "
         "N: its first N) and save the screen as an SVG file",
@@ -175,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     classroom.add_argument(
         "--trace",
-        type=_writable("--trace"),
+        type=_writable,
         metavar="FILE.json",
         help="write the run as a Chrome trace-event file for ui.perfetto.dev (headless: when "
         "it ends; the app: its newest events, when it quits)",
@@ -354,6 +350,10 @@ def main(argv: list[str] | None = None) -> int:
 
             size = parse_size(args.size)
             if replay is not None:
+                if args.at is not None and args.at > len(replay.steps):
+                    raise ScenarioError(
+                        f"--at {args.at}: the recording has {len(replay.steps)} steps"
+                    )
                 turns = replay.schedule[: args.at]
             else:
                 turns = args.schedule or []

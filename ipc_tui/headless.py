@@ -123,6 +123,9 @@ def run_headless(
     printer.final(final, outcome, waits)
     if trace is not None and not printer.write(trace):
         return EXIT_BAD_INPUT
+    if not quiet:
+        for said in written(record, trace):
+            print(said, file=sys.stderr)
     if replay is not None and not quiet:
         state = "state where it was saved" if replay.saved_running else "final state"
         said = replaying.differences(replay, run) or [
@@ -166,6 +169,16 @@ def _who_waits(snap: Snapshot) -> list[str]:
         for w in snap.workers
         if w.live or w.state == "new"
     ]
+
+
+def written(record: str | None, trace: str | None) -> list[str]:
+    """What was written where, and what opens it."""
+    said = []
+    if record:
+        said.append(f"ipc-tui: the run is in {record} (ipc-tui --replay {record} opens it)")
+    if trace:
+        said.append(f"ipc-tui: the trace is in {trace} (open it at ui.perfetto.dev)")
+    return said
 
 
 def final_state(snap: Snapshot, outcome: str, waits: list[str]) -> dict:

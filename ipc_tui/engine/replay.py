@@ -179,6 +179,9 @@ def load(path: str, force: bool = False) -> Replay:
     try:
         prog = data["program"]
         turns = tuple(tuple(t) for t in data["turns"])
+        for turn in turns:
+            if not _well_formed(turn):
+                raise ValueError(f"a turn {list(turn)!r} is none that ipc-tui writes")
         info, note = _program(prog, path, force)
         return Replay(
             path=path,
@@ -199,6 +202,19 @@ def load(path: str, force: bool = False) -> Replay:
         raise ScenarioError(f"{path!r} is a damaged recording ({type(exc).__name__}: {exc})")
 
 
+def _well_formed(turn: tuple) -> bool:
+    if len(turn) == 4:
+        worker, seq, grain, how = turn
+        return (
+            isinstance(worker, str) and isinstance(seq, int) and grain in GRAINS and how == "step"
+        )
+    if len(turn) == 2:
+        return (turn[0] == "kill" and isinstance(turn[1], str)) or (
+            turn[0] == "free" and isinstance(turn[1], int)
+        )
+    return False
+
+
 def _program(prog: dict, path: str, force: bool) -> tuple[ScenarioInfo, str]:
     """The program to run: where it was recorded from, if it is there; else the recording's own
     copy of it, written out (a recording handed out to students carries its program)."""
@@ -207,11 +223,8 @@ def _program(prog: dict, path: str, force: bool) -> tuple[ScenarioInfo, str]:
         raise ScenarioError(f"{path!r} is a damaged recording (its source does not match its hash)")
     name = prog["scenario"]
     here: ScenarioInfo | None = None
-    try:
-        if prog["builtin"] or Path(name).is_file():
-            here = find_scenario(name)
-    except ScenarioError:
-        here = None
+    if prog["builtin"] or Path(name).is_file():  # (there, but unreadable: it says why)
+        here = find_scenario(name)
     if here is not None:
         sources = {here.source}
         if here.as_threads:  # (a built-in's thread mode is a program of its own)
@@ -247,11 +260,11 @@ def follow(session: Any, replay: Replay, timeout: float, force: bool = False) ->
     wait only just before the turn that let it through in the recording."""
     notes: list[str] = []
     deadline = monotonic() + timeout
-    hands = HandOffs(session, replay, deadline)
+    hands = HandOffs(session, replay.hand_offs)
     try:
         k = 0
         for idx, turn in enumerate(replay.to_follow):
-            hands.settle(idx)
+            hands.settle(idx, deadline)
             if len(turn) == 2:  # ("kill", worker), as k did
                 try:
                     session.kill(turn[1])
@@ -291,7 +304,7 @@ def follow(session: Any, replay: Replay, timeout: float, force: bool = False) ->
                 why = why_not(session.snapshot(), worker)
                 notes.append(f"step {k}: {why}; from here the run goes its own way")
                 return notes
-        hands.settle(len(replay.to_follow))
+        hands.settle(len(replay.to_follow), deadline)
     finally:
         hands.done()
     if replay.ran_free_after is not None:
@@ -304,40 +317,56 @@ def follow(session: Any, replay: Replay, timeout: float, force: bool = False) ->
 
 class HandOffs:
     """The hand-offs of a replay (see `follow`): who is let into its real wait before which
-    turn, and the flag that holds the others at their gates while it is followed."""
+    turn, and the flag that holds the others at their gates meanwhile (on only where there is
+    somebody to let in: a waiter alone needs no help)."""
 
-    PATIENCE = 2.0  # a held worker nobody lets in, with nothing else moving: let all in
+    PATIENCE = 2.0  # held workers, nobody let in and nothing moving: the run went otherwise
 
-    def __init__(self, session: Any, replay: Replay, deadline: float):
-        self.session, self.deadline = session, deadline
-        self.on = bool(getattr(session, "can_hand_over", False))
-        self.due = list(replay.hand_offs) if self.on else []
+    def __init__(self, session: Any, hand_offs: list[tuple[int, str]]):
+        self.session = session
+        self.on = bool(getattr(session, "can_hand_over", False)) and bool(hand_offs)
+        self.due = list(hand_offs) if self.on else []
+        self.stuck_since: float | None = None
         if self.on:
             session.set_hand_offs(True)
 
-    def settle(self, idx: int) -> None:
+    def let_in(self, idx: int) -> None:
+        """Let in whoever is due before turn `idx` (without waiting)."""
+        for entry in [d for d in self.due if d[0] <= idx]:
+            if self.session.hand_over(entry[1]):
+                self.due.remove(entry)
+
+    def unstick(self, settled: bool) -> None:
+        """Not settled for a while with workers held: the run went otherwise than recorded
+        (the held wait for a step that is not coming): let them all wait for real."""
+        if settled or not self.on:
+            self.stuck_since = None
+            return
+        now = monotonic()
+        if self.stuck_since is None:
+            self.stuck_since = now
+        elif now - self.stuck_since > self.PATIENCE:
+            for name in self.session.held():
+                self.session.hand_over(name)
+            self.stuck_since = None
+
+    def settle(self, idx: int, deadline: float) -> None:
         """Let in whoever is due before turn `idx`, then wait until the run has settled."""
-        session = self.session
-        stuck_since = monotonic()
         while True:
             if self.on:
-                for entry in [d for d in self.due if d[0] <= idx]:
-                    if session.hand_over(entry[1]):
-                        self.due.remove(entry)
-            if session.wait_settled(0.02):
+                self.let_in(idx)
+            settled = self.session.wait_settled(0.02)
+            if settled:
                 return
-            now = monotonic()
-            if now > self.deadline:
+            if monotonic() > deadline:
                 raise TimeoutError("the replay did not finish in time")
-            if self.on and now - stuck_since > self.PATIENCE and session.held():
-                for name in session.held():  # (the run went otherwise: let them all wait)
-                    session.hand_over(name)
-                stuck_since = now
+            self.unstick(settled)
 
     def done(self) -> None:
         """The recording is followed (or given up): every held worker into its real wait,
         and steps that would wait wait for real again."""
         if self.on:
+            self.on = False
             self.session.set_hand_offs(False)
 
 

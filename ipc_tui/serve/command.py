@@ -61,6 +61,11 @@ def build_serve_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="every tab opens this recording, paused at its first step (n takes its steps)",
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="--replay a recording whose program has changed, as far as it still matches",
+    )
     _scenario_options(parser)
     return parser
 
@@ -79,6 +84,8 @@ def serve_main(argv: list[str]) -> int:
         if getattr(args, option):
             tab += [f"--{option.replace('_', '-')}", getattr(args, option)]
     try:
+        if args.force and not args.replay:
+            raise ScenarioError("--force goes with --replay")
         if args.replay:
             given = [o for o in ("scenario", "mode", "variant", "start_method") if getattr(args, o)]
             if given or args.quick:
@@ -86,8 +93,8 @@ def serve_main(argv: list[str]) -> int:
                 raise ScenarioError(f"--replay runs the program as it was recorded: no {said}")
             from ipc_tui.engine.replay import load
 
-            load(args.replay)  # (a bad recording: said here, once, not in every tab)
-            tab += ["--replay", os.path.abspath(args.replay)]
+            load(args.replay, args.force)  # (a bad recording: said here, not in every tab)
+            tab += ["--replay", os.path.abspath(args.replay), *(["--force"] if args.force else [])]
         if args.variant and not args.scenario:
             raise ScenarioError("--variant goes with --scenario")
         if args.scenario:  # the app's own checks, once here rather than in every tab

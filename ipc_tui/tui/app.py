@@ -546,7 +546,7 @@ class IpcApp(App[int]):
         if replay.note:
             self.notify(replay.note, timeout=8)
         if replay.schedule_text:
-            self.schedule_bar.load(self.session, row_of(replay))
+            self.schedule_bar.load(self.session, row_of(replay), replay.hand_offs)
         if replay.first_kill is not None:
             steps, worker = replay.first_kill
             self.notify(
@@ -575,7 +575,12 @@ class IpcApp(App[int]):
         self.notify(f"Saved the run to {path} (ipc-tui --replay {path} opens it)", timeout=6)
 
     def action_save_picture(self) -> None:
-        """p: the screen as an SVG file in the current folder (for slides and handouts)."""
+        """p: the screen as an SVG file in the current folder (for slides and handouts),
+        without the notices on it."""
+        self.clear_notifications()
+        self.call_after_refresh(self._save_picture)
+
+    def _save_picture(self) -> None:
         name = self.session.info.name if self.session is not None else "picker"
         stem = f"ipc-tui-{Path(name).stem}-{time.strftime('%H%M%S')}"
         try:

@@ -16,7 +16,7 @@ from typing import Any
 from textual.widgets import Static
 
 from ipc_tui.engine import parse_schedule
-from ipc_tui.engine.replay import why_not
+from ipc_tui.engine.replay import HandOffs, why_not
 from ipc_tui.tui.explore import Row
 
 GRACE = 2.0  # a turn's worker still not there this long after the run settled: it never comes
@@ -26,8 +26,10 @@ ON_ITS_WAY = ("running", "blocked", "sleeping")  # (states a worker comes to its
 class Replay:
     """The turns of one schedule, one worker name each, and how far the student has got."""
 
-    def __init__(self, session: Any, row: Row) -> None:
+    def __init__(self, session: Any, row: Row, hand_offs: list | None = None) -> None:
         self.session = session
+        # a recording's: who the real lock let in, and before which turn (engine/replay.py)
+        self.hands = HandOffs(session, hand_offs or [])
         self.outcome = row.words
         self.origin = row.origin
         self.failed = row.failed
@@ -64,8 +66,16 @@ class Replay:
         """Hand the session each turn asked for, in order, each once the one before has
         settled; a note when the run no longer follows the schedule (None: all is well)."""
         session = self.session
+        self.hands.let_in(self.given)
+        if self.used_up and not self.waiting:
+            settled = session.wait_settled(0)
+            self.hands.unstick(settled)
+            if settled and not self.hands.due:
+                self.hands.done()  # (every turn taken, every hand-off made)
         while self.given < self.asked:
-            if not session.wait_settled(0):
+            settled = session.wait_settled(0)
+            self.hands.unstick(settled)
+            if not settled:
                 return None  # (the next sample looks again)
             name = self.names[self.given]
             snap = session.snapshot()
@@ -116,8 +126,8 @@ class ScheduleBar(Static):
         self._note = 0  # the last note said (a newer one is not cleared by an older one's timer)
         self.display = False
 
-    def load(self, session: Any, row: Row) -> None:
-        self.replay = Replay(session, row)
+    def load(self, session: Any, row: Row, hand_offs: list | None = None) -> None:
+        self.replay = Replay(session, row, hand_offs)
         self.follow()
 
     def take(self) -> bool:
@@ -153,6 +163,7 @@ class ScheduleBar(Static):
         replay, self.replay = self.replay, None
         if replay is None:
             return
+        replay.hands.done()  # (held workers wait for real again)
         if replay.used_up or not why:
             self._say("")
             return

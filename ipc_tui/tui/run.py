@@ -103,6 +103,10 @@ def run_app(
     if app.record_error:  # (--record could not be written as the app quit)
         print(f"ipc-tui: {app.record_error}", file=sys.stderr)
         return 2
+    from ipc_tui.headless import written
+
+    for said in written(record, trace):
+        print(said, file=sys.stderr)
     return app.return_code or 0
 
 

@@ -263,10 +263,9 @@ def test_a_kill_is_recorded_and_replayed(tmp_path):
     assert workers["w0"]["state"] == "killed" and workers["w1"]["blocked_on"] == "lock"
 
 
-@pytest.mark.parametrize("mode", ["thread", "process"])
-def test_a_replay_lets_in_the_waiter_the_recording_let_in(mode, tmp_path):
-    """w2 waits for the lock first, then w1; the recorded run let w1 in (hand-offs make that
-    happen here on purpose: a real lock may do it by itself). The replay lets w1 in too."""
+def w1_let_in_first(mode: str, path: Path) -> dict:
+    """A recorded run of lock-contention where w2 waits for the lock first, then w1, and w1
+    is let in (hand-offs make that happen on purpose: a real lock may do it by itself)."""
     session = open_session(find_scenario("lock-contention"), mode, quick=True)
     recorder = Recorder()
     session.start()
@@ -285,9 +284,29 @@ def test_a_replay_lets_in_the_waiter_the_recording_let_in(mode, tmp_path):
     finally:
         session.close()
     assert [(lk.holder, lk.waiters) for lk in snap.locks] == [("w1", ("w2",))]
-    save(run, tmp_path / "w1-first.json")
+    save(run, path)
+    return run
+
+
+@pytest.mark.parametrize("mode", ["thread", "process"])
+def test_a_replay_lets_in_the_waiter_the_recording_let_in(mode, tmp_path):
+    """The replay lets w1 in too, every time (without hand-offs a real lock lets in either,
+    and most often the first that waited: w2)."""
+    w1_let_in_first(mode, tmp_path / "w1-first.json")
     for _ in range(3):
         done = run_cli("--replay", str(tmp_path / "w1-first.json"), "--headless", "--json")
         final = json.loads(done.stdout.strip().splitlines()[-1])["final"]
         assert final["locks"] == {"lock": {"holder": "w1", "waiters": ["w2"]}}, done.stderr
         assert "replayed as recorded" in done.stderr, done.stderr
+
+
+def test_a_program_broken_since_is_said_not_taken_for_gone(tmp_path):
+    program = tmp_path / "mine.py"
+    program.write_text(Path(find_scenario("lock-contention").path).read_text())
+    path = tmp_path / "run.json"
+    assert run_cli(str(program), "--headless", "--record", str(path)).returncode == 0
+    program.write_text("def broken(:\n")
+    done = run_cli("--replay", str(path), "--headless")
+    assert done.returncode == 2 and done.stdout == "", done.stdout
+    assert "mine.py" in done.stderr and "its recorded copy" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr

@@ -4,7 +4,6 @@ saves the screen as SVG. Real sessions, every wait bounded."""
 
 from __future__ import annotations
 
-import asyncio
 import html
 import json
 import re
@@ -12,6 +11,7 @@ import re
 from ipc_tui.engine import open_session
 from ipc_tui.engine.replay import load
 from ipc_tui.tui.app import IpcApp
+from tests.cli.test_recording import w1_let_in_first
 from tests.conftest import left_behind, run_cli
 from tests.tui.screen import settled
 from tests.tui.test_explore import opened, until
@@ -96,14 +96,18 @@ async def test_record_writes_the_run_as_the_app_quits(app_on, tmp_path):
 async def test_p_saves_the_screen_as_svg(app_on, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     app = app_on("lock-contention", "thread")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await opened(pilot, app)
+        await pilot.press("w")  # (a notice: not in the picture)
+        await pilot.pause()
         await pilot.press("p")
-        await asyncio.sleep(0)
+        await pilot.pause(0.3)
+        assert any("Saved the screen to" in said for said in app.said), list(app.said)
     pictures = list(tmp_path.glob("ipc-tui-lock-contention-*.svg"))
     assert len(pictures) == 1
     svg = pictures[0].read_text()
     assert svg.lstrip().startswith("<svg") and "Workers" in svg and "MainThread" in svg
+    assert "Saved" not in svg_text(pictures[0])
 
 
 def svg_text(path) -> str:
@@ -138,3 +142,23 @@ def test_svg_at_a_recordings_step(tmp_path):
     )
     done = run_cli("--replay", str(path), "--svg", str(picture), "--at", "9")
     assert "held by w2" in svg_text(picture), done.stderr  # (w0 released: w2 was first in line)
+
+
+async def test_replay_in_the_app_lets_in_the_waiter_the_recording_let_in(tmp_path):
+    path = tmp_path / "w1-first.json"
+    run = w1_let_in_first("process", path)
+    app = app_replaying(path)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await opened(pilot, app)
+            bar = app.schedule_bar
+            for _ in range(len(run["turns"])):
+                await pilot.press("n")
+                await until(pilot, app, lambda: not bar.replay or not bar.replay.waiting, 10, "n")
+            await until(pilot, app, lambda: not app.session.held(), 10, "w2 let in at the end")
+            await settled(pilot, app)
+            locks = [(lk.holder, lk.waiters) for lk in app.session.snapshot().locks]
+            assert locks == [("w1", ("w2",))], locks
+            assert "the recorded outcome was" in bar.text, bar.text
+    finally:
+        app.close_session()
