@@ -139,11 +139,14 @@ class Replay:
         }
 
     def words(self) -> str:
-        """The recorded outcome, in a few words (for the app's bar)."""
+        """The recorded outcome, in a few words (for the app's bar, which is short at 80x24:
+        the verdict has a bar of its own)."""
         o = self.outcome
-        said = "; ".join(o.get("said") or []) or o.get("outcome", "")
         cells = ", ".join(f"{k} = {v!r}" for k, v in (o.get("cells") or {}).items())
-        return f"{cells}: {said}" if cells else said
+        how = o.get("outcome", "")
+        if not cells:
+            return "; ".join(o.get("said") or []) or how
+        return cells if how == "finished" else f"{cells} ({how})"
 
     @property
     def failed(self) -> bool:
