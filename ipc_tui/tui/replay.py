@@ -70,8 +70,8 @@ class Replay:
         if self.used_up and not self.waiting:
             settled = session.wait_settled(0)
             self.hands.unstick(settled)
-            if settled and not self.hands.due:
-                self.hands.done()  # (every turn taken, every hand-off made)
+            if settled:
+                self.hands.done()  # (every turn taken, its hand-offs made: n as usual again)
         while self.given < self.asked:
             settled = session.wait_settled(0)
             self.hands.unstick(settled)
