@@ -70,12 +70,10 @@ def run_headless(
     else:
         printer = JsonPrinter() if as_json else RichPrinter(info, shown, lang, watched)
     recorder = recording.Recorder() if record or replay else None
-    if recorder is not None:
-        printer = Recording(printer, recorder)
+    tracer = TraceRecorder() if trace is not None else None
+    printer = Keeping(printer, [k for k in (recorder, tracer) if k is not None])
     if replay is not None and replay.note:
         printer.notes([replay.note], "replay")
-    if trace is not None:
-        printer = TracedPrinter(printer)
     if session.mode == "process":
         start_helpers()
     deadline = monotonic() + timeout
@@ -121,8 +119,12 @@ def run_headless(
     finally:
         session.close()
     printer.final(final, outcome, waits)
-    if trace is not None and not printer.write(trace):
-        return EXIT_BAD_INPUT
+    if tracer is not None:
+        try:
+            tracer.write(trace)
+        except OSError as exc:
+            print(f"ipc-tui: cannot write the trace: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
     if not quiet:
         for said in written(record, trace):
             print(said, file=sys.stderr)
@@ -185,20 +187,26 @@ def final_state(snap: Snapshot, outcome: str, waits: list[str]) -> dict:
     return recording.final_state(snap, outcome, waits, verdict_lines(snap.verdict, snap.checked))
 
 
-class Recording:
-    """A printer that also hands every event to a recorder."""
+class Keeping:
+    """A printer that also hands every event to what keeps them: a recording (`--record`,
+    engine/recording.py), a trace file (`--trace`, engine/trace_file.py)."""
 
-    def __init__(self, printer: Any, recorder: recording.Recorder) -> None:
-        self.printer, self.recorder = printer, recorder
+    def __init__(self, printer: Any, keepers: list[Any]) -> None:
+        self.printer, self.keepers = printer, keepers
 
     def notes(self, notes: list[str], label: str = "schedule") -> None:
         self.printer.notes(notes, label)
 
     def events(self, events: list[TraceEvent]) -> None:
-        self.recorder.add(events)
+        for keeper in self.keepers:
+            keeper.add(events)
         self.printer.events(events)
 
     def final(self, snap: Snapshot, outcome: str, waits: list[str]) -> None:
+        for keeper in self.keepers:
+            saw = getattr(keeper, "saw", None)  # (the trace: each worker's pid and thread)
+            if saw is not None:
+                saw(snap)
         self.printer.final(snap, outcome, waits)
 
 
@@ -211,34 +219,6 @@ class QuietPrinter:
 
     def final(self, snap: Snapshot, outcome: str, waits: list[str]) -> None:
         pass
-
-
-class TracedPrinter:
-    """A printer that also keeps what it prints, for `--trace FILE` (engine/trace_file.py)."""
-
-    def __init__(self, printer: Any):
-        self.printer = printer
-        self.recorder = TraceRecorder()
-
-    def notes(self, notes: list[str], label: str = "schedule") -> None:
-        self.printer.notes(notes, label)
-
-    def events(self, events: list[TraceEvent]) -> None:
-        self.recorder.add(events)
-        self.printer.events(events)
-
-    def final(self, snap: Snapshot, outcome: str, waits: list[str]) -> None:
-        self.recorder.saw(snap)
-        self.printer.final(snap, outcome, waits)
-
-    def write(self, path: str) -> bool:
-        """Write the trace file; False (and one line on stderr) when it cannot be written."""
-        try:
-            self.recorder.write(path)
-        except OSError as exc:
-            print(f"ipc-tui: cannot write the trace: {exc}", file=sys.stderr)
-            return False
-        return True
 
 
 class JsonPrinter:
