@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import shlex
 import sys
-from pathlib import Path
 from time import monotonic
 from typing import Any
 
@@ -22,7 +21,7 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from ipc_tui.engine.explore import Explorer, Found, Report
-from ipc_tui.engine.loader import ScenarioInfo, builtin_dir
+from ipc_tui.engine.loader import ScenarioInfo, is_builtin
 
 
 def replay_command(
@@ -35,7 +34,7 @@ def replay_command(
 ) -> str:
     """The command that replays `schedule`, as the explorer ran it."""
     words = ["ipc-tui"]
-    if Path(info.path).resolve().parent == builtin_dir().resolve():
+    if is_builtin(info):
         words += ["--scenario", info.name]
     else:
         words += [info.path, *argv]

@@ -62,6 +62,14 @@ def builtin_dir() -> Path:
     return shipped if shipped.is_dir() else package.parent / "scenarios"
 
 
+def is_builtin(info: ScenarioInfo) -> bool:
+    """One of ipc-tui's own scenarios (its thread-mode program beside it included)."""
+    try:
+        return Path(info.path).resolve().is_relative_to(builtin_dir().resolve())
+    except OSError:
+        return False
+
+
 def list_scenarios() -> list[ScenarioInfo]:
     return [read_info(p) for p in sorted(builtin_dir().glob("*.py")) if not p.name.startswith("_")]
 

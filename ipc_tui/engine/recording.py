@@ -28,7 +28,7 @@ from time import strftime
 from typing import Any
 
 from ipc_tui.engine.errors import ScenarioError
-from ipc_tui.engine.loader import ScenarioInfo, builtin_dir
+from ipc_tui.engine.loader import ScenarioInfo, is_builtin
 from ipc_tui.engine.snapshot import Snapshot, TraceEvent, cell_value, plain
 
 FORMAT = "ipc-tui recording"
@@ -162,14 +162,15 @@ class Recorder:
         """The run so far, as a recording (`final`: its state now, from `final_state`;
         `argv`, `quick`: as the front-end was given them)."""
         info: ScenarioInfo = session.info
+        builtin = is_builtin(info)
         events = [event_dict(e) for e in sorted(self.events, key=lambda e: e.t)]
         return {
             "format": FORMAT,
             "version": VERSION,
             "recorded": strftime("%Y-%m-%dT%H:%M:%S%z"),
             "program": {
-                "scenario": info.name if _builtin(info) else str(Path(info.path).resolve()),
-                "builtin": _builtin(info),
+                "scenario": info.name if builtin else str(Path(info.path).resolve()),
+                "builtin": builtin,
                 "source": info.source,
                 "sha256": sha256(info.source),
                 "mode": getattr(session, "mode", None),
@@ -184,13 +185,6 @@ class Recorder:
             "events": events,
             "events_dropped": self.dropped,
         }
-
-
-def _builtin(info: ScenarioInfo) -> bool:
-    try:
-        return Path(info.path).resolve().is_relative_to(builtin_dir().resolve())
-    except OSError:
-        return False
 
 
 def turns_taken(taken: list[tuple], events: list[dict]) -> list[list]:

@@ -1,16 +1,18 @@
 """Replaying a recording (engine/recording.py): the same program and options, its steps taken
 again one by one, and what went otherwise said (`--replay`).
 
-`follow` takes the turns through `run_schedule`, one step a turn, each once the step before
-has settled, after checking that the worker is at its gate about to do what the recording says
-it did (with `--force`, the first step that is not ends the following: a changed program). The
-replay is a run of its own, recorded the same way, and `differences` compares the two.
+`follow` takes the turns one step a turn, each once the step before has settled, after
+checking that the worker is at its gate about to do what the recording says it did (with
+`--force`, the first step that is not ends the following: a changed program), and makes the
+real primitives let in the waiters the recording let in (`HandOffs`). The replay is a run of
+its own, recorded the same way, and `differences` compares the two.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -119,14 +121,18 @@ class Replay:
                 waited.add(key)
             elif e["kind"] == "step":
                 ended[key] = e["t"]
+        # (the turns began one after another: their times rise, and bisect finds the last one)
         starts = [
-            (idx, begun.get((t[0], t[1]))) for idx, t in enumerate(self.to_follow) if len(t) == 4
+            (begun[(t[0], t[1])], idx)
+            for idx, t in enumerate(self.to_follow)
+            if len(t) == 4 and (t[0], t[1]) in begun
         ]
+        times = [t for t, _idx in starts]
         out = []
         for key in waited & set(ended):
-            before = [idx for idx, t in starts if t is not None and t < ended[key]]
-            if before:
-                out.append((before[-1], key[0]))
+            k = bisect_left(times, ended[key])
+            if k:
+                out.append((starts[k - 1][1], key[0]))
         return sorted(out)
 
     @cached_property
@@ -225,10 +231,8 @@ def _program(prog: dict, path: str, force: bool) -> tuple[ScenarioInfo, str]:
     if sha256(prog["source"]) != recorded:
         raise ScenarioError(f"{path!r} is a damaged recording (its source does not match its hash)")
     name = prog["scenario"]
-    here: ScenarioInfo | None = None
     if prog["builtin"] or Path(name).is_file():  # (there, but unreadable: it says why)
         here = find_scenario(name)
-    if here is not None:
         sources = {here.source}
         if here.as_threads:  # (a built-in's thread mode is a program of its own)
             sources.add(Path(here.as_threads).read_text(encoding="utf-8"))
