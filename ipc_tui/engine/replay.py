@@ -246,8 +246,14 @@ def _program(prog: dict, path: str, force: bool) -> tuple[ScenarioInfo, str]:
             "as it still matches"
         )
     copy = _cache_dir() / recorded[:16] / (Path(name).name if name.endswith(".py") else "prog.py")
-    copy.parent.mkdir(parents=True, exist_ok=True)
-    copy.write_text(prog["source"], encoding="utf-8")
+    try:
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_text(prog["source"], encoding="utf-8")
+    except OSError as exc:
+        raise ScenarioError(
+            f"{name} is not here, and its recorded copy cannot be written to {str(copy)!r}: "
+            f"{exc.strerror}"
+        ) from None
     return find_scenario(str(copy)), f"{name} is not here: its recorded copy runs ({copy})"
 
 

@@ -171,6 +171,12 @@ def test_a_recording_whose_program_is_gone_runs_its_own_copy(tmp_path):
     assert "is not here: its recorded copy runs" in " ".join(done.stdout.split())
     assert "replayed as recorded" in done.stdout
     assert list((tmp_path / "cache").rglob("mine.py"))
+    (tmp_path / "nowhere").write_text("")  # (a file where the cache's folder would be)
+    refused = run_cli(
+        "--replay", str(path), "--headless", env={"XDG_CACHE_HOME": str(tmp_path / "nowhere")}
+    )
+    assert refused.returncode == 2 and "its recorded copy cannot be written" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1, refused.stderr
 
 
 def test_the_explorer_records_its_first_failure(tmp_path):
