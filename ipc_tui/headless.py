@@ -30,7 +30,7 @@ from ipc_tui.engine.context import start_helpers
 from ipc_tui.engine.recording import event_dict
 from ipc_tui.engine.snapshot import Verdict, cell_value
 from ipc_tui.engine.trace_file import TraceRecorder
-from ipc_tui.present import rich_table, trace_line, verdict_lines
+from ipc_tui.present import rich_table, trace_line, verdict_lines, written
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_STUCK = 0, 1, 2, 3
 
@@ -171,16 +171,6 @@ def _who_waits(snap: Snapshot) -> list[str]:
         for w in snap.workers
         if w.live or w.state == "new"
     ]
-
-
-def written(record: str | None, trace: str | None) -> list[str]:
-    """What was written where, and what opens it."""
-    said = []
-    if record:
-        said.append(f"ipc-tui: the run is in {record} (ipc-tui --replay {record} opens it)")
-    if trace:
-        said.append(f"ipc-tui: the trace is in {trace} (open it at ui.perfetto.dev)")
-    return said
 
 
 def final_state(snap: Snapshot, outcome: str, waits: list[str]) -> dict:

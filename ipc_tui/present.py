@@ -146,3 +146,13 @@ def verdict_lines(v: Verdict, checked: Checked | None = None) -> list[str]:
             return [f"AS EXPECTED: {checked.says}"]
         return [f"NOT AS EXPECTED: {checked.says}"]
     return []
+
+
+def written(record: str | None, trace: str | None) -> list[str]:
+    """What was written where, and what opens it."""
+    said = []
+    if record:
+        said.append(f"ipc-tui: the run is in {record} (ipc-tui --replay {record} opens it)")
+    if trace:
+        said.append(f"ipc-tui: the trace is in {trace} (open it at ui.perfetto.dev)")
+    return said

@@ -12,10 +12,8 @@ import os
 import signal
 import sys
 import threading
-import time
 from collections import deque
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from textual.app import App, ComposeResult
@@ -57,7 +55,7 @@ from ipc_tui.tui.locks import LocksPane
 from ipc_tui.tui.memory import MemoryPane
 from ipc_tui.tui.picker import PickerScreen
 from ipc_tui.tui.queues import QueuesPane, channels_used
-from ipc_tui.tui.recording import default_name, row_of, save_run
+from ipc_tui.tui.recording import new_name, row_of, save_run
 from ipc_tui.tui.replay import ScheduleBar
 from ipc_tui.tui.results import ResultsPane
 from ipc_tui.tui.semaphores import SemaphoresPane
@@ -566,7 +564,7 @@ class IpcApp(App[int]):
         session = self.session
         if session is None:
             return
-        path = self.record or default_name(session)
+        path = self.record or new_name(session.info.name, ".json")
         try:
             save_run(session, self.recorder, path, *self.run_options)
         except ScenarioError as exc:
@@ -582,9 +580,8 @@ class IpcApp(App[int]):
 
     def _save_picture(self) -> None:
         name = self.session.info.name if self.session is not None else "picker"
-        stem = f"ipc-tui-{Path(name).stem}-{time.strftime('%H%M%S')}"
         try:
-            path = self.save_screenshot(f"{stem}.svg", path=".")
+            path = self.save_screenshot(new_name(name, ".svg"), path=".")
         except OSError as exc:
             self.notify(f"{exc.strerror}", title="Cannot save the picture", severity="error")
             return

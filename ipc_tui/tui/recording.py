@@ -1,5 +1,6 @@
 """The app's recordings: the run so far written down (w, and --record when the app quits), and
-a recording opened (--replay): paused at its first step, its turns loaded for n."""
+a recording opened (--replay): paused at its first step, its turns loaded for n. And the names
+of what w and p write."""
 
 from __future__ import annotations
 
@@ -34,13 +35,14 @@ def save_run(
     return path
 
 
-def default_name(session: Any) -> str:
-    """A new file in the current folder: `ipc-tui-race-condition-153012.json`."""
-    stem = f"ipc-tui-{Path(session.info.name).stem}-{time.strftime('%H%M%S')}"
-    name, k = f"{stem}.json", 1
+def new_name(scenario: str, suffix: str) -> str:
+    """A new file in the current folder: `ipc-tui-race-condition-153012.json` (w), `.svg` (p);
+    `-2`, `-3`... when one of that second is there already."""
+    stem = f"ipc-tui-{Path(scenario).stem}-{time.strftime('%H%M%S')}"
+    name, k = f"{stem}{suffix}", 1
     while Path(name).exists():
         k += 1
-        name = f"{stem}-{k}.json"
+        name = f"{stem}-{k}{suffix}"
     return name
 
 
