@@ -345,18 +345,14 @@ def main(argv: list[str] | None = None) -> int:
                 raise ScenarioError("--svg draws the app itself: no --headless or --explore")
             if not args.scenario:
                 raise ScenarioError("--svg needs --scenario NAME|PATH or --replay FILE")
-            from ipc_tui.tui.picture import parse_size
+            from ipc_tui.tui.picture import parse_size, replay_steps, schedule_steps
             from ipc_tui.tui.run import run_picture
 
             size = parse_size(args.size)
             if replay is not None:
-                if args.at is not None and args.at > len(replay.steps):
-                    raise ScenarioError(
-                        f"--at {args.at}: the recording has {len(replay.steps)} steps"
-                    )
-                turns = replay.schedule[: args.at]
+                steps = replay_steps(replay, args.at)
             else:
-                turns = args.schedule or []
+                steps = schedule_steps(args.schedule)
             return run_picture(
                 replay.info if replay else find_scenario(args.scenario),
                 args.mode,
@@ -365,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.quick,
                 args.start_method,
                 tuple(args.args),
-                turns,
+                steps,
                 args.svg,
                 size,
             )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from time import monotonic, sleep
@@ -23,7 +23,6 @@ from ipc_tui.engine.board import ENDED, LETS_GO
 from ipc_tui.engine.errors import CannotKill, ScenarioError
 from ipc_tui.engine.loader import ScenarioInfo, find_scenario
 from ipc_tui.engine.recording import FORMAT, GRAINS, VERSION, sha256
-from ipc_tui.engine.schedule import Turn
 from ipc_tui.engine.steering import GATE_GRACE
 
 LETS_OTHERS_GO = (*LETS_GO, "get", "get_nowait", "recv")  # (a get makes room for a put)
@@ -46,11 +45,16 @@ class Replay:
     events: tuple[dict, ...]
     complete: bool  # every event is there (False: the newest were left out: KEEP_EVENTS)
     note: str  # where the program came from, when that needs saying ("": from where it was)
+    upto: int | None = None  # how many of them to follow (`first`; None: all)
 
     @property
     def to_follow(self) -> list[tuple]:
         """The turns to take one by one (steps and kills): up to a free stretch, whose order
-        is not known."""
+        is not known, or to where `first` cut them."""
+        return self._followable[: self.upto]
+
+    @property
+    def _followable(self) -> list[tuple]:
         out = []
         for turn in self.turns:
             if turn[0] == "free" and len(turn) == 2:
@@ -73,10 +77,18 @@ class Replay:
             steps += 1
         return None
 
-    @property
-    def schedule(self) -> list[Turn]:
-        """The steps as a schedule (`Steering.run_schedule`)."""
-        return [Turn(t[0], 1, GRAINS.index(t[2])) for t in self.steps]
+    def first(self, n: int | None) -> Replay:
+        """The recording up to its `n`th step (None: whole), kills before it included."""
+        if n is None:
+            return self
+        upto, steps = 0, 0
+        for turn in self.to_follow:
+            if len(turn) == 4:
+                if steps == n:
+                    break
+                steps += 1
+            upto += 1
+        return replace(self, upto=upto)
 
     @property
     def schedule_text(self) -> str:
@@ -100,8 +112,9 @@ class Replay:
 
     @property
     def ran_free_after(self) -> int | None:
-        """The recording ran free after this many steps (None: it did not)."""
-        if len(self.to_follow) == len(self.turns):
+        """The recording ran free after this many steps (None: it did not, or `first` cut it
+        before)."""
+        if len(self._followable) == len(self.turns) or self.upto is not None:
             return None
         return len(self.steps)
 
@@ -109,7 +122,8 @@ class Replay:
     def hand_offs(self) -> list[tuple[int, str]]:
         """(turn, worker): each step that waited and then went on, and the turn of
         `to_follow` just before which it was let through (the last turn begun before it
-        ended)."""
+        ended, among all the recording's: a wait that ended after where `first` cut the
+        turns is not let in)."""
         begun: dict[tuple, float] = {}
         ended: dict[tuple, float] = {}
         waited = set()
@@ -124,14 +138,14 @@ class Replay:
         # (the turns began one after another: their times rise, and bisect finds the last one)
         starts = [
             (begun[(t[0], t[1])], idx)
-            for idx, t in enumerate(self.to_follow)
+            for idx, t in enumerate(self._followable)
             if len(t) == 4 and (t[0], t[1]) in begun
         ]
         times = [t for t, _idx in starts]
         out = []
         for key in waited & set(ended):
             k = bisect_left(times, ended[key])
-            if k:
+            if k and starts[k - 1][1] < len(self.to_follow):
                 out.append((starts[k - 1][1], key[0]))
         return sorted(out)
 

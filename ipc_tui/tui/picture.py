@@ -5,17 +5,35 @@ recording (`--replay FILE`, `--at N`: its first N steps)."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ipc_tui.engine import ScenarioError
-from ipc_tui.engine.schedule import Turn
+from ipc_tui.engine.replay import Replay, follow
 
 SETTLE_SECONDS = 30.0  # at most, for the program to start and the steps to be taken
 
 
-def save_picture(app: Any, turns: list[Turn], path: str, size: tuple[int, int]) -> list[str]:
-    """Run `app` headless, take `turns`, draw, write the screen to `path`; the notes on turns
+def schedule_steps(schedule: str | None) -> Callable[[Any], list[str]]:
+    """The steps of `--schedule` (none: the first screen)."""
+    return lambda session: session.run_schedule(schedule or [], SETTLE_SECONDS)
+
+
+def replay_steps(replay: Replay, at: int | None) -> Callable[[Any], list[str]]:
+    """A recording's first `at` steps (None: all), followed as `--replay` follows them: the
+    real locks let in the waiters the recording let in."""
+    if at is not None and at > len(replay.steps):
+        raise ScenarioError(f"--at {at}: the recording has {len(replay.steps)} steps")
+    first = replay.first(at)
+    return lambda session: follow(session, first, SETTLE_SECONDS)
+
+
+def save_picture(
+    app: Any, steps: Callable[[Any], list[str]], path: str, size: tuple[int, int]
+) -> list[str]:
+    """Run `app` headless, take the steps (`steps(session)`: a schedule's, or a recording's
+    first N, followed as a replay is), draw, write the screen to `path`; the notes on steps
     that could not be taken (a ScenarioError when the program never came to its first step)."""
     notes: list[str] = []
     failure: list[str] = []
@@ -27,7 +45,7 @@ def save_picture(app: Any, turns: list[Turn], path: str, size: tuple[int, int]) 
             if started is not None and not await asyncio.to_thread(started, SETTLE_SECONDS):
                 failure.append("the program never began")
                 return
-            notes.extend(await asyncio.to_thread(session.run_schedule, turns, SETTLE_SECONDS))
+            notes.extend(await asyncio.to_thread(steps, session))
             await asyncio.to_thread(session.wait_settled, SETTLE_SECONDS)
             app.sample()
             await pilot.pause()

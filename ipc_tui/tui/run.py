@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from ipc_tui.engine import ScenarioInfo, list_scenarios, open_session, start_hel
 from ipc_tui.engine.frontend import SessionView
 from ipc_tui.engine.replay import Replay
 from ipc_tui.engine.trace_file import TraceRecorder
+from ipc_tui.present import written
 
 APP_KEEPS = 5_000  # undrained events the app's sessions keep (20 samples a second drain them)
 APP_NICE = 10  # the app's worker processes yield the CPU to it: keys answer while they run free
@@ -39,6 +41,29 @@ def stderr_to_log():
         os.close(log)
 
 
+def app_session(
+    info: ScenarioInfo,
+    mode: str | None,
+    variant: str | None,
+    quick: bool,
+    start_method: str | None,
+    argv: tuple[str, ...],
+) -> SessionView:
+    """A session as the app runs one. It draws the newest events only: a flood keeps the last
+    few thousand, not all; running free, workers report a summary every 20 ms, not every step."""
+    return open_session(
+        info,
+        mode,
+        variant,
+        quick,
+        start_method if info.program else None,
+        keep_events=APP_KEEPS,
+        summary=True,
+        nice=APP_NICE,
+        **({"argv": argv} if info.program else {}),
+    )
+
+
 def run_app(
     info: ScenarioInfo | None,
     mode: str | None,
@@ -55,19 +80,7 @@ def run_app(
     the run open when it quits is written there (engine/trace_file.py)."""
 
     def factory(info: ScenarioInfo, mode: str | None, variant: str | None) -> SessionView:
-        # The app draws the newest events only: a flood keeps the last few thousand, not all;
-        # running free, workers report a summary every 20 ms, not every step.
-        return open_session(
-            info,
-            mode,
-            variant,
-            quick,
-            start_method if info.program else None,
-            keep_events=APP_KEEPS,
-            summary=True,
-            nice=APP_NICE,
-            **({"argv": argv} if info.program else {}),
-        )
+        return app_session(info, mode, variant, quick, start_method, argv)
 
     session = factory(info, mode, variant) if info is not None else None  # bad input: here
     with stderr_to_log():
@@ -103,8 +116,6 @@ def run_app(
     if app.record_error:  # (--record could not be written as the app quit)
         print(f"ipc-tui: {app.record_error}", file=sys.stderr)
         return 2
-    from ipc_tui.headless import written
-
     for said in written(record, trace):
         print(said, file=sys.stderr)
     return app.return_code or 0
@@ -118,23 +129,21 @@ def run_picture(
     quick: bool,
     start_method: str | None,
     argv: tuple[str, ...],
-    turns: Any,
+    steps: Callable[[Any], list[str]],
     path: str,
     size: tuple[int, int],
 ) -> int:
-    """--svg: the app drawn without a terminal after `turns`, its screen saved to `path`."""
+    """--svg: the app drawn without a terminal once `steps(session)` has taken its steps, its
+    screen saved to `path`."""
     from ipc_tui.tui.app import IpcApp
     from ipc_tui.tui.picture import save_picture
 
-    session = open_session(
-        info, mode, variant, quick, start_method if info.program else None,
-        keep_events=APP_KEEPS, summary=True, **({"argv": argv} if info.program else {}),
-    )  # fmt: skip
+    session = app_session(info, mode, variant, quick, start_method, argv)
     with stderr_to_log():
         start_helpers()
     app = IpcApp(session, lang=lang, sample=False)
     try:
-        notes = save_picture(app, turns, path, size)
+        notes = save_picture(app, steps, path, size)
     finally:
         app.close_session()
     for note in notes:

@@ -162,3 +162,11 @@ async def test_replay_in_the_app_lets_in_the_waiter_the_recording_let_in(tmp_pat
             assert "the recorded outcome was" in bar.text, bar.text
     finally:
         app.close_session()
+
+
+def test_svg_of_a_recording_lets_in_the_waiter_it_let_in(tmp_path):
+    w1_let_in_first("process", tmp_path / "w1-first.json")
+    picture = tmp_path / "w1.svg"
+    done = run_cli("--replay", str(tmp_path / "w1-first.json"), "--svg", str(picture))
+    assert done.returncode == 0, done.stderr
+    assert "held by w1" in svg_text(picture) and "waiting: w2" in svg_text(picture)
