@@ -393,7 +393,7 @@ class HandOffs:
         """The recording is followed (or given up): every held worker into its real wait,
         and steps that would wait wait for real again."""
         if self.on:
-            self.on = False
+            self.on, self.due = False, []
             self.session.set_hand_offs(False)
 
 

@@ -42,6 +42,7 @@ class Row:
     steps: int
     schedule: str
     origin: str = "the explorer's outcome"  # where it comes from, for the bar
+    run: str = "the explorer's run"  # the run it was in, for a note on where it went otherwise
 
 
 @dataclass(frozen=True, slots=True)

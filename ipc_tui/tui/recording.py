@@ -56,4 +56,5 @@ def row_of(replay: Replay) -> Row:
         steps=len(replay.steps),
         schedule=replay.schedule_text,
         origin="the recorded outcome",
+        run="the recording",
     )

@@ -31,7 +31,7 @@ class Replay:
         # a recording's: who the real lock let in, and before which turn (engine/replay.py)
         self.hands = HandOffs(session, hand_offs or [])
         self.outcome = row.words
-        self.origin = row.origin
+        self.origin, self.run = row.origin, row.run
         self.failed = row.failed
         turns = parse_schedule(row.schedule, None)  # (the program names its workers later)
         self.names = [turn.worker for turn in turns for _ in range(turn.steps)]
@@ -95,8 +95,7 @@ class Replay:
             if grain != session.grain:  # (a recording's turn of one bytecode instruction)
                 session.set_grain(grain)
             if session.step(name) is None:
-                had = "the recording" if "record" in self.origin else "the explorer's run"
-                return f"step {self.given + 1}: {why_not(session.snapshot(), name, had)}"
+                return f"step {self.given + 1}: {why_not(session.snapshot(), name, self.run)}"
             self.given += 1
         return None
 
