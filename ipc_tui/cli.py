@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import Any
 
 EXIT_BAD_INPUT = 2
 
@@ -247,6 +248,26 @@ def _scenario_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def open_replay(args: argparse.Namespace) -> Any:
+    """`--replay FILE` (`--force`): the recording opened, once nothing given beside it says
+    otherwise than it does (None: no --replay). The app's, headless's and serve's."""
+    from ipc_tui.engine import ScenarioError
+
+    if args.force and not args.replay:
+        raise ScenarioError("--force goes with --replay")
+    if not args.replay:
+        return None
+    options = ("scenario", "mode", "variant", "start_method", "schedule", "quick")
+    given = [f"--{o.replace('_', '-')}" for o in options if getattr(args, o, None)]
+    if getattr(args, "args", None):
+        given.append("arguments")
+    if given:
+        raise ScenarioError(f"--replay runs the program as it was recorded: no {given[0]}")
+    from ipc_tui.engine.replay import load
+
+    return load(args.replay, args.force)
+
+
 def default_lang() -> str:
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(name, "")
@@ -310,23 +331,10 @@ def main(argv: list[str] | None = None) -> int:
                     f"--{option} goes with --strategy {' or '.join(strategies)}"
                     f" (this is {args.strategy})"
                 )
-        replay = None
-        if args.force and not args.replay:
-            raise ScenarioError("--force goes with --replay")
-        if args.replay:
-            given = [
-                option
-                for option in ("scenario", "mode", "variant", "start_method", "schedule")
-                if getattr(args, option)
-            ]
-            if given or args.args or args.quick:
-                said = f"--{given[0].replace('_', '-')}" if given else "arguments"
-                raise ScenarioError(f"--replay runs the program as it was recorded: no {said}")
-            if args.explore:
-                raise ScenarioError("--replay and --explore do not go together")
-            from ipc_tui.engine.replay import load
-
-            replay = load(args.replay, args.force)
+        if args.replay and args.explore:
+            raise ScenarioError("--replay and --explore do not go together")
+        replay = open_replay(args)
+        if replay is not None:
             args.scenario = replay.info.path
             args.mode, args.variant, args.start_method = (
                 replay.mode,

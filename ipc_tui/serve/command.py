@@ -7,7 +7,13 @@ import argparse
 import os
 import sys
 
-from ipc_tui.cli import EXIT_BAD_INPUT, _Parser, _scenario_options, unsupported_platform
+from ipc_tui.cli import (
+    EXIT_BAD_INPUT,
+    _Parser,
+    _scenario_options,
+    open_replay,
+    unsupported_platform,
+)
 
 
 def _port(text: str) -> int:
@@ -84,16 +90,7 @@ def serve_main(argv: list[str]) -> int:
         if getattr(args, option):
             tab += [f"--{option.replace('_', '-')}", getattr(args, option)]
     try:
-        if args.force and not args.replay:
-            raise ScenarioError("--force goes with --replay")
-        if args.replay:
-            given = [o for o in ("scenario", "mode", "variant", "start_method") if getattr(args, o)]
-            if given or args.quick:
-                said = f"--{given[0].replace('_', '-')}" if given else "--quick"
-                raise ScenarioError(f"--replay runs the program as it was recorded: no {said}")
-            from ipc_tui.engine.replay import load
-
-            load(args.replay, args.force)  # (a bad recording: said here, not in every tab)
+        if open_replay(args) is not None:  # (a bad recording: said here, not in every tab)
             tab += ["--replay", os.path.abspath(args.replay), *(["--force"] if args.force else [])]
         if args.variant and not args.scenario:
             raise ScenarioError("--variant goes with --scenario")
